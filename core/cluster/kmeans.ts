@@ -1,0 +1,394 @@
+/**
+ * k-means clustering with scikit-learn's `KMeans` semantics: k-means++ or
+ * random initialisation, `nInit` restarts keeping the lowest inertia, Lloyd or
+ * Elkan iterations, and `tol` relative to the data's mean variance.
+ *
+ * Objective: minimise the inertia Σᵢ ‖xᵢ − μ_{c(i)}‖² over assignments c and
+ * centres μ. Lloyd alternates the assignment step c(i) = argmin_j ‖xᵢ − μⱼ‖²
+ * and the update step μⱼ = mean{xᵢ : c(i) = j}. Elkan (ICML 2003) gives the
+ * same iterates while skipping distances ruled out by the triangle inequality.
+ *
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { columnMeans, columnVariances, matrix } from "../matrix.ts";
+import { sqDist } from "../distance.ts";
+import { RandomState } from "../random.ts";
+import { validate, validateData } from "../validate.ts";
+import { kmeansPlusPlus } from "./kmeans_plusplus.ts";
+import { inertiaOf, isSameClustering, nearest, updateCenters } from "./_kmeans_common.ts";
+
+/** Options of {@linkcode kmeans}. */
+export interface KMeansOptions {
+  /** Number of clusters k. @default 8 */
+  nClusters?: number;
+  /** Initialisation: greedy k-means++, k distinct random samples, or explicit centres. @default "k-means++" */
+  init?: "k-means++" | "random" | Matrix;
+  /** Number of initialisations; the run with the lowest inertia is kept. @default 10 (1 with explicit centres) */
+  nInit?: number;
+  /** Maximum iterations of one run. @default 300 */
+  maxIter?: number;
+  /** Convergence tolerance on Σ‖μ_new − μ_old‖², relative to the mean feature variance. @default 1e-4 */
+  tol?: number;
+  /** Iteration scheme. @default "lloyd" */
+  algorithm?: "lloyd" | "elkan";
+  /** Seed or generator for the initialisations. @default 0 */
+  randomState?: number | RandomState;
+  /**
+   * Weight of each sample: a sample of weight w counts as w copies (e.g.
+   * distinct pixel values weighted by their counts). @default all 1
+   */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/** A fitted k-means model. */
+export interface KMeansResult {
+  /** Cluster centres, `nClusters × d`. */
+  readonly centers: Matrix;
+  /** Index of each sample's centre. */
+  readonly labels: Int32Array;
+  /** Sum of squared distances of samples to their centre. */
+  readonly inertia: number;
+  /** Iterations of the kept run. */
+  readonly nIter: number;
+  /** False when the kept run stopped at `maxIter` without meeting `tol`. */
+  readonly converged: boolean;
+}
+
+/** One Lloyd iteration, as yielded by {@linkcode kmeansSteps}. */
+export interface KMeansStep {
+  /** 1-based iteration number. */
+  readonly iteration: number;
+  /** Centres used for this iteration's assignment. */
+  readonly centersBefore: Matrix;
+  /** Labels assigned against `centersBefore`. */
+  readonly labels: Int32Array;
+  /** Centres after the update step. */
+  readonly centers: Matrix;
+  /** Σ‖μ_new − μ_old‖². */
+  readonly centerShift: number;
+  /** Inertia of `labels` with respect to `centersBefore`. */
+  readonly inertia: number;
+}
+
+type Resolved = Required<Omit<KMeansOptions, "init" | "randomState" | "sampleWeight">> & {
+  init: "k-means++" | "random" | Matrix;
+  rng: RandomState;
+  weights?: Float64Array;
+};
+
+function resolve(X: Matrix, options: KMeansOptions): Resolved {
+  const init = options.init ?? "k-means++";
+  const explicit = typeof init === "object";
+  const o = {
+    nClusters: options.nClusters ?? (explicit ? init.rows : 8),
+    nInit: options.nInit ?? (explicit ? 1 : 10),
+    maxIter: options.maxIter ?? 300,
+    tol: options.tol ?? 1e-4,
+    algorithm: options.algorithm ?? "lloyd",
+  };
+  validate("fit k-means", { ...o, init: explicit ? "array" : init }, {
+    nClusters: { kind: "int", min: 1 },
+    nInit: { kind: "int", min: 1 },
+    maxIter: { kind: "int", min: 1 },
+    tol: { kind: "number", min: 0 },
+    algorithm: { kind: "oneOf", values: ["lloyd", "elkan"] },
+    init: { kind: "oneOf", values: ["k-means++", "random", "array"] },
+  });
+  validateData("fit k-means", X);
+  if (X.rows < o.nClusters) {
+    throw new RangeError(
+      `Cannot fit k-means as n_samples=${X.rows} should be >= n_clusters=${o.nClusters}`,
+    );
+  }
+  if (explicit && (init.rows !== o.nClusters || init.cols !== X.cols)) {
+    throw new RangeError(
+      `Cannot fit k-means as init must be ${o.nClusters}x${X.cols}: init=${init.rows}x${init.cols}`,
+    );
+  }
+  let weights: Float64Array | undefined;
+  if (options.sampleWeight !== undefined) {
+    weights = Float64Array.from(options.sampleWeight);
+    const bad = weights.findIndex((v) => !(v > 0 && Number.isFinite(v)));
+    if (weights.length !== X.rows || bad >= 0) {
+      throw new RangeError(
+        `Cannot fit k-means as sampleWeight must hold ${X.rows} positive finite weights: ${
+          bad >= 0 ? `sampleWeight[${bad}]=${weights[bad]}` : `length=${weights.length}`
+        }`,
+      );
+    }
+  }
+  const rs = options.randomState ?? 0;
+  return { ...o, init, weights, rng: typeof rs === "number" ? new RandomState(rs) : rs };
+}
+
+/**
+ * Fits k-means to the rows of `X`.
+ *
+ * @example Two obvious groups
+ * ```ts
+ * import { kmeans } from "./kmeans.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[1, 1], [1, 2], [10, 10], [10, 11]]);
+ * const { labels, inertia } = kmeans(X, { nClusters: 2, randomState: 0 });
+ * assert.equal(labels[0], labels[1]);
+ * assert.notEqual(labels[0], labels[2]);
+ * assert.equal(inertia, 1);
+ * ```
+ * @throws {RangeError} on a parameter out of range, non-finite data, or fewer samples than clusters.
+ */
+export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
+  const o = resolve(X, options);
+  const w = o.weights;
+  // Centre the data (as scikit-learn) for more accurate distances.
+  const mean = columnMeans(X, w);
+  const Xc = matrix(X.rows, X.cols, X.data.slice());
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < X.cols; j++) Xc.data[i * X.cols + j] -= mean[j];
+  }
+  const variances = columnVariances(X, w);
+  const tol = o.tol === 0 ? 0 : (variances.reduce((a, b) => a + b, 0) / X.cols) * o.tol;
+
+  let best: KMeansResult | undefined;
+  for (let run = 0; run < o.nInit; run++) {
+    const init = initialCenters(Xc, o, mean);
+    const result = o.algorithm === "elkan"
+      ? elkanSingle(Xc, init, o.maxIter, tol, w)
+      : lloydSingle(Xc, init, o.maxIter, tol, w);
+    if (
+      best === undefined ||
+      (result.inertia < best.inertia &&
+        !isSameClustering(result.labels, best.labels, o.nClusters))
+    ) best = result;
+  }
+  const centers = best!.centers;
+  for (let c = 0; c < centers.rows; c++) {
+    for (let j = 0; j < centers.cols; j++) centers.data[c * centers.cols + j] += mean[j];
+  }
+  return best!;
+}
+
+function initialCenters(Xc: Matrix, o: Resolved, mean: Float64Array): Matrix {
+  const k = o.nClusters, d = Xc.cols;
+  if (typeof o.init === "object") {
+    const c = matrix(k, d, o.init.data.slice());
+    for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) c.data[i * d + j] -= mean[j];
+    return c;
+  }
+  if (o.init === "random") {
+    const perm = o.rng.permutation(Xc.rows).subarray(0, k);
+    const c = matrix(k, d);
+    for (let i = 0; i < k; i++) c.data.set(Xc.data.subarray(perm[i] * d, (perm[i] + 1) * d), i * d);
+    return c;
+  }
+  return kmeansPlusPlus(Xc, k, o.rng, { sampleWeight: o.weights }).centers;
+}
+
+/**
+ * Lloyd iterations from `init`, one yielded step per assign/update pair, so a
+ * caller can watch k-means converge. Stops after `maxIter` steps, when labels
+ * stop changing, or when the total squared centre shift is ≤ `tol` (absolute).
+ *
+ * @example Watch the centres move
+ * ```ts
+ * import { kmeansSteps } from "./kmeans.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[0, 0], [0, 2], [10, 0], [10, 2]]);
+ * const steps = [...kmeansSteps(X, fromRows([[0, 0], [0, 2]]), { maxIter: 5 })];
+ * assert.deepEqual(Array.from(steps.at(-1)!.centers.data), [5, 0, 5, 2]);
+ * ```
+ */
+export function* kmeansSteps(
+  X: Matrix,
+  init: Matrix,
+  options: { maxIter?: number; tol?: number; sampleWeight?: Float64Array } = {},
+): Generator<KMeansStep, void, undefined> {
+  const w = options.sampleWeight;
+  const maxIter = options.maxIter ?? 300;
+  const tol = options.tol ?? 0;
+  let centers = matrix(init.rows, init.cols, init.data.slice());
+  const labelsOld = new Int32Array(X.rows).fill(-1);
+  const shift = new Float64Array(init.rows);
+  for (let it = 1; it <= maxIter; it++) {
+    const labels = new Int32Array(X.rows);
+    let inertia = 0;
+    for (let i = 0; i < X.rows; i++) {
+      const [c, dd] = nearest(X, i, centers);
+      labels[i] = c;
+      inertia += w ? w[i] * dd : dd;
+    }
+    const next = matrix(init.rows, init.cols);
+    updateCenters(X, labels, centers, next, shift, w);
+    let shiftTot = 0;
+    for (const s of shift) shiftTot += s * s;
+    yield { iteration: it, centersBefore: centers, labels, centers: next, centerShift: shiftTot, inertia };
+    centers = next;
+    let same = true;
+    for (let i = 0; i < X.rows && same; i++) same = labels[i] === labelsOld[i];
+    if (same || shiftTot <= tol) return;
+    labelsOld.set(labels);
+  }
+}
+
+function finish(
+  X: Matrix,
+  centers: Matrix,
+  labels: Int32Array,
+  nIter: number,
+  converged: boolean,
+  strict: boolean,
+  w?: Float64Array,
+): KMeansResult {
+  // Without strict convergence, re-run the assignment so labels match centres.
+  if (!strict) for (let i = 0; i < X.rows; i++) labels[i] = nearest(X, i, centers)[0];
+  return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter, converged };
+}
+
+function lloydSingle(
+  X: Matrix,
+  init: Matrix,
+  maxIter: number,
+  tol: number,
+  w?: Float64Array,
+): KMeansResult {
+  let last: KMeansStep | undefined;
+  let prevLabels: Int32Array | undefined;
+  for (const step of kmeansSteps(X, init, { maxIter, tol, sampleWeight: w })) {
+    prevLabels = last?.labels;
+    last = step;
+  }
+  const s = last!;
+  let strict = prevLabels !== undefined;
+  for (let i = 0; i < X.rows && strict; i++) strict = s.labels[i] === prevLabels![i];
+  const converged = strict || s.centerShift <= tol;
+  return finish(X, s.centers, s.labels, s.iteration, converged, strict, w);
+}
+
+/** Elkan's accelerated k-means: same iterates as Lloyd, fewer distances. */
+function elkanSingle(
+  X: Matrix,
+  init: Matrix,
+  maxIter: number,
+  tol: number,
+  w?: Float64Array,
+): KMeansResult {
+  const n = X.rows, k = init.rows, d = X.cols;
+  let centers = matrix(k, d, init.data.slice());
+  let centersNew = matrix(k, d);
+  const labels = new Int32Array(n);
+  const labelsOld = new Int32Array(n).fill(-1);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const shift = new Float64Array(k);
+  const half = new Float64Array(k * k); // ½‖μ_a − μ_b‖
+  const nextHalf = new Float64Array(k); // min_{b≠a} ½‖μ_a − μ_b‖
+  const updateHalf = (c: Matrix) => {
+    for (let a = 0; a < k; a++) {
+      let m = Infinity;
+      for (let b = 0; b < k; b++) {
+        const h = a === b ? 0 : Math.sqrt(sqDist(c, a, c, b)) / 2;
+        half[a * k + b] = h;
+        if (a !== b && h < m) m = h;
+      }
+      nextHalf[a] = m;
+    }
+  };
+  updateHalf(centers);
+  // Initial bounds: skip centres ruled out by ‖x − μ_best‖ ≤ ½‖μ_best − μ_j‖.
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let minD = Math.sqrt(sqDist(X, i, centers, 0));
+    lower[i * k] = minD;
+    for (let j = 1; j < k; j++) {
+      if (minD > half[best * k + j]) {
+        const dj = Math.sqrt(sqDist(X, i, centers, j));
+        lower[i * k + j] = dj;
+        if (dj < minD) {
+          minD = dj;
+          best = j;
+        }
+      }
+    }
+    labels[i] = best;
+    upper[i] = minD;
+  }
+  let strict = false;
+  let converged = false;
+  let it = 0;
+  while (it < maxIter) {
+    it++;
+    for (let i = 0; i < n; i++) {
+      let ub = upper[i];
+      let label = labels[i];
+      if (nextHalf[label] >= ub) continue;
+      let tight = false;
+      for (let j = 0; j < k; j++) {
+        if (j === label || ub <= lower[i * k + j] || ub <= half[label * k + j]) continue;
+        if (!tight) {
+          ub = Math.sqrt(sqDist(X, i, centers, label));
+          lower[i * k + label] = ub;
+          tight = true;
+          if (ub <= lower[i * k + j] || ub <= half[label * k + j]) continue;
+        }
+        const dj = Math.sqrt(sqDist(X, i, centers, j));
+        lower[i * k + j] = dj;
+        if (dj < ub) {
+          label = j;
+          ub = dj;
+        }
+      }
+      labels[i] = label;
+      upper[i] = ub;
+    }
+    updateCenters(X, labels, centers, centersNew, shift, w);
+    updateHalf(centersNew);
+    for (let i = 0; i < n; i++) {
+      upper[i] += shift[labels[i]];
+      for (let j = 0; j < k; j++) {
+        const v = lower[i * k + j] - shift[j];
+        lower[i * k + j] = v > 0 ? v : 0;
+      }
+    }
+    [centers, centersNew] = [centersNew, centers];
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = labels[i] === labelsOld[i];
+    if (same) {
+      strict = converged = true;
+      break;
+    }
+    let shiftTot = 0;
+    for (const s of shift) shiftTot += s * s;
+    if (shiftTot <= tol) {
+      converged = true;
+      break;
+    }
+    labelsOld.set(labels);
+  }
+  return finish(X, centers, labels, it, converged, strict, w);
+}
+
+/**
+ * Labels of the rows of `X` by their nearest centre (`KMeans.predict`).
+ *
+ * @example
+ * ```ts
+ * import { predict } from "./kmeans.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import assert from "node:assert/strict";
+ * const centers = fromRows([[0, 0], [10, 10]]);
+ * assert.deepEqual(Array.from(predict(centers, fromRows([[9, 9], [1, 0]]))), [1, 0]);
+ * ```
+ * @throws {RangeError} when the column counts differ.
+ */
+export function predict(centers: Matrix, X: Matrix): Int32Array {
+  if (centers.cols !== X.cols) {
+    throw new RangeError(
+      `Cannot predict as X has ${X.cols} features but the centres have ${centers.cols}: cols=${X.cols}`,
+    );
+  }
+  const out = new Int32Array(X.rows);
+  for (let i = 0; i < X.rows; i++) out[i] = nearest(X, i, centers)[0];
+  return out;
+}

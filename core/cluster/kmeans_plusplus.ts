@@ -1,0 +1,118 @@
+/**
+ * Greedy k-means++ seeding, as scikit-learn's `_kmeans_plusplus`.
+ *
+ * Reference: D. Arthur and S. Vassilvitskii, "k-means++: the advantages of
+ * careful seeding" (SODA 2007); the greedy variant draws `2 + ⌊ln k⌋`
+ * candidates per step with probability ∝ D(x)² and keeps the one that lowers
+ * the potential Σ D(x)² most.
+ *
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { takeRows } from "../matrix.ts";
+import { sqDist } from "../distance.ts";
+import type { RandomState } from "../random.ts";
+
+/** Options of {@linkcode kmeansPlusPlus}. */
+export interface KMeansPlusPlusOptions {
+  /** Candidates drawn per centre. @default 2 + ⌊ln k⌋ */
+  nLocalTrials?: number;
+  /** Weight of each sample (potentials become Σ wᵢ D(xᵢ)²). @default all 1 */
+  sampleWeight?: Float64Array;
+}
+
+/** Chosen centres and the indices of the samples they were taken from. */
+export interface KMeansPlusPlusResult {
+  readonly centers: Matrix;
+  readonly indices: Int32Array;
+}
+
+/**
+ * Picks `k` initial centres among the rows of `X` by greedy k-means++.
+ * Consumes the generator exactly as scikit-learn 1.2 does: one `randint(n)`
+ * for the first centre, then `nLocalTrials` uniforms per further centre. With
+ * sample weights (as scikit-learn ≥ 1.3) the first centre is drawn with
+ * probability ∝ w and every potential is weighted.
+ *
+ * @example
+ * ```ts
+ * import { kmeansPlusPlus } from "./kmeans_plusplus.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import { RandomState } from "../random.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[0, 0], [0, 1], [10, 10], [10, 11]]);
+ * const { indices } = kmeansPlusPlus(X, 2, new RandomState(0));
+ * // one centre from each far-apart pair
+ * assert.notEqual(indices[0] < 2, indices[1] < 2);
+ * ```
+ */
+export function kmeansPlusPlus(
+  X: Matrix,
+  k: number,
+  rng: RandomState,
+  options: KMeansPlusPlusOptions = {},
+): KMeansPlusPlusResult {
+  const n = X.rows;
+  const trials = options.nLocalTrials ?? 2 + Math.floor(Math.log(k));
+  const indices = new Int32Array(k).fill(-1);
+
+  const w = options.sampleWeight;
+  const cumsum = new Float64Array(n);
+  // Index of the first cumulative value ≥ r (NumPy's searchsorted, left side).
+  const search = (r: number) => {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumsum[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.min(lo, n - 1);
+  };
+  let first: number;
+  if (w) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) cumsum[i] = acc += w[i];
+    first = search(rng.nextDouble() * acc);
+  } else {
+    first = rng.randint(0, n, 1)[0];
+  }
+  indices[0] = first;
+  // wD(x)² to the nearest chosen centre, and the potential φ = Σ w D(x)².
+  let closest = new Float64Array(n);
+  let pot = 0;
+  for (let i = 0; i < n; i++) {
+    closest[i] = (w ? w[i] : 1) * sqDist(X, i, X, first);
+    pot += closest[i];
+  }
+
+  const candidateIds = new Int32Array(trials);
+  let candidateDist = new Float64Array(n);
+  let bestDist = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    // Draw candidates with probability w D(x)² / φ.
+    let acc = 0;
+    for (let i = 0; i < n; i++) cumsum[i] = acc += closest[i];
+    for (let t = 0; t < trials; t++) candidateIds[t] = search(rng.nextDouble() * pot);
+    // Keep the candidate giving the lowest potential (first one on ties).
+    let bestPot = Infinity;
+    let best = -1;
+    for (let t = 0; t < trials; t++) {
+      const id = candidateIds[t];
+      let p = 0;
+      for (let i = 0; i < n; i++) {
+        const d = Math.min(closest[i], (w ? w[i] : 1) * sqDist(X, i, X, id));
+        candidateDist[i] = d;
+        p += d;
+      }
+      if (p < bestPot) {
+        bestPot = p;
+        best = id;
+        [bestDist, candidateDist] = [candidateDist, bestDist];
+      }
+    }
+    indices[c] = best;
+    pot = bestPot;
+    [closest, bestDist] = [bestDist, closest];
+  }
+  return { centers: takeRows(X, indices), indices };
+}

@@ -1,0 +1,54 @@
+/**
+ * Euclidean distances between rows of row-major matrices.
+ *
+ * @module
+ */
+import type { Matrix } from "./matrix.ts";
+
+/**
+ * Squared Euclidean distance between row `i` of `a` and row `j` of `b`,
+ * summed directly (no ‖x‖² − 2x·y + ‖y‖² cancellation).
+ *
+ * @example
+ * ```ts
+ * import { sqDist } from "./distance.ts";
+ * import { fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const m = fromRows([[0, 0], [3, 4]]);
+ * assert.equal(sqDist(m, 0, m, 1), 25);
+ * ```
+ */
+export function sqDist(a: Matrix, i: number, b: Matrix, j: number): number {
+  const d = a.cols;
+  const ad = a.data, bd = b.data;
+  let oa = i * d, ob = j * d;
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    const t = ad[oa++] - bd[ob++];
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * Dense matrix of squared distances between every row of `a` and every row of
+ * `b` (`a.rows × b.rows`). Use for small blocks only: memory is O(n·m).
+ */
+export function sqDistMatrix(a: Matrix, b: Matrix): Matrix {
+  const out = new Float64Array(a.rows * b.rows);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < b.rows; j++) out[i * b.rows + j] = sqDist(a, i, b, j);
+  }
+  return { rows: a.rows, cols: b.rows, data: out };
+}
+
+/** Squared Euclidean norm of every row. */
+export function rowSqNorms(m: Matrix): Float64Array {
+  const out = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let k = i * m.cols, e = k + m.cols; k < e; k++) s += m.data[k] * m.data[k];
+    out[i] = s;
+  }
+  return out;
+}

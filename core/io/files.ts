@@ -1,0 +1,78 @@
+/**
+ * File access with one-line, user-facing errors, and atomic writes.
+ *
+ * Permissions: reading needs `--allow-read` on the file; writing needs
+ * `--allow-write` on the target folder.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+
+/** Turns a Deno file-system error into a one-line error naming the path. */
+function explain(e: unknown, action: string, path: string): Error {
+  if (e instanceof Deno.errors.NotFound) {
+    return new Deno.errors.NotFound(`Cannot ${action} as it does not exist: path=${path}`);
+  }
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    const need = /requires (\w+) access/i.exec((e as Error).message)?.[1] ??
+      (action.startsWith("write") ? "write" : "read");
+    return new Deno.errors.PermissionDenied(
+      `Cannot ${action} as ${need} permission is missing (run with --allow-${need}): path=${path}`,
+    );
+  }
+  if (e instanceof Deno.errors.IsADirectory) {
+    return new TypeError(`Cannot ${action} as it is a directory: path=${path}`);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** Reads a whole file as bytes, with a clear error when it is missing or unreadable. */
+export async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    throw explain(e, "read the file", path);
+  }
+}
+
+/** Reads a whole file as UTF-8 text. */
+export async function readText(path: string): Promise<string> {
+  return new TextDecoder().decode(await readBytes(path));
+}
+
+/** Reads and parses a JSON file; a syntax error names the file. */
+export async function readJson(path: string): Promise<unknown> {
+  const text = await readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(
+      `Cannot parse JSON as it is malformed (${(e as Error).message}): path=${path}`,
+    );
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically: a temporary file in the same folder,
+ * then a rename, so a reader never sees a half-written file. Creates the
+ * folder if needed.
+ *
+ * @example
+ * ```ts ignore
+ * await writeAtomic("out/kmeans/regions.svg", svg);
+ * ```
+ */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tag = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16))
+    .join("");
+  const tmp = `${path}.${tag}.tmp`;
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw explain(e, "write the file", path);
+  }
+}

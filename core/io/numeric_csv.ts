@@ -1,0 +1,116 @@
+/**
+ * Loading numeric tables from comma-separated text (`npm:d3-dsv`), with the
+ * line and column of the first bad cell in every error.
+ *
+ * @module
+ */
+// @ts-types="@types/d3-dsv"
+import { csvParseRows } from "d3-dsv";
+import type { Matrix } from "../matrix.ts";
+import { matrix } from "../matrix.ts";
+import { readText } from "./files.ts";
+
+/** Options of {@linkcode parseNumericCsv}. */
+export interface NumericCsvOptions {
+  /** The first line is a header of column names. @default false */
+  header?: boolean;
+  /** Keep only these columns (0-based, or header names). @default all */
+  columns?: readonly (number | string)[];
+  /** Name used in error messages. @default "input" */
+  source?: string;
+}
+
+/** A parsed table: the values and the column names (from the header, or "0", "1", …). */
+export interface NumericTable {
+  readonly X: Matrix;
+  readonly names: readonly string[];
+}
+
+/**
+ * Parses numeric CSV text. Blank lines are skipped; every other line must
+ * have the same number of cells, each a finite number.
+ *
+ * @example
+ * ```ts
+ * import { parseNumericCsv } from "./numeric_csv.ts";
+ * import assert from "node:assert/strict";
+ * const { X } = parseNumericCsv("1,2\n3,4\n");
+ * assert.deepEqual(Array.from(X.data), [1, 2, 3, 4]);
+ * assert.throws(() => parseNumericCsv("1,2\n3,x\n"), {
+ *   name: "SyntaxError",
+ *   message: 'Cannot parse input as line 2, column 2 is not a number: "x"',
+ * });
+ * ```
+ * @throws {SyntaxError} on a non-numeric cell or a ragged row.
+ * @throws {RangeError} on a non-finite value or an empty table.
+ */
+export function parseNumericCsv(text: string, options: NumericCsvOptions = {}): NumericTable {
+  const source = options.source ?? "input";
+  const lines = csvParseRows(text);
+  let lineNo = 0;
+  let names: string[] | undefined;
+  const rows: { line: number; cells: string[] }[] = [];
+  for (const cells of lines) {
+    lineNo++;
+    if (cells.length === 1 && cells[0].trim() === "") continue;
+    if (options.header && names === undefined) names = cells.map((c) => c.trim());
+    else rows.push({ line: lineNo, cells });
+  }
+  if (rows.length === 0) {
+    throw new RangeError(`Cannot parse ${source} as it has no data rows: rows=0`);
+  }
+  const width = names?.length ?? rows[0].cells.length;
+  names ??= Array.from({ length: width }, (_, j) => String(j));
+  const keep = (options.columns ?? names.map((_, j) => j)).map((c) => {
+    const j = typeof c === "number" ? c : names!.indexOf(c);
+    if (j < 0 || j >= width) {
+      throw new RangeError(
+        `Cannot parse ${source} as the column is missing: column=${JSON.stringify(c)}`,
+      );
+    }
+    return j;
+  });
+  const X = matrix(rows.length, keep.length);
+  rows.forEach(({ line, cells }, i) => {
+    if (cells.length !== width) {
+      throw new SyntaxError(
+        `Cannot parse ${source} as line ${line} has ${cells.length} cells, expected ${width}: line=${line}`,
+      );
+    }
+    keep.forEach((j, c) => {
+      const cell = cells[j].trim();
+      const v = cell === "" ? NaN : Number(cell);
+      if (Number.isNaN(v) && !/^[+-]?nan$/i.test(cell)) {
+        throw new SyntaxError(
+          `Cannot parse ${source} as line ${line}, column ${j + 1} is not a number: ${
+            JSON.stringify(cells[j])
+          }`,
+        );
+      }
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `Cannot use ${source} as line ${line}, column ${j + 1} is not finite: ${
+            JSON.stringify(cells[j])
+          }`,
+        );
+      }
+      X.data[i * keep.length + c] = v;
+    });
+  });
+  return { X, names: keep.map((j) => names![j]) };
+}
+
+/**
+ * Reads a numeric CSV file (see {@linkcode parseNumericCsv}).
+ * Permissions: `--allow-read` on `path`.
+ */
+export async function loadNumericCsv(
+  path: string,
+  options: Omit<NumericCsvOptions, "source"> = {},
+): Promise<NumericTable> {
+  const text = await readText(path);
+  if (text.trim() === "") {
+    throw new RangeError(`Cannot parse ${path} as the file is empty: bytes=${text.length}`);
+  }
+  return parseNumericCsv(text, { ...options, source: path });
+}

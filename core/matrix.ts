@@ -1,0 +1,142 @@
+/**
+ * Row-major dense matrices on `Float64Array`, the data type every algorithm in
+ * `core/` takes and returns.
+ *
+ * @module
+ */
+
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/**
+ * Wraps (or allocates) row-major storage as a {@linkcode Matrix}.
+ *
+ * @example
+ * ```ts
+ * import { matrix } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const m = matrix(2, 3);
+ * assert.equal(m.data.length, 6);
+ * ```
+ * @throws {TypeError} when `data` does not hold `rows × cols` values.
+ */
+export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
+  const d = data ?? new Float64Array(rows * cols);
+  if (d.length !== rows * cols) {
+    throw new TypeError(
+      `Cannot make a matrix as the data length is not rows*cols: length=${d.length}, rows=${rows}, cols=${cols}`,
+    );
+  }
+  return { rows, cols, data: d };
+}
+
+/**
+ * Builds a matrix from an array of equal-length rows.
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(fromRows([[1, 2], [3, 4]]).data), [1, 2, 3, 4]);
+ * ```
+ * @throws {TypeError} when the rows differ in length.
+ */
+export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
+  const n = rows.length;
+  const d = n === 0 ? 0 : rows[0].length;
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (r.length !== d) {
+      throw new TypeError(
+        `Cannot build a matrix as the rows differ in length: row=${i}, length=${r.length}, expected=${d}`,
+      );
+    }
+    for (let j = 0; j < d; j++) out[i * d + j] = r[j];
+  }
+  return { rows: n, cols: d, data: out };
+}
+
+/** The matrix as an array of plain number rows (for JSON and plotting). */
+export function toRows(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++) {
+    out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  }
+  return out;
+}
+
+/** Row `i` as a view (no copy). */
+export function row(m: Matrix, i: number): Float64Array {
+  return m.data.subarray(i * m.cols, (i + 1) * m.cols);
+}
+
+/** Column means, optionally weighted per row. */
+export function columnMeans(m: Matrix, weights?: ArrayLike<number>): Float64Array {
+  const mean = new Float64Array(m.cols);
+  let total = 0;
+  for (let i = 0; i < m.rows; i++) {
+    const w = weights ? weights[i] : 1;
+    total += w;
+    for (let j = 0; j < m.cols; j++) mean[j] += w * m.data[i * m.cols + j];
+  }
+  for (let j = 0; j < m.cols; j++) mean[j] /= total;
+  return mean;
+}
+
+/** Column (population) variances, optionally weighted, two-pass for accuracy. */
+export function columnVariances(m: Matrix, weights?: ArrayLike<number>): Float64Array {
+  const mean = columnMeans(m, weights);
+  const v = new Float64Array(m.cols);
+  let total = 0;
+  for (let i = 0; i < m.rows; i++) {
+    const w = weights ? weights[i] : 1;
+    total += w;
+    for (let j = 0; j < m.cols; j++) {
+      const d = m.data[i * m.cols + j] - mean[j];
+      v[j] += w * d * d;
+    }
+  }
+  for (let j = 0; j < m.cols; j++) v[j] /= total;
+  return v;
+}
+
+/** Per-column minimum and maximum. */
+export function columnExtent(m: Matrix): { min: Float64Array; max: Float64Array } {
+  const min = new Float64Array(m.cols).fill(Infinity);
+  const max = new Float64Array(m.cols).fill(-Infinity);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.cols; j++) {
+      const x = m.data[i * m.cols + j];
+      if (x < min[j]) min[j] = x;
+      if (x > max[j]) max[j] = x;
+    }
+  }
+  return { min, max };
+}
+
+/** A new matrix holding the rows at `indices`, in that order. */
+export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
+  const out = new Float64Array(indices.length * m.cols);
+  for (let r = 0; r < indices.length; r++) {
+    out.set(row(m, indices[r]), r * m.cols);
+  }
+  return { rows: indices.length, cols: m.cols, data: out };
+}
+
+/** Throws a `RangeError` naming the first non-finite cell, if any. */
+export function assertFinite(m: Matrix, name = "X"): void {
+  for (let k = 0; k < m.data.length; k++) {
+    if (!Number.isFinite(m.data[k])) {
+      const i = Math.floor(k / m.cols);
+      const j = k % m.cols;
+      throw new RangeError(
+        `Cannot use ${name} as it holds a non-finite value: ${name}[${i}][${j}]=${m.data[k]}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Vega-Lite layers for clustering figures: points with a marker shape per
+ * cluster (hollow or filled), large centroid markers, arrows between two
+ * positions, and a raster image (decision regions) spanning the axes.
+ *
+ * @module
+ */
+
+import type { Matrix } from "../matrix.ts";
+import type { GrayImage } from "../io/image.ts";
+import { encodePng, encodePngRgba } from "../io/image.ts";
+import { encodeBase64 } from "./_base64.ts";
+
+/**
+ * A layer of a layered figure: a Vega-Lite unit or layer spec as plain JSON
+ * (checked by Vega-Lite's compiler when the figure is rendered).
+ */
+export type Layer = { [key: string]: unknown };
+
+/** Marker shapes, cycled per cluster. */
+export const SHAPES = [
+  "circle",
+  "square",
+  "triangle-up",
+  "diamond",
+  "cross",
+  "triangle-down",
+  "triangle-left",
+  "triangle-right",
+  "wedge",
+  "stroke",
+] as const;
+
+/** Colours (Tableau 10), cycled per cluster; noise is drawn in black. */
+export const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+] as const;
+
+/** Options of {@linkcode pointsLayer}. */
+export interface PointsOptions {
+  /** Cluster of each point (−1 = noise): one shape and colour per cluster. @default none */
+  labels?: ArrayLike<number>;
+  /** Draw hollow markers. @default false */
+  hollow?: boolean;
+  /** Marker area in px². @default 40 */
+  size?: number;
+  /** Single colour when there are no labels. @default "black" */
+  color?: string;
+  /** Legend title for the clusters. @default "cluster" */
+  legendTitle?: string;
+  /** Vary the shape per cluster (else colour only). @default true */
+  shapes?: boolean;
+  /** Opacity. @default 0.85 */
+  opacity?: number;
+}
+
+/** Label text of a cluster number (noise for −1). */
+export function clusterName(c: number): string {
+  return c < 0 ? "noise" : `cluster ${c}`;
+}
+
+/** Scatter layer of the rows of a 2-column matrix. */
+export function pointsLayer(X: Matrix, options: PointsOptions = {}): Layer {
+  const labels = options.labels;
+  const values = [];
+  for (let i = 0; i < X.rows; i++) {
+    const v: Record<string, number | string> = { x: X.data[2 * i], y: X.data[2 * i + 1] };
+    if (labels) v.cluster = clusterName(labels[i]);
+    values.push(v);
+  }
+  const mark = {
+    type: "point" as const,
+    filled: !options.hollow,
+    size: options.size ?? 40,
+    opacity: options.opacity ?? 0.85,
+    strokeWidth: 1.2,
+  };
+  if (!labels) {
+    return {
+      data: { values },
+      mark: { ...mark, color: options.color ?? "black" },
+      encoding: {
+        x: { field: "x", type: "quantitative" },
+        y: { field: "y", type: "quantitative" },
+      },
+    };
+  }
+  const domain = [...new Set(Array.from(labels))].sort((a, b) => a - b).map(clusterName);
+  const colors = domain.map((d, i) => d === "noise" ? "black" : PALETTE[i % PALETTE.length]);
+  const shapes = domain.map((_, i) => SHAPES[i % SHAPES.length]);
+  const legend = { title: options.legendTitle ?? "cluster" };
+  return {
+    data: { values },
+    mark,
+    encoding: {
+      x: { field: "x", type: "quantitative" },
+      y: { field: "y", type: "quantitative" },
+      color: { field: "cluster", type: "nominal", scale: { domain, range: colors }, legend },
+      ...(options.shapes === false ? {} : {
+        shape: { field: "cluster", type: "nominal", scale: { domain, range: shapes }, legend },
+      }),
+    },
+  };
+}
+
+/** Large filled markers for cluster centres (2 columns). */
+export function centroidsLayer(
+  centers: Matrix,
+  options: { color?: string; shape?: string; size?: number } = {},
+): Layer {
+  const values = [];
+  for (let c = 0; c < centers.rows; c++) {
+    values.push({ x: centers.data[2 * c], y: centers.data[2 * c + 1], centre: c });
+  }
+  return {
+    data: { values },
+    mark: {
+      type: "point",
+      filled: true,
+      shape: options.shape ?? "circle",
+      size: options.size ?? 320,
+      color: options.color ?? "black",
+      stroke: "white",
+      strokeWidth: 1.5,
+      opacity: 1,
+    },
+    encoding: {
+      x: { field: "x", type: "quantitative" },
+      y: { field: "y", type: "quantitative" },
+      tooltip: [{ field: "centre" }, { field: "x" }, { field: "y" }],
+    },
+  };
+}
+
+/** Arrows (a segment and a head) from each row of `from` to the same row of `to`. */
+export function arrowsLayer(from: Matrix, to: Matrix, color = "black"): Layer {
+  const values = [];
+  for (let c = 0; c < from.rows; c++) {
+    const [x0, y0, x1, y1] = [from.data[2 * c], from.data[2 * c + 1], to.data[2 * c], to.data[2 * c + 1]];
+    // Vega's angle is clockwise from "up" on screen (y grows downwards).
+    const angle = (Math.atan2(x1 - x0, y1 - y0) * 180) / Math.PI;
+    values.push({ x0, y0, x1, y1, angle });
+  }
+  return {
+    data: { values },
+    layer: [
+      {
+        mark: { type: "rule", color, strokeWidth: 2 },
+        encoding: {
+          x: { field: "x0", type: "quantitative" },
+          y: { field: "y0", type: "quantitative" },
+          x2: { field: "x1" },
+          y2: { field: "y1" },
+        },
+      },
+      {
+        mark: { type: "point", shape: "triangle-up", filled: true, color, size: 120, opacity: 1 },
+        encoding: {
+          x: { field: "x1", type: "quantitative" },
+          y: { field: "y1", type: "quantitative" },
+          angle: { field: "angle", type: "quantitative", scale: null },
+        },
+      },
+    ],
+  };
+}
+
+/** PNG bytes as a `data:` URI. */
+export function pngDataUri(png: Uint8Array): string {
+  return `data:image/png;base64,${encodeBase64(png)}`;
+}
+
+/**
+ * Image layer that fills a `width × height` px plot whose x and y scales span
+ * exactly `extent` (set `scale: {domain, nice: false, zero: false}` on the
+ * figure). Image row 0 is drawn at the top.
+ */
+export function rasterLayer(
+  png: Uint8Array,
+  extent: { xMin: number; xMax: number; yMin: number; yMax: number },
+  size: { width: number; height: number },
+): Layer {
+  return {
+    data: {
+      values: [{
+        url: pngDataUri(png),
+        x: (extent.xMin + extent.xMax) / 2,
+        y: (extent.yMin + extent.yMax) / 2,
+      }],
+    },
+    mark: {
+      type: "image",
+      width: size.width,
+      height: size.height,
+      aspect: false,
+      align: "center",
+      baseline: "middle",
+      opacity: 0.55,
+    },
+    encoding: {
+      x: { field: "x", type: "quantitative" },
+      y: { field: "y", type: "quantitative" },
+      url: { field: "url", type: "nominal" },
+    },
+  };
+}
+
+/** A grayscale image as a PNG `data:` URI image layer of the given pixel size. */
+export function grayImageLayer(img: GrayImage, width: number, height: number): Layer {
+  return {
+    data: { values: [{ url: pngDataUri(encodePng(img)) }] },
+    mark: { type: "image", width, height, aspect: false, align: "left", baseline: "top" },
+    encoding: { url: { field: "url", type: "nominal" }, x: { value: 0 }, y: { value: 0 } },
+  };
+}
+
+/** Parses "#rrggbb" into [r, g, b]. */
+export function hexToRgb(hex: string): [number, number, number] {
+  const v = parseInt(hex.slice(1), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/**
+ * Paints a label grid (row 0 = top) in the cluster palette as RGBA PNG bytes.
+ */
+export function labelGridPng(labels: Int32Array, width: number, height: number): Uint8Array {
+  const rgba = new Uint8Array(width * height * 4);
+  const rgb = PALETTE.map(hexToRgb);
+  for (let i = 0; i < width * height; i++) {
+    const c = labels[i] < 0 ? [0, 0, 0] : rgb[labels[i] % rgb.length];
+    rgba[4 * i] = c[0], rgba[4 * i + 1] = c[1], rgba[4 * i + 2] = c[2], rgba[4 * i + 3] = 255;
+  }
+  return encodePngRgba(width, height, rgba);
+}

@@ -1,0 +1,90 @@
+/**
+ * Declarative parameter checks: each algorithm lists its parameters' allowed
+ * ranges once, and {@linkcode validate} checks them all up front with a message
+ * that names the parameter, the allowed range and the value received.
+ *
+ * @module
+ */
+import type { Matrix } from "./matrix.ts";
+import { assertFinite } from "./matrix.ts";
+
+/** One rule of a parameter table. */
+export type Rule =
+  | { kind: "int"; min?: number; max?: number }
+  | { kind: "number"; min?: number; max?: number; minExclusive?: boolean }
+  | { kind: "oneOf"; values: readonly unknown[] };
+
+function describe(rule: Rule): string {
+  switch (rule.kind) {
+    case "int":
+    case "number": {
+      const what = rule.kind === "int" ? "an integer" : "a number";
+      const lo = rule.min === undefined
+        ? ""
+        : (rule.kind === "number" && rule.minExclusive ? ` > ${rule.min}` : ` >= ${rule.min}`);
+      const hi = rule.max === undefined ? "" : ` <= ${rule.max}`;
+      return `${what}${lo}${lo && hi ? " and" : ""}${hi}`;
+    }
+    case "oneOf":
+      return `one of ${rule.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+}
+
+function ok(rule: Rule, v: unknown): boolean {
+  switch (rule.kind) {
+    case "int":
+      return typeof v === "number" && Number.isInteger(v) &&
+        (rule.min === undefined || v >= rule.min) &&
+        (rule.max === undefined || v <= rule.max);
+    case "number":
+      return typeof v === "number" && Number.isFinite(v) &&
+        (rule.min === undefined ||
+          (rule.minExclusive ? v > rule.min : v >= rule.min)) &&
+        (rule.max === undefined || v <= rule.max);
+    case "oneOf":
+      return rule.values.includes(v);
+  }
+}
+
+/**
+ * Checks `params` against `table`; throws a `RangeError` for the first
+ * parameter out of range (a `TypeError` when its type is wrong).
+ *
+ * @example
+ * ```ts
+ * import { validate } from "./validate.ts";
+ * import assert from "node:assert/strict";
+ * assert.throws(
+ *   () => validate("fit DBSCAN", { eps: 0 }, { eps: { kind: "number", min: 0, minExclusive: true } }),
+ *   { name: "RangeError", message: "Cannot fit DBSCAN as eps must be a number > 0: eps=0" },
+ * );
+ * ```
+ */
+export function validate(
+  action: string,
+  params: Record<string, unknown>,
+  table: Record<string, Rule>,
+): void {
+  for (const [name, rule] of Object.entries(table)) {
+    const v = params[name];
+    if (ok(rule, v)) continue;
+    const msg = `Cannot ${action} as ${name} must be ${describe(rule)}: ${name}=${
+      typeof v === "string" ? JSON.stringify(v) : String(v)
+    }`;
+    const typeWrong = (rule.kind !== "oneOf" && typeof v !== "number");
+    throw typeWrong ? new TypeError(msg) : new RangeError(msg);
+  }
+}
+
+/**
+ * Checks a data matrix: at least `minRows` rows, at least one column, every
+ * value finite.
+ */
+export function validateData(action: string, X: Matrix, minRows = 1): void {
+  if (X.rows < minRows || X.cols < 1) {
+    throw new RangeError(
+      `Cannot ${action} as the data needs at least ${minRows} row(s) and 1 column: rows=${X.rows}, cols=${X.cols}`,
+    );
+  }
+  assertFinite(X);
+}
