@@ -1,0 +1,124 @@
+/**
+ * Golden files: the recipes' `--json` output for fixed arguments, stored
+ * normalised under tests/golden/ and compared with explicit tolerances. The
+ * case list is shared by the tests and by `deno task golden`, the only thing
+ * that writes them.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT } from "./_recipes.ts";
+
+/** One golden case. */
+export interface GoldenCase {
+  /** File stem under tests/golden/. */
+  id: string;
+  /** deno.json task of the recipe. */
+  task: string;
+  /** Extra arguments (after the task's own). */
+  args: string[];
+  /** Relative tolerance on numbers. */
+  rtol: number;
+  /** Absolute tolerance on numbers. */
+  atol: number;
+  /** Keys whose integer arrays are compared up to a renaming of labels. */
+  labelKeys?: string[];
+  /** Keys whose arrays of rows are compared as unordered sets. */
+  unorderedKeys?: string[];
+}
+
+/** Every golden case. */
+export const GOLDEN_CASES: GoldenCase[] = [
+  { id: "kmeans", task: "kmeans", args: [], rtol: 1e-9, atol: 1e-9, labelKeys: ["labels"], unorderedKeys: ["centers"] },
+  { id: "silhouette", task: "silhouette", args: [], rtol: 1e-9, atol: 1e-9 },
+  {
+    id: "vector_quantization_4bit",
+    task: "vector_quantization",
+    args: ["--num-bits", "4"],
+    rtol: 1e-6,
+    atol: 1e-6,
+  },
+  { id: "kmeans_steps", task: "kmeans_steps", args: [], rtol: 1e-9, atol: 1e-9, labelKeys: ["labels"] },
+];
+
+/** Path of a golden file. */
+export function goldenPath(id: string): string {
+  return join(ROOT, "tests", "golden", `${id}.json`);
+}
+
+/** Normalises a value for storage: 12 significant digits, sorted keys. */
+export function normalise(v: unknown): unknown {
+  if (typeof v === "number") return Number.isInteger(v) ? v : Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v).sort().map((k) => [k, normalise((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+/** True when `a` and `b` are the same partition up to renaming of labels. */
+export function samePartition(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  const ab = new Map<number, number>(), ba = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) {
+    if ((ab.get(a[i]) ?? b[i]) !== b[i] || (ba.get(b[i]) ?? a[i]) !== a[i]) return false;
+    ab.set(a[i], b[i]);
+    ba.set(b[i], a[i]);
+  }
+  return true;
+}
+
+/** Asserts `actual` matches `expected` within the case's tolerances. */
+export function assertGolden(actual: unknown, expected: unknown, c: GoldenCase, path = "$"): void {
+  if (typeof expected === "number") {
+    assert.equal(typeof actual, "number", `${path}: expected a number`);
+    const diff = Math.abs((actual as number) - expected);
+    assert.ok(
+      diff <= c.atol + c.rtol * Math.abs(expected),
+      `${path}: ${actual} differs from golden ${expected} by ${diff}`,
+    );
+    return;
+  }
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path}: expected an array`);
+    assert.equal(actual.length, expected.length, `${path}: length`);
+    const key = path.split(".").at(-1)!.replace(/\[\d+\]$/, "");
+    if (c.labelKeys?.includes(key) && typeof expected[0] === "number") {
+      assert.ok(samePartition(actual as number[], expected as number[]), `${path}: partition differs`);
+      return;
+    }
+    if (c.unorderedKeys?.includes(key)) {
+      const left = [...(actual as unknown[])];
+      for (const [i, e] of expected.entries()) {
+        const j = left.findIndex((a) => {
+          try {
+            assertGolden(a, e, c, `${path}[${i}]`);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        assert.ok(j >= 0, `${path}[${i}]: ${JSON.stringify(e)} not found in ${JSON.stringify(actual)}`);
+        left.splice(j, 1);
+      }
+      return;
+    }
+    expected.forEach((e, i) => assertGolden(actual[i], e, c, `${path}[${i}]`));
+    return;
+  }
+  if (expected && typeof expected === "object") {
+    assert.ok(actual && typeof actual === "object", `${path}: expected an object`);
+    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `${path}: keys`);
+    for (const k of Object.keys(expected)) {
+      assertGolden(
+        (actual as Record<string, unknown>)[k],
+        (expected as Record<string, unknown>)[k],
+        c,
+        `${path}.${k}`,
+      );
+    }
+    return;
+  }
+  assert.deepEqual(actual, expected, path);
+}
