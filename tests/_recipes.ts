@@ -3,10 +3,11 @@
  * permission flags, read from deno.json) in a subprocess, and write input
  * fixtures under `out/test-fixtures/` where those flags let the recipe read.
  */
-import { dirname, fromFileUrl, join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Repository root. */
-export const ROOT = join(dirname(fromFileUrl(import.meta.url)), "..");
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const tasks: Record<string, string> =
   JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).tasks;
