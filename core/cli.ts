@@ -182,7 +182,11 @@ export function numberFlag(
 }
 
 /** Parses a flag restricted to a set of words. */
-export function choiceFlag<T extends string>(value: string, name: string, choices: readonly T[]): T {
+export function choiceFlag<T extends string>(
+  value: string,
+  name: string,
+  choices: readonly T[],
+): T {
   if (!(choices as readonly string[]).includes(value)) {
     throw new UsageError(
       `Cannot run as --${name} must be one of ${choices.join(", ")}: --${name}=${value}`,

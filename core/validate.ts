@@ -71,7 +71,7 @@ export function validate(
     const msg = `Cannot ${action} as ${name} must be ${describe(rule)}: ${name}=${
       typeof v === "string" ? JSON.stringify(v) : String(v)
     }`;
-    const typeWrong = (rule.kind !== "oneOf" && typeof v !== "number");
+    const typeWrong = rule.kind !== "oneOf" && typeof v !== "number";
     throw typeWrong ? new TypeError(msg) : new RangeError(msg);
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { sqDist } from "../distance.ts";
+import { rowSqNorms, sqDist } from "../distance.ts";
 
 /**
  * M-step: writes the mean of each cluster into `centersNew` and the Euclidean
@@ -75,17 +75,54 @@ export function inertiaOf(
   return s;
 }
 
-/** Index of the nearest row of `centers` to row `i` of `X`, and its squared distance. */
-export function nearest(X: Matrix, i: number, centers: Matrix): [number, number] {
-  let best = 0, bestD = Infinity;
-  for (let c = 0; c < centers.rows; c++) {
-    const dd = sqDist(X, i, centers, c);
-    if (dd < bestD) {
-      bestD = dd;
-      best = c;
+/**
+ * Assignment step: writes into `labels` the index of each row's nearest centre
+ * (the first on ties) and returns the (weighted) inertia. The argmin uses
+ * ‖c‖² − 2x·c (four centres per pass over x, as a blocked matrix product);
+ * the inertia uses the exact distance to the chosen centre.
+ */
+export function assignLabels(
+  X: Matrix,
+  centers: Matrix,
+  labels: Int32Array,
+  weights?: Float64Array,
+): number {
+  const n = X.rows, d = X.cols, k = centers.rows;
+  const x = X.data, c = centers.data;
+  const norms = rowSqNorms(centers);
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    const xo = i * d;
+    let best = 0, bestV = Infinity;
+    let a = 0;
+    for (; a + 4 <= k; a += 4) {
+      const o0 = a * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const xj = x[xo + j];
+        s0 += xj * c[o0 + j];
+        s1 += xj * c[o1 + j];
+        s2 += xj * c[o2 + j];
+        s3 += xj * c[o3 + j];
+      }
+      const v0 = norms[a] - 2 * s0, v1 = norms[a + 1] - 2 * s1;
+      const v2 = norms[a + 2] - 2 * s2, v3 = norms[a + 3] - 2 * s3;
+      if (v0 < bestV) (bestV = v0), (best = a);
+      if (v1 < bestV) (bestV = v1), (best = a + 1);
+      if (v2 < bestV) (bestV = v2), (best = a + 2);
+      if (v3 < bestV) (bestV = v3), (best = a + 3);
     }
+    for (; a < k; a++) {
+      const o = a * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += x[xo + j] * c[o + j];
+      const v = norms[a] - 2 * s;
+      if (v < bestV) (bestV = v), (best = a);
+    }
+    labels[i] = best;
+    inertia += (weights ? weights[i] : 1) * sqDist(X, i, centers, best);
   }
-  return [best, bestD];
+  return inertia;
 }
 
 /** True when two labellings are the same partition up to renaming of labels. */

@@ -16,8 +16,11 @@ import { sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
 import { kmeansPlusPlus } from "./kmeans_plusplus.ts";
-import { inertiaOf, isSameClustering, nearest, updateCenters } from "./_kmeans_common.ts";
+import { assignLabels, inertiaOf, isSameClustering, updateCenters } from "./_kmeans_common.ts";
 import { hartiganRefine } from "./_hartigan.ts";
+
+/** Largest n·d·k that `refine` defaults to true for (about a second of refinement). */
+const REFINE_DEFAULT_LIMIT = 1e6;
 
 /** Options of {@linkcode kmeans}. */
 export interface KMeansOptions {
@@ -36,17 +39,22 @@ export interface KMeansOptions {
   /** Seed or generator for the initialisations. @default 0 */
   randomState?: number | RandomState;
   /**
-   * After each run, move single samples between clusters while that lowers
-   * the inertia (Hartigan), then re-run the iterations; reaches better local
-   * optima than scikit-learn's plain Lloyd/Elkan. `false` gives scikit-learn's
-   * procedure exactly. @default true
+   * Refine each of the `nInit` runs (move single samples between clusters
+   * while that lowers the inertia — Hartigan — and re-run the iterations),
+   * then try `nSwaps` random swaps on the best. Reaches better local optima than scikit-learn's
+   * plain Lloyd/Elkan (lower inertia at k = 6..9 on the cookbook data), at a
+   * cost that grows fast with n·d: ~9× the plain time on 10⁵ × 2 blobs (gain
+   * 0.001 %), ~5× on 10⁴ × 784. So the default refines small problems only.
+   * `false` gives scikit-learn's procedure (and speed) exactly.
+   * @default n·d·nClusters ≤ 10⁶
    */
   refine?: boolean;
   /**
-   * With `refine`, random-swap trials after the restarts: replace one centre
-   * of the best solution by a random sample, re-run, keep it if the inertia
-   * drops (P. Fränti, "Efficiency of random swap clustering", J. Big Data
-   * 2018). @default 2·nClusters
+   * With `refine`, random-swap trials after the restarts: move one centre of
+   * the best solution onto a sample drawn ∝ its squared distance, iterate to
+   * convergence, and refine and keep it only if the inertia dropped
+   * (P. Fränti, "Efficiency of random swap clustering", J. Big Data 2018).
+   * @default 10·nClusters
    */
   nSwaps?: number;
   /**
@@ -86,24 +94,27 @@ export interface KMeansStep {
   readonly inertia: number;
 }
 
-type Resolved = Required<Omit<KMeansOptions, "init" | "randomState" | "sampleWeight" | "nSwaps">> & {
-  nSwaps: number;
-  init: "k-means++" | "random" | Matrix;
-  rng: RandomState;
-  weights?: Float64Array;
-};
+type Resolved =
+  & Required<Omit<KMeansOptions, "init" | "randomState" | "sampleWeight" | "nSwaps">>
+  & {
+    nSwaps: number;
+    init: "k-means++" | "random" | Matrix;
+    rng: RandomState;
+    weights?: Float64Array;
+  };
 
 function resolve(X: Matrix, options: KMeansOptions): Resolved {
   const init = options.init ?? "k-means++";
   const explicit = typeof init === "object";
+  const k = options.nClusters ?? (explicit ? init.rows : 8);
   const o = {
-    nClusters: options.nClusters ?? (explicit ? init.rows : 8),
+    nClusters: k,
     nInit: options.nInit ?? (explicit ? 1 : 10),
     maxIter: options.maxIter ?? 300,
     tol: options.tol ?? 1e-4,
     algorithm: options.algorithm ?? "lloyd",
-    refine: options.refine ?? true,
-    nSwaps: options.nSwaps ?? 10 * (options.nClusters ?? (explicit ? init.rows : 8)),
+    refine: options.refine ?? X.rows * X.cols * k <= REFINE_DEFAULT_LIMIT,
+    nSwaps: options.nSwaps ?? 10 * k,
   };
   validate("fit k-means", { ...o, init: explicit ? "array" : init }, {
     nClusters: { kind: "int", min: 1 },
@@ -170,11 +181,11 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
   const tol = o.tol === 0 ? 0 : (variances.reduce((a, b) => a + b, 0) / X.cols) * o.tol;
 
   const single = o.algorithm === "elkan" ? elkanSingle : lloydSingle;
-  const run = (init: Matrix): KMeansResult => {
-    let result = single(Xc, init, o.maxIter, tol, w);
-    // Hartigan moves, then iterate again from the improved centres, until
-    // neither changes anything (each round strictly lowers the inertia).
-    for (let round = 0; o.refine && round < 20; round++) {
+  // Hartigan moves, then iterate again from the improved centres, until
+  // neither changes anything (each round strictly lowers the inertia).
+  const refined = (start: KMeansResult): KMeansResult => {
+    let result = start;
+    for (let round = 0; round < 20; round++) {
       const labels = result.labels.slice();
       const centers = matrix(result.centers.rows, result.centers.cols, result.centers.data.slice());
       if (hartiganRefine(Xc, centers, labels, w) === 0) break;
@@ -186,7 +197,8 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
   };
   let best: KMeansResult | undefined;
   for (let r = 0; r < o.nInit; r++) {
-    const result = run(initialCenters(Xc, o, mean));
+    const plain = single(Xc, initialCenters(Xc, o, mean), o.maxIter, tol, w);
+    const result = o.refine ? refined(plain) : plain;
     if (
       best === undefined ||
       (result.inertia < best.inertia &&
@@ -207,8 +219,11 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
     let i = 0;
     while (i < Xc.rows - 1 && cum[i] < r) i++;
     init.data.set(Xc.data.subarray(i * Xc.cols, (i + 1) * Xc.cols), j * Xc.cols);
-    const result = run(init);
-    if (result.inertia < best!.inertia * (1 - 1e-12)) best = result;
+    // Only a swap whose plain run beats the best is refined and kept.
+    const trial = single(Xc, init, o.maxIter, tol, w);
+    if (!(trial.inertia < best!.inertia * (1 - 1e-12))) continue;
+    const result = refined(trial);
+    if (result.inertia < best!.inertia) best = result;
   }
   const centers = best!.centers;
   for (let c = 0; c < centers.rows; c++) {
@@ -261,17 +276,19 @@ export function* kmeansSteps(
   const shift = new Float64Array(init.rows);
   for (let it = 1; it <= maxIter; it++) {
     const labels = new Int32Array(X.rows);
-    let inertia = 0;
-    for (let i = 0; i < X.rows; i++) {
-      const [c, dd] = nearest(X, i, centers);
-      labels[i] = c;
-      inertia += w ? w[i] * dd : dd;
-    }
+    const inertia = assignLabels(X, centers, labels, w);
     const next = matrix(init.rows, init.cols);
     updateCenters(X, labels, centers, next, shift, w);
     let shiftTot = 0;
     for (const s of shift) shiftTot += s * s;
-    yield { iteration: it, centersBefore: centers, labels, centers: next, centerShift: shiftTot, inertia };
+    yield {
+      iteration: it,
+      centersBefore: centers,
+      labels,
+      centers: next,
+      centerShift: shiftTot,
+      inertia,
+    };
     centers = next;
     let same = true;
     for (let i = 0; i < X.rows && same; i++) same = labels[i] === labelsOld[i];
@@ -290,8 +307,8 @@ function finish(
   w?: Float64Array,
 ): KMeansResult {
   // Without strict convergence, re-run the assignment so labels match centres.
-  if (!strict) for (let i = 0; i < X.rows; i++) labels[i] = nearest(X, i, centers)[0];
-  return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter, converged };
+  const inertia = strict ? inertiaOf(X, centers, labels, w) : assignLabels(X, centers, labels, w);
+  return { centers, labels, inertia, nIter, converged };
 }
 
 function lloydSingle(
@@ -437,6 +454,6 @@ export function predict(centers: Matrix, X: Matrix): Int32Array {
     );
   }
   const out = new Int32Array(X.rows);
-  for (let i = 0; i < X.rows; i++) out[i] = nearest(X, i, centers)[0];
+  assignLabels(X, centers, out);
   return out;
 }

@@ -57,16 +57,26 @@ export function decodeGray(bytes: Uint8Array, source = "input"): GrayImage {
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   if (!isJpeg && !isPng) {
-    throw new SyntaxError(`Cannot decode ${source} as it is not a JPEG or PNG image: bytes=${bytes.length}`);
+    throw new SyntaxError(
+      `Cannot decode ${source} as it is not a JPEG or PNG image: bytes=${bytes.length}`,
+    );
   }
   try {
     if (isJpeg) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      const img = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxMemoryUsageInMB: 1024,
+      });
       return toGray(img.width, img.height, img.data, 4);
     }
     const img = decodePngRaw(bytes);
     const channels = img.channels;
-    const scale = img.depth === 16 ? 255 / 65535 : img.depth === 8 ? 1 : 255 / ((1 << img.depth) - 1);
+    const scale = img.depth === 16
+      ? 255 / 65535
+      : img.depth === 8
+      ? 1
+      : 255 / ((1 << img.depth) - 1);
     if (img.palette) {
       const rgb = new Uint8Array(img.width * img.height * 3);
       for (let i = 0; i < img.width * img.height; i++) {
@@ -78,7 +88,9 @@ export function decodeGray(bytes: Uint8Array, source = "input"): GrayImage {
     return toGray(img.width, img.height, img.data, channels, scale);
   } catch (e) {
     throw new SyntaxError(
-      `Cannot decode ${source} as the image is corrupt (${(e as Error).message ?? e}): bytes=${bytes.length}`,
+      `Cannot decode ${source} as the image is corrupt (${
+        (e as Error).message ?? e
+      }): bytes=${bytes.length}`,
     );
   }
 }
@@ -90,7 +102,13 @@ export async function loadGray(path: string): Promise<GrayImage> {
 
 /** Encodes a grayscale image as PNG bytes. */
 export function encodePng(img: GrayImage): Uint8Array {
-  return encodePngRaw({ width: img.width, height: img.height, data: img.data, channels: 1, depth: 8 });
+  return encodePngRaw({
+    width: img.width,
+    height: img.height,
+    data: img.data,
+    channels: 1,
+    depth: 8,
+  });
 }
 
 /** Encodes an RGBA image (4 bytes a pixel) as PNG bytes. */

@@ -132,7 +132,12 @@ export function lineChart(o: {
     mark: { type: "line", point: values.length <= 200 },
     encoding: {
       x: { field: "x", type: "quantitative", title: o.xTitle },
-      y: { field: "y", type: "quantitative", title: o.yTitle, scale: { type: o.yScale ?? "linear", zero: false } },
+      y: {
+        field: "y",
+        type: "quantitative",
+        title: o.yTitle,
+        scale: { type: o.yScale ?? "linear", zero: false },
+      },
       color: { field: "series", type: "nominal", title: null },
     },
   } as TopLevelSpec;
@@ -178,7 +183,10 @@ export function annotatedHeatmap(o: {
             field: "v",
             type: "quantitative",
             title: null,
-            scale: { scheme: o.scheme ?? "blues", ...(o.domainMid === undefined ? {} : { domainMid: o.domainMid }) },
+            scale: {
+              scheme: o.scheme ?? "blues",
+              ...(o.domainMid === undefined ? {} : { domainMid: o.domainMid }),
+            },
           },
         },
       },

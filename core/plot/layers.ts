@@ -145,7 +145,12 @@ export function centroidsLayer(
 export function arrowsLayer(from: Matrix, to: Matrix, color = "black"): Layer {
   const values = [];
   for (let c = 0; c < from.rows; c++) {
-    const [x0, y0, x1, y1] = [from.data[2 * c], from.data[2 * c + 1], to.data[2 * c], to.data[2 * c + 1]];
+    const [x0, y0, x1, y1] = [
+      from.data[2 * c],
+      from.data[2 * c + 1],
+      to.data[2 * c],
+      to.data[2 * c + 1],
+    ];
     // Vega's angle is clockwise from "up" on screen (y grows downwards).
     const angle = (Math.atan2(x1 - x0, y1 - y0) * 180) / Math.PI;
     values.push({ x0, y0, x1, y1, angle });
