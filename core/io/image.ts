@@ -42,6 +42,37 @@ function toGray(
 }
 
 /**
+ * JPEG to gray as Pillow (libjpeg) does: YCbCr → RGB rounded to the nearest
+ * integer, then luma. jpeg-js's own RGB output truncates, which darkens every
+ * channel by ~0.45 on average (measured on data/flower_image.jpg); converting
+ * its raw YCbCr here brings the mean within 0.05 of Pillow's.
+ */
+function jpegGray(bytes: Uint8Array): GrayImage {
+  const opts = { useTArray: true, maxMemoryUsageInMB: 1024 } as const;
+  const raw = jpeg.decode(bytes, { ...opts, formatAsRGBA: false, colorTransform: false });
+  const n = raw.width * raw.height;
+  const channels = raw.data.length / n;
+  if (channels === 1) return { width: raw.width, height: raw.height, data: raw.data.slice(0, n) };
+  if (channels !== 3) {
+    // CMYK/YCCK: let jpeg-js convert to RGB.
+    const img = jpeg.decode(bytes, { ...opts, formatAsRGBA: true });
+    return toGray(img.width, img.height, img.data, 4);
+  }
+  const out = new Uint8Array(n);
+  const px = raw.data;
+  const to8 = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+  for (let i = 0; i < n; i++) {
+    const y = px[3 * i], cb = px[3 * i + 1] - 128, cr = px[3 * i + 2] - 128;
+    out[i] = luma(
+      to8(y + 1.402 * cr),
+      to8(y - 0.344136 * cb - 0.714136 * cr),
+      to8(y + 1.772 * cb),
+    );
+  }
+  return { width: raw.width, height: raw.height, data: out };
+}
+
+/**
  * Decodes JPEG or PNG bytes to 8-bit grayscale.
  *
  * @example
@@ -62,14 +93,7 @@ export function decodeGray(bytes: Uint8Array, source = "input"): GrayImage {
     );
   }
   try {
-    if (isJpeg) {
-      const img = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxMemoryUsageInMB: 1024,
-      });
-      return toGray(img.width, img.height, img.data, 4);
-    }
+    if (isJpeg) return jpegGray(bytes);
     const img = decodePngRaw(bytes);
     const channels = img.channels;
     const scale = img.depth === 16
