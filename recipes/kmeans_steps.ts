@@ -61,14 +61,18 @@ export async function main(argv: string[]): Promise<void> {
   const { min, max } = columnExtent(X);
   const init = matrix(k, 2);
   for (let c = 0; c < k; c++) {
-    for (let j = 0; j < 2; j++) init.data[2 * c + j] = min[j] + (max[j] - min[j]) * rng.nextDouble();
+    for (let j = 0; j < 2; j++) {
+      init.data[2 * c + j] = min[j] + (max[j] - min[j]) * rng.nextDouble();
+    }
   }
 
   // Step 3. Iterate assign/update, keeping every step.
   const steps = [...kmeansSteps(X, init, { maxIter: iterations })];
 
   // Step 4. Report how the centres moved.
-  const lines = [`Initial centres: ${toRows(init).map(([x, y]) => `(${fmt(x, 4)}, ${fmt(y, 4)})`).join(" ")}`];
+  const lines = [
+    `Initial centres: ${toRows(init).map(([x, y]) => `(${fmt(x, 4)}, ${fmt(y, 4)})`).join(" ")}`,
+  ];
   for (const s of steps) {
     lines.push(
       `Iteration ${s.iteration}: inertia ${fmt(s.inertia, 6)}, centres ${

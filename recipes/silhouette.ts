@@ -32,7 +32,12 @@ export const CLI: RecipeCli = {
   flags: {
     "k-min": { type: "string", value: "K", description: "Smallest k.", default: "2" },
     "k-max": { type: "string", value: "K", description: "Largest k.", default: "9" },
-    "n-init": { type: "string", value: "N", description: "k-means++ restarts per k.", default: "10" },
+    "n-init": {
+      type: "string",
+      value: "N",
+      description: "k-means++ restarts per k.",
+      default: "10",
+    },
   },
 };
 
@@ -73,7 +78,8 @@ export async function main(argv: string[]): Promise<void> {
     await savePlot(
       barChart({
         title: "Silhouette score vs number of clusters",
-        description: `Mean silhouette of k-means labellings of ${args.inputFile}, k = ${kMin}..${kMax}`,
+        description:
+          `Mean silhouette of k-means labellings of ${args.inputFile}, k = ${kMin}..${kMax}`,
         categories: scores.map((s) => s.k),
         values: scores.map((s) => s.score),
         xTitle: "number of clusters k",

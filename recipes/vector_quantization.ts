@@ -60,7 +60,10 @@ function pyFloat(x: number): string {
  * not depend on which other depths were computed.
  */
 function compress(img: GrayImage, bits: number, seed: number) {
-  const q = fitQuantizer(img.data, 2 ** bits, { nInit: N_INIT, randomState: new RandomState(seed) });
+  const q = fitQuantizer(img.data, 2 ** bits, {
+    nInit: N_INIT,
+    randomState: new RandomState(seed),
+  });
   const out = new Uint8Array(img.data.length);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(q.lookup[img.data[i]]);
   return { q, image: { ...img, data: out }, ...distortion(img.data, out) };
@@ -96,9 +99,9 @@ export async function main(argv: string[]): Promise<void> {
   emit(args, [
     `The size of the image will be reduced by a factor of ${pyFloat(factor)}`,
     `Compression rate = ${pyFloat(compressionRate)}%`,
-    `Distortion at ${bits} bit${bits > 1 ? "s" : ""} per pixel (${main.q.nLevels} levels): MSE = ${fmt(main.mse, 6)}, PSNR = ${
-      dB(main.psnr)
-    }`,
+    `Distortion at ${bits} bit${bits > 1 ? "s" : ""} per pixel (${main.q.nLevels} levels): MSE = ${
+      fmt(main.mse, 6)
+    }, PSNR = ${dB(main.psnr)}`,
     "",
     "bits  levels        MSE      PSNR",
     ...sweep.map((s) =>

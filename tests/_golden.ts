@@ -28,7 +28,15 @@ export interface GoldenCase {
 
 /** Every golden case. */
 export const GOLDEN_CASES: GoldenCase[] = [
-  { id: "kmeans", task: "kmeans", args: [], rtol: 1e-9, atol: 1e-9, labelKeys: ["labels"], unorderedKeys: ["centers"] },
+  {
+    id: "kmeans",
+    task: "kmeans",
+    args: [],
+    rtol: 1e-9,
+    atol: 1e-9,
+    labelKeys: ["labels"],
+    unorderedKeys: ["centers"],
+  },
   { id: "silhouette", task: "silhouette", args: [], rtol: 1e-9, atol: 1e-9 },
   {
     id: "vector_quantization_4bit",
@@ -37,7 +45,14 @@ export const GOLDEN_CASES: GoldenCase[] = [
     rtol: 1e-6,
     atol: 1e-6,
   },
-  { id: "kmeans_steps", task: "kmeans_steps", args: [], rtol: 1e-9, atol: 1e-9, labelKeys: ["labels"] },
+  {
+    id: "kmeans_steps",
+    task: "kmeans_steps",
+    args: [],
+    rtol: 1e-9,
+    atol: 1e-9,
+    labelKeys: ["labels"],
+  },
 ];
 
 /** Path of a golden file. */
@@ -85,7 +100,10 @@ export function assertGolden(actual: unknown, expected: unknown, c: GoldenCase, 
     assert.equal(actual.length, expected.length, `${path}: length`);
     const key = path.split(".").at(-1)!.replace(/\[\d+\]$/, "");
     if (c.labelKeys?.includes(key) && typeof expected[0] === "number") {
-      assert.ok(samePartition(actual as number[], expected as number[]), `${path}: partition differs`);
+      assert.ok(
+        samePartition(actual as number[], expected as number[]),
+        `${path}: partition differs`,
+      );
       return;
     }
     if (c.unorderedKeys?.includes(key)) {
@@ -99,7 +117,10 @@ export function assertGolden(actual: unknown, expected: unknown, c: GoldenCase, 
             return false;
           }
         });
-        assert.ok(j >= 0, `${path}[${i}]: ${JSON.stringify(e)} not found in ${JSON.stringify(actual)}`);
+        assert.ok(
+          j >= 0,
+          `${path}[${i}]: ${JSON.stringify(e)} not found in ${JSON.stringify(actual)}`,
+        );
         left.splice(j, 1);
       }
       return;

@@ -9,7 +9,9 @@ for (const c of GOLDEN_CASES) {
       expected = JSON.parse(await Deno.readTextFile(goldenPath(c.id)));
     } catch (e) {
       assert.fail(
-        `golden ${c.id}.json is missing or unreadable (${(e as Error).message}); run \`deno task golden\` after checking the output`,
+        `golden ${c.id}.json is missing or unreadable (${
+          (e as Error).message
+        }); run \`deno task golden\` after checking the output`,
       );
     }
     const actual = normalise(await runJson(c.task, c.args));

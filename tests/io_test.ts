@@ -22,13 +22,20 @@ Deno.test("numeric CSV: every error names the line and column", () => {
     ["1,2\n3\n", "SyntaxError", "Cannot parse t.csv as line 2 has 1 cells, expected 2: line=2"],
     ["1,2\n3,NaN\n", "RangeError", 'Cannot use t.csv as line 2, column 2 is not finite: "NaN"'],
     ["1,2\n,4\n", "SyntaxError", 'Cannot parse t.csv as line 2, column 1 is not a number: ""'],
-    ["1,Infinity\n", "RangeError", 'Cannot use t.csv as line 1, column 2 is not finite: "Infinity"'],
+    [
+      "1,Infinity\n",
+      "RangeError",
+      'Cannot use t.csv as line 1, column 2 is not finite: "Infinity"',
+    ],
     ["\n\n", "RangeError", "Cannot parse t.csv as it has no data rows: rows=0"],
   ];
   for (const [text, name, message] of cases) {
     assert.throws(() => parseNumericCsv(text, { source: "t.csv" }), { name, message });
   }
-  assert.throws(() => parseNumericCsv("a\n1\n", { header: true, columns: ["z"] }), /column is missing/);
+  assert.throws(
+    () => parseNumericCsv("a\n1\n", { header: true, columns: ["z"] }),
+    /column is missing/,
+  );
 });
 
 Deno.test("loading files: missing, empty, wrong width", async () => {

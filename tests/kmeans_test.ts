@@ -20,7 +20,8 @@ const data: Record<string, Matrix> = {
   "data_multivar.txt": await loadPoints2D("data/data_multivar.txt"),
   "data_perf.txt": await loadPoints2D("data/data_perf.txt"),
 };
-const close = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+const close = (a: number, b: number, tol: number) =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
 Deno.test("k-means on four points: centres, labels and inertia by hand", () => {
   const X = fromRows([[0, 0], [0, 1], [10, 0], [10, 1]]);
@@ -35,10 +36,16 @@ Deno.test("k-means on four points: centres, labels and inertia by hand", () => {
 
 Deno.test("k-means reproduces the spec's centroids and inertia (§1)", () => {
   const m = kmeans(data["data_multivar.txt"], { nClusters: 4, nInit: 10, randomState: 0 });
-  const ref = [[1.831, 1.9998], [5.91196078, 2.04980392], [7.07326531, 5.61061224], [3.1428, 5.2616]];
+  const ref = [[1.831, 1.9998], [5.91196078, 2.04980392], [7.07326531, 5.61061224], [
+    3.1428,
+    5.2616,
+  ]];
   const got = toRows(m.centers);
   for (const r of ref) {
-    assert.ok(got.some((c) => Math.abs(c[0] - r[0]) < 1e-8 && Math.abs(c[1] - r[1]) < 1e-8), `${r}`);
+    assert.ok(
+      got.some((c) => Math.abs(c[0] - r[0]) < 1e-8 && Math.abs(c[1] - r[1]) < 1e-8),
+      `${r}`,
+    );
   }
   assert.ok(close(m.inertia, 250.72168914445786, 1e-12), `${m.inertia}`);
 });

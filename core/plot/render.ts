@@ -40,8 +40,7 @@ export const BASE_CONFIG = {
  * ```
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const config = { ...BASE_CONFIG, ...(spec.config ?? {}) };
-  const vgSpec = compile({ ...spec, config } as TopLevelSpec).spec;
+  const vgSpec = compile(withBaseConfig(spec)).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
     return await view.toSVG();
@@ -50,13 +49,19 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+/** `spec` with {@linkcode BASE_CONFIG} under its own config. */
+function withBaseConfig(spec: TopLevelSpec): TopLevelSpec {
+  return { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
+}
+
 /**
  * Renders `spec` and writes `<path>.svg` and `<path>.vl.json` atomically
- * (`path` without extension). Returns the SVG path.
+ * (`path` without extension); the stored spec carries the full config, so
+ * any Vega-Lite renderer draws the same figure. Returns the SVG path.
  */
 export async function savePlot(spec: TopLevelSpec, path: string): Promise<string> {
   const svg = await renderSvg(spec);
-  await writeAtomic(`${path}.vl.json`, JSON.stringify(spec, null, 2) + "\n");
+  await writeAtomic(`${path}.vl.json`, JSON.stringify(withBaseConfig(spec), null, 2) + "\n");
   await writeAtomic(`${path}.svg`, svg);
   return `${path}.svg`;
 }

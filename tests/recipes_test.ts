@@ -1,0 +1,213 @@
+/**
+ * The recipes as a user runs them (subprocesses with their deno.json task's
+ * permission flags): spec values, --help, plots, and a one-line error with
+ * exit code 2 on every kind of bad input.
+ */
+import assert from "node:assert/strict";
+import { encodePng } from "../core/io/image.ts";
+import { fixture, ROOT, runJson, runTask, taskWords } from "./_recipes.ts";
+
+const RECIPES = ["kmeans", "kmeans_steps", "silhouette", "vector_quantization"];
+
+for (const name of RECIPES) {
+  Deno.test(`${name}: deno.json task, CLI.command and header comment agree`, async () => {
+    const { CLI } = await import(`../recipes/${name}.ts`);
+    assert.equal(taskWords(name).join(" "), CLI.command);
+    assert.ok(!/\s-A\b|--allow-all/.test(CLI.command), "no -A");
+    const source = Deno.readTextFileSync(`${ROOT}/recipes/${name}.ts`);
+    assert.ok(source.includes(CLI.command.split(" --input-file")[0]), "header shows the command");
+  });
+
+  Deno.test(`${name} --help prints usage and exits 0`, async () => {
+    const r = await runTask(name, ["--help"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Usage:\n {2}deno run --allow-read=data,out --allow-write=out/);
+    for (const flag of ["--seed", "--out", "--json", "--no-plot", "--input-file"]) {
+      assert.ok(r.stdout.includes(flag), flag);
+    }
+  });
+}
+
+Deno.test("kmeans prints the spec's centroids and writes its plots", async () => {
+  const out = "out/test-fixtures/kmeans-plots";
+  const r = await runTask("kmeans", ["--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  for (
+    const c of [
+      "(1.831, 1.9998)",
+      "(3.1428, 5.2616)",
+      "(5.911960784, 2.049803922)",
+      "(7.073265306, 5.610612245)",
+    ]
+  ) {
+    assert.ok(r.stdout.includes(c), `${c} in\n${r.stdout}`);
+  }
+  for (const plot of ["input", "regions"]) {
+    const svg = Deno.readTextFileSync(`${ROOT}/${out}/${plot}.svg`);
+    assert.match(svg, /^<svg [^>]*width="\d+" height="\d+"/);
+    const spec = JSON.parse(Deno.readTextFileSync(`${ROOT}/${out}/${plot}.vl.json`));
+    assert.equal(spec.config.aria, false);
+    assert.doesNotMatch(svg, /<path[^>]*aria-label/, "no ARIA label per point");
+    assert.match(spec.$schema, /vega-lite\/v6/);
+    assert.ok(spec.description.length > 10);
+  }
+  assert.match(
+    Deno.readTextFileSync(`${ROOT}/${out}/regions.svg`),
+    /<image [^>]*href="data:image\/png;base64,/,
+  );
+});
+
+Deno.test("silhouette: spec scores for k = 2, 4, 5 and best k 5 (§4)", async () => {
+  const r = await runJson("silhouette") as {
+    scores: { k: number; score: number }[];
+    bestK: number;
+  };
+  const spec: Record<number, number> = {
+    2: 0.5290397175472954,
+    4: 0.5832757517829593,
+    5: 0.6582796909760834,
+  };
+  for (const s of r.scores) {
+    if (s.k in spec) assert.ok(Math.abs(s.score - spec[s.k]) < 1e-9, `k=${s.k}: ${s.score}`);
+  }
+  assert.equal(r.bestK, 5);
+});
+
+Deno.test("vector_quantization prints the spec's factor and rate lines (§2)", async () => {
+  for (
+    const [bits, factor, rate] of [["4", "2.0", "50.0"], ["2", "4.0", "75.0"], ["1", "8.0", "87.5"]]
+  ) {
+    const out = `out/test-fixtures/vq-${bits}`;
+    const r = await runTask("vector_quantization", ["--num-bits", bits, "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.includes(`The size of the image will be reduced by a factor of ${factor}`));
+    assert.ok(r.stdout.includes(`Compression rate = ${rate}%`));
+    assert.deepEqual(
+      Deno.readFileSync(`${ROOT}/${out}/compressed_${bits}bit.png`).subarray(1, 4),
+      new TextEncoder().encode("PNG"),
+    );
+  }
+});
+
+Deno.test("kmeans_steps: each step is a Lloyd step from the previous centres", async () => {
+  const r = await runJson("kmeans_steps") as {
+    init: number[][];
+    steps: { centers: number[][]; labels: number[] }[];
+  };
+  assert.equal(r.steps.length, 3);
+  assert.equal(r.steps[0].labels.length, 100);
+  assert.equal(new Set(r.steps.at(-1)!.labels).size, 3);
+});
+
+// Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
+const points = (name: string, text: string) => fixture(name, text);
+const BAD: [string, () => string[], RegExp][] = [
+  [
+    "kmeans",
+    () => ["--input-file", "out/test-fixtures/missing.txt"],
+    /^kmeans: error: Cannot read the file .*missing\.txt/,
+  ],
+  [
+    "kmeans",
+    () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")],
+    /line 2, column 2 is not a number: "abc"/,
+  ],
+  [
+    "kmeans",
+    () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")],
+    /line 2, column 1 is not finite: "NaN"/,
+  ],
+  ["kmeans", () => ["--input-file", points("empty.txt", "")], /the file is empty/],
+  [
+    "kmeans",
+    () => ["--input-file", points("three.txt", "1,2\n3,4\n5,6\n")],
+    /n_samples=3 should be >= n_clusters=4/,
+  ],
+  [
+    "kmeans",
+    () => ["--clusters", "0"],
+    /--clusters must be an integer in \[1, 1000\]: --clusters=0/,
+  ],
+  ["kmeans", () => ["--bogus"], /Cannot parse the command line as unknown option '--bogus'/],
+  ["kmeans", () => ["--seed=-1"], /--seed must be an integer in \[0, 4294967295\]: --seed=-1/],
+  ["kmeans", () => ["--seed", "1.5"], /--seed must be an integer in \[0, 4294967295\]: --seed=1.5/],
+  ["silhouette", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  [
+    "silhouette",
+    () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")],
+    /line 2, column 2 is not a number/,
+  ],
+  ["silhouette", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],
+  ["silhouette", () => ["--input-file", points("empty.txt", "")], /the file is empty/],
+  [
+    "silhouette",
+    () => ["--input-file", points("five.txt", "1,2\n3,4\n5,6\n7,8\n9,9\n")],
+    /k-max=9|n_samples=5/,
+  ],
+  [
+    "silhouette",
+    () => ["--k-min", "5", "--k-max", "4"],
+    /--k-max must be an integer in \[5, 1000\]/,
+  ],
+  ["kmeans_steps", () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")], /not a number/],
+  ["kmeans_steps", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],
+  ["kmeans_steps", () => ["--input-file", points("empty.txt", "")], /the file is empty/],
+  [
+    "kmeans_steps",
+    () => ["--input-file", points("two.txt", "1,2\n3,4\n")],
+    /n_samples=2 should be >= n_clusters=3/,
+  ],
+  ["kmeans_steps", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  [
+    "vector_quantization",
+    () => ["--num-bits", "0"],
+    /--num-bits must be an integer in \[1, 8\]: --num-bits=0/,
+  ],
+  [
+    "vector_quantization",
+    () => ["--num-bits", "9"],
+    /--num-bits must be an integer in \[1, 8\]: --num-bits=9/,
+  ],
+  ["vector_quantization", () => ["--num-bits", "two"], /--num-bits=two/],
+  [
+    "vector_quantization",
+    () => ["--input-file", points("not-image.txt", "1,2\n")],
+    /not-image\.txt as it is not a JPEG or PNG image/,
+  ],
+  [
+    "vector_quantization",
+    () => [
+      "--input-file",
+      fixture("cut.png", encodePng({ width: 8, height: 8, data: new Uint8Array(64) }).slice(0, 40)),
+    ],
+    /cut\.png as the image is corrupt/,
+  ],
+  ["vector_quantization", () => ["--input-file", "out/test-fixtures/missing.jpg"], /missing\.jpg/],
+];
+for (const [name, args, pattern] of BAD) {
+  Deno.test(`${name} bad input ${pattern.source.slice(0, 60)} → exit 2, one line`, async () => {
+    const r = await runTask(name, args());
+    assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
+    assert.equal(r.stdout, "");
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+    assert.match(lines[0], new RegExp(`^${name}: error: `));
+    assert.match(lines[0], pattern);
+  });
+}
+
+Deno.test("vector_quantization without --input-file says it is required", async () => {
+  const [, ...rest] = taskWords("vector_quantization");
+  const words = rest.slice(0, rest.indexOf("--input-file"));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: words,
+    cwd: ROOT,
+    stderr: "piped",
+    stdout: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.match(
+    new TextDecoder().decode(out.stderr),
+    /^vector_quantization: error: Cannot run as --input-file is required/,
+  );
+});
