@@ -93,7 +93,9 @@ export function silhouetteSamples(X: Matrix, labels: ArrayLike<number>): Float64
  * import { fromRows } from "../matrix.ts";
  * import assert from "node:assert/strict";
  * const X = fromRows([[0], [1], [10], [11]]);
- * assert.ok(silhouetteScore(X, [0, 0, 1, 1]) > 0.9);
+ * // samples 0 and 3: 1 − 1/10.5; samples 1 and 2: 1 − 1/9.5
+ * const expected = 1 - (1 / 10.5 + 1 / 9.5) / 2;
+ * assert.ok(Math.abs(silhouetteScore(X, [0, 0, 1, 1]) - expected) < 1e-15);
  * ```
  */
 export function silhouetteScore(
