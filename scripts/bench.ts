@@ -1,0 +1,137 @@
+/**
+ * Benchmarks: median wall time and peak memory (VmHWM) of the core
+ * algorithms on the issue's workloads. Each repetition runs in its own
+ * subprocess so the peak memory is that workload's alone.
+ *
+ *   deno task bench                # table
+ *   deno task bench --json         # {rows: [{name, medianSeconds, peakMB}]}
+ *   deno task bench --reps 5 --only kmeans
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { kmeans } from "../core/cluster/kmeans.ts";
+import { makeBlobs } from "../core/datasets/make_blobs.ts";
+import { matrix } from "../core/matrix.ts";
+import { silhouetteScore } from "../core/metrics/silhouette.ts";
+import { RandomState } from "../core/random.ts";
+
+/** A workload: builds its input (untimed) and returns the timed work. */
+interface Case {
+  name: string;
+  setup: () => () => unknown;
+}
+
+const blobs = (n: number, k: number) => makeBlobs({ nSamples: n, centers: k, randomState: 0 });
+const uniform = (n: number, d: number) =>
+  matrix(n, d, Float64Array.from(new RandomState(0).rand(n * d)));
+
+const CASES: Case[] = [
+  ...(["lloyd", "elkan"] as const).flatMap((algorithm) => [
+    {
+      name: `kmeans 1e5x2 blobs k=8 nInit=10 ${algorithm}`,
+      setup: () => {
+        const { X } = blobs(100_000, 8);
+        return () => kmeans(X, { nClusters: 8, nInit: 10, algorithm });
+      },
+    },
+    {
+      name: `kmeans 1e4x784 uniform k=8 nInit=10 ${algorithm}`,
+      setup: () => {
+        const X = uniform(10_000, 784);
+        return () => kmeans(X, { nClusters: 8, nInit: 10, algorithm });
+      },
+    },
+  ]),
+  {
+    name: "kmeans 1e5x2 blobs k=8 nInit=10 lloyd refine",
+    setup: () => {
+      const { X } = blobs(100_000, 8);
+      return () => kmeans(X, { nClusters: 8, nInit: 10, refine: true });
+    },
+  },
+  {
+    name: "silhouette 1e4x2 blobs k=4",
+    setup: () => {
+      const { X, y } = blobs(10_000, 4);
+      return () => silhouetteScore(X, y);
+    },
+  },
+];
+
+/**
+ * Runs one repetition in a fresh Deno process. Deno only lets a process with
+ * all permissions read /proc, so a small bash loop samples the child's VmHWM
+ * (its peak resident memory, which never decreases) while it runs.
+ */
+async function runOne(name: string): Promise<{ seconds: number; peakMB: number }> {
+  const script = [
+    '"$0" run "$1" --case "$2" & pid=$!',
+    "hwm=0",
+    "while kill -0 $pid 2>/dev/null; do",
+    '  v=$(sed -n "s/^VmHWM:[[:space:]]*\\([0-9]*\\).*/\\1/p" /proc/$pid/status 2>/dev/null)',
+    '  [ -n "$v" ] && hwm=$v',
+    "  sleep 0.02",
+    "done",
+    "wait $pid || exit $?",
+    'echo "$hwm"',
+  ].join("\n");
+  const out = await new Deno.Command("bash", {
+    args: ["-c", script, Deno.execPath(), import.meta.filename!, name],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (out.code !== 0) throw new Error(`bench case ${name} failed (exit ${out.code})`);
+  // The child's JSON line, then the sampled peak in kB.
+  const [json, kb] = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return { seconds: JSON.parse(json).seconds, peakMB: Number(kb) / 1024 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      case: { type: "string" },
+      reps: { type: "string", default: "3" },
+      only: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (values.case !== undefined) {
+    const c = CASES.find((c) => c.name === values.case);
+    if (!c) throw new Error(`unknown case ${values.case}`);
+    const work = c.setup();
+    const t = performance.now();
+    work();
+    const seconds = (performance.now() - t) / 1000;
+    console.log(JSON.stringify({ seconds }));
+    // Stay alive a moment so the sampler reads the final high-water mark.
+    await new Promise((r) => setTimeout(r, 100));
+  } else {
+    const reps = Number(values.reps);
+    const rows = [];
+    for (const c of CASES.filter((c) => !values.only || c.name.includes(values.only!))) {
+      const runs = [];
+      for (let r = 0; r < reps; r++) runs.push(await runOne(c.name));
+      const row = {
+        name: c.name,
+        medianSeconds: median(runs.map((r) => r.seconds)),
+        peakMB: Math.max(...runs.map((r) => r.peakMB)),
+      };
+      rows.push(row);
+      if (!values.json) {
+        console.log(
+          `${row.name.padEnd(48)} ${row.medianSeconds.toFixed(3).padStart(9)} s ${
+            row.peakMB.toFixed(0).padStart(6)
+          } MB`,
+        );
+      }
+    }
+    if (values.json) console.log(JSON.stringify({ rows }));
+  }
+}
