@@ -276,6 +276,15 @@ export function emit(args: CommonArgs, lines: string[], json: unknown): void {
   else console.log(lines.join("\n"));
 }
 
+/**
+ * Formats a number as Python prints a float (`2.0`, `0.8`, `0.6366`), after
+ * rounding to `digits` significant digits to drop float noise.
+ */
+export function pyFloat(x: number, digits = 15): string {
+  const v = Number(x.toPrecision(digits));
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
 /** Formats a number compactly for reports (up to 10 significant digits). */
 export function fmt(x: number, digits = 10): string {
   return String(Number(x.toPrecision(digits)));

@@ -18,7 +18,16 @@
  *
  * @module
  */
-import { emit, fmt, intFlag, parseCli, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
+import {
+  emit,
+  fmt,
+  intFlag,
+  parseCli,
+  pyFloat,
+  type RecipeCli,
+  runMain,
+  UsageError,
+} from "../core/cli.ts";
 import { encodePng, type GrayImage, loadGray } from "../core/io/image.ts";
 import { writeAtomic } from "../core/io/files.ts";
 import { distortion, fitQuantizer } from "../core/cluster/quantize.ts";
@@ -48,11 +57,6 @@ export const CLI: RecipeCli = {
 
 /** k-means restarts, as the original. */
 const N_INIT = 4;
-
-/** Python's repr of a float (2.0, 2.6666666666666665). */
-function pyFloat(x: number): string {
-  return Number.isInteger(x) ? x.toFixed(1) : String(x);
-}
 
 /**
  * Quantizes `img` to 2^bits levels and measures the distortion. Each bit

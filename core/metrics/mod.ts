@@ -1,0 +1,6 @@
+/**
+ * Clustering quality metrics.
+ *
+ * @module
+ */
+export * from "./silhouette.ts";
