@@ -140,3 +140,25 @@ export function assertFinite(m: Matrix, name = "X"): void {
     }
   }
 }
+
+/**
+ * `num` evenly spaced values from `start` to `stop` inclusive, computed as
+ * NumPy's `linspace` (i·step + start, the last value exactly `stop`), so the
+ * values carry the same rounding as the Python originals.
+ *
+ * @example
+ * ```ts
+ * import { linspace } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const eps = linspace(0.3, 1.2, 10);
+ * assert.equal(eps[5], 0.7999999999999999); // as NumPy
+ * assert.equal(eps[9], 1.2);
+ * ```
+ */
+export function linspace(start: number, stop: number, num: number): Float64Array {
+  const out = new Float64Array(num);
+  const step = (stop - start) / (num - 1);
+  for (let i = 0; i < num; i++) out[i] = i * step + start;
+  if (num > 1) out[num - 1] = stop;
+  return out;
+}

@@ -53,6 +53,8 @@ export const GOLDEN_CASES: GoldenCase[] = [
     atol: 1e-9,
     labelKeys: ["labels"],
   },
+  // DBSCAN's numbering is defined (order of first core sample): compared exactly.
+  { id: "dbscan", task: "dbscan", args: [], rtol: 1e-9, atol: 1e-9 },
 ];
 
 /** Path of a golden file. */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { encodePng } from "../core/io/image.ts";
 import { fixture, ROOT, runJson, runTask, taskWords } from "./_recipes.ts";
 
-const RECIPES = ["kmeans", "kmeans_steps", "silhouette", "vector_quantization"];
+const RECIPES = ["kmeans", "kmeans_steps", "silhouette", "vector_quantization", "dbscan"];
 
 for (const name of RECIPES) {
   Deno.test(`${name}: deno.json task, CLI.command and header comment agree`, async () => {
@@ -97,6 +97,20 @@ Deno.test("kmeans_steps: each step is a Lloyd step from the previous centres", a
   assert.equal(r.steps.length, 3);
   assert.equal(r.steps[0].labels.length, 100);
   assert.equal(new Set(r.steps.at(-1)!.labels).size, 3);
+});
+
+Deno.test("dbscan prints the spec's ten scores, best eps 0.8 and 5 clusters (§5)", async () => {
+  const r = await runTask("dbscan", ["--no-plot"]);
+  assert.equal(r.code, 0, r.stderr);
+  const spec = [0.1287, 0.3594, 0.5134, 0.6165, 0.6322, 0.6366, 0.5142, 0.5629, 0.5629, 0.5629];
+  const eps = ["0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0", "1.1", "1.2"];
+  spec.forEach((score, i) =>
+    assert.ok(
+      r.stdout.includes(`Epsilon: ${eps[i]} --> silhouette score: ${score.toFixed(4)}`),
+      `eps ${eps[i]}`,
+    )
+  );
+  assert.ok(r.stdout.includes("Best epsilon = 0.8\nEstimated number of clusters = 5\n"));
 });
 
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.

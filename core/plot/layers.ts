@@ -94,20 +94,70 @@ export function pointsLayer(X: Matrix, options: PointsOptions = {}): Layer {
       },
     };
   }
-  const domain = [...new Set(Array.from(labels))].sort((a, b) => a - b).map(clusterName);
-  const colors = domain.map((d, i) => d === "noise" ? "black" : PALETTE[i % PALETTE.length]);
-  const shapes = domain.map((_, i) => SHAPES[i % SHAPES.length]);
-  const legend = { title: options.legendTitle ?? "cluster" };
   return {
     data: { values },
     mark,
     encoding: {
       x: { field: "x", type: "quantitative" },
       y: { field: "y", type: "quantitative" },
-      color: { field: "cluster", type: "nominal", scale: { domain, range: colors }, legend },
-      ...(options.shapes === false ? {} : {
-        shape: { field: "cluster", type: "nominal", scale: { domain, range: shapes }, legend },
-      }),
+      ...clusterEncoding(labels, options.legendTitle ?? "cluster", options.shapes !== false),
+    },
+  };
+}
+
+/** Colour (and shape) encodings of the `cluster` field: one per cluster, noise black. */
+function clusterEncoding(labels: ArrayLike<number>, title: string, shapes: boolean) {
+  const domain = [...new Set(Array.from(labels))].sort((a, b) => a - b).map(clusterName);
+  const colors = domain.map((d, i) => d === "noise" ? "black" : PALETTE[i % PALETTE.length]);
+  const legend = { title };
+  return {
+    color: { field: "cluster", type: "nominal", scale: { domain, range: colors }, legend },
+    ...(shapes
+      ? {
+        shape: {
+          field: "cluster",
+          type: "nominal",
+          scale: { domain, range: domain.map((_, i) => SHAPES[i % SHAPES.length]) },
+          legend,
+        },
+      }
+      : {}),
+  };
+}
+
+/**
+ * DBSCAN's picture: a marker shape and colour per cluster, core samples
+ * large and hollow, border samples small and hollow, noise as small black dots.
+ */
+export function densityLayer(
+  X: Matrix,
+  labels: ArrayLike<number>,
+  coreSampleIndices: ArrayLike<number>,
+): Layer {
+  const core = new Set(Array.from(coreSampleIndices));
+  const values = [];
+  for (let i = 0; i < X.rows; i++) {
+    const kind = labels[i] < 0 ? "noise" : core.has(i) ? "core" : "border";
+    values.push({ x: X.data[2 * i], y: X.data[2 * i + 1], cluster: clusterName(labels[i]), kind });
+  }
+  const kinds = ["core", "border", "noise"];
+  return {
+    data: { values },
+    mark: { type: "point", filled: false, strokeWidth: 1.3, opacity: 0.9 },
+    encoding: {
+      x: { field: "x", type: "quantitative" },
+      y: { field: "y", type: "quantitative" },
+      ...clusterEncoding(labels, "cluster", true),
+      size: {
+        field: "kind",
+        type: "ordinal",
+        scale: { domain: kinds, range: [110, 22, 10] },
+        legend: { title: "sample" },
+      },
+      fill: {
+        condition: { test: "datum.kind === 'noise'", value: "black" },
+        value: "transparent",
+      },
     },
   };
 }

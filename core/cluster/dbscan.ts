@@ -1,0 +1,93 @@
+/**
+ * DBSCAN: density-based clustering with noise, with scikit-learn's `DBSCAN`
+ * semantics.
+ *
+ * A core sample has at least `minSamples` samples (itself included) within
+ * distance `eps`. Clusters are the connected components of core samples
+ * (two cores are connected when within `eps`), plus the border samples within
+ * `eps` of a core. Clusters are numbered in the order of their first core
+ * sample; a border sample reachable from several clusters joins the first;
+ * everything else is noise (−1).
+ * Reference: M. Ester, H.-P. Kriegel, J. Sander, X. Xu, "A density-based
+ * algorithm for discovering clusters in large spatial databases with noise"
+ * (KDD 1996); scikit-learn `sklearn/cluster/_dbscan.py`.
+ *
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { validate, validateData } from "../validate.ts";
+import { RadiusIndex } from "../neighbors/radius_index.ts";
+
+/** Options of {@linkcode dbscan}. */
+export interface DbscanOptions {
+  /** Neighbourhood radius (distance ≤ eps). @default 0.5 */
+  eps?: number;
+  /** Samples within eps, itself included, that make a core sample. @default 5 */
+  minSamples?: number;
+}
+
+/** A DBSCAN clustering. */
+export interface DbscanResult {
+  /** Cluster of each sample, −1 for noise. */
+  readonly labels: Int32Array;
+  /** Indices of the core samples, ascending. */
+  readonly coreSampleIndices: Int32Array;
+  /** Number of clusters (noise excluded). */
+  readonly nClusters: number;
+  /** Number of noise samples. */
+  readonly nNoise: number;
+}
+
+/**
+ * Clusters the rows of `X` by density. Memory is O(n): neighbourhoods are
+ * recomputed from a grid index, never stored as an n × n matrix.
+ *
+ * @example Two dense groups and an outlier
+ * ```ts
+ * import { dbscan } from "./dbscan.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10], [50, 50]]);
+ * const { labels, nNoise } = dbscan(X, { eps: 1.5, minSamples: 3 });
+ * assert.deepEqual(Array.from(labels), [0, 0, 0, 1, 1, 1, -1]);
+ * assert.equal(nNoise, 1);
+ * ```
+ * @throws {RangeError} when eps ≤ 0, minSamples < 1, or the data is empty or not finite.
+ */
+export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
+  const eps = options.eps ?? 0.5;
+  const minSamples = options.minSamples ?? 5;
+  validate("fit DBSCAN", { eps, minSamples }, {
+    eps: { kind: "number", min: 0, minExclusive: true },
+    minSamples: { kind: "int", min: 1 },
+  });
+  validateData("fit DBSCAN", X);
+  const n = X.rows;
+  const index = new RadiusIndex(X, eps);
+  const core = new Uint8Array(n);
+  const cores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (index.count(X, i) >= minSamples) {
+      core[i] = 1;
+      cores.push(i);
+    }
+  }
+  const labels = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let top = 0;
+  let label = 0;
+  const claim = (j: number) => {
+    if (labels[j] !== -1) return;
+    labels[j] = label;
+    if (core[j]) stack[top++] = j;
+  };
+  for (const i of cores) {
+    if (labels[i] !== -1) continue;
+    claim(i);
+    while (top > 0) index.query(X, stack[--top], claim);
+    label++;
+  }
+  let nNoise = 0;
+  for (let i = 0; i < n; i++) if (labels[i] === -1) nNoise++;
+  return { labels, coreSampleIndices: Int32Array.from(cores), nClusters: label, nNoise };
+}
