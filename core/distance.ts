@@ -61,3 +61,29 @@ export function rowSqNorms(m: Matrix): Float64Array {
   }
   return out;
 }
+
+/**
+ * Index of the nearest row of `centers` to each row of `X` by exact squared
+ * distances (the lowest index on ties), as a k-d tree query would find it.
+ *
+ * @example
+ * ```ts
+ * import { nearestRows } from "./distance.ts";
+ * import { fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const near = nearestRows(fromRows([[0], [4], [6]]), fromRows([[0], [5]]));
+ * assert.deepEqual(Array.from(near), [0, 1, 1]);
+ * ```
+ */
+export function nearestRows(X: Matrix, centers: Matrix): Int32Array {
+  const out = new Int32Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    let best = 0, bestD = Infinity;
+    for (let c = 0; c < centers.rows; c++) {
+      const d = sqDist(X, i, centers, c);
+      if (d < bestD) (bestD = d), (best = c);
+    }
+    out[i] = best;
+  }
+  return out;
+}

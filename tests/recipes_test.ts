@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { encodePng } from "../core/io/image.ts";
 import { fixture, ROOT, runJson, runTask, taskWords } from "./_recipes.ts";
 
-const RECIPES = ["kmeans", "kmeans_steps", "silhouette", "vector_quantization", "dbscan"];
+const RECIPES = [
+  "kmeans",
+  "kmeans_steps",
+  "silhouette",
+  "vector_quantization",
+  "dbscan",
+  "customer_segmentation",
+];
 
 for (const name of RECIPES) {
   Deno.test(`${name}: deno.json task, CLI.command and header comment agree`, async () => {
@@ -113,6 +120,16 @@ Deno.test("dbscan prints the spec's ten scores, best eps 0.8 and 5 clusters (§5
   assert.ok(r.stdout.includes("Best epsilon = 0.8\nEstimated number of clusters = 5\n"));
 });
 
+Deno.test("customer_segmentation: spec bandwidth, 8 clusters, largest centroid (§7)", async () => {
+  const r = await runTask("customer_segmentation", ["--no-plot"]);
+  assert.equal(r.code, 0, r.stderr);
+  const bw = Number(/Bandwidth = (\S+)/.exec(r.stdout)![1]);
+  assert.ok(Math.abs(bw - 25921.198908257655) <= 1e-9 * 25921.198908257655, `${bw}`);
+  assert.ok(r.stdout.includes("Number of clusters in input data = 8"));
+  assert.ok(r.stdout.includes("Fre\tMil\tGro\tFro\tDet\tDel"));
+  assert.ok(r.stdout.includes("9632\t4671\t6593\t2570\t2296\t1248\t428"));
+});
+
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
 const points = (name: string, text: string) => fixture(name, text);
 const BAD: [string, () => string[], RegExp][] = [
@@ -172,6 +189,53 @@ const BAD: [string, () => string[], RegExp][] = [
     /n_samples=2 should be >= n_clusters=3/,
   ],
   ["kmeans_steps", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  ["dbscan", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  ["dbscan", () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")], /not a number/],
+  ["dbscan", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],
+  ["dbscan", () => ["--input-file", points("empty.txt", "")], /the file is empty/],
+  ["dbscan", () => ["--eps", "0"], /--eps must be a number > 0: --eps=0/],
+  ["dbscan", () => ["--eps=-0.5"], /--eps must be a number > 0: --eps=-0.5/],
+  ["dbscan", () => ["--min-samples", "0"], /--min-samples must be an integer in \[1, 1000000000\]/],
+  [
+    "customer_segmentation",
+    () => ["--input-file", "out/test-fixtures/missing.csv"],
+    /missing\.csv/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--input-file", points("c-cell.csv", "C,R,a,b\n1,2,3,x\n")],
+    /line 2, column 4 is not a number: "x"/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--input-file", points("c-nan.csv", "C,R,a,b\n1,2,NaN,4\n")],
+    /line 2, column 3 is not finite/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--input-file", points("c-header.csv", "C,R,a,b\n")],
+    /no data rows/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--input-file", points("c-narrow.csv", "C,R\n1,2\n")],
+    /needs spending columns after Channel and Region: cols=2/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--bandwidth", "0"],
+    /--bandwidth must be a number > 0: --bandwidth=0/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--quantile", "1.5"],
+    /--quantile must be a number > 0 and <= 1: --quantile=1.5/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--input-file", points("c-two.csv", "C,R,a\n1,2,3\n1,2,4\n"), "--quantile", "0.4"],
+    /quantile·n_samples must be >= 1/,
+  ],
   [
     "vector_quantization",
     () => ["--num-bits", "0"],
