@@ -55,6 +55,14 @@ export const GOLDEN_CASES: GoldenCase[] = [
   },
   // DBSCAN's numbering is defined (order of first core sample): compared exactly.
   { id: "dbscan", task: "dbscan", args: [], rtol: 1e-9, atol: 1e-9 },
+  {
+    id: "agglomerative_all",
+    task: "agglomerative",
+    args: ["--linkage", "all"],
+    rtol: 0,
+    atol: 0,
+    labelKeys: ["labels"],
+  },
   // Mean shift's centres are ranked by size: compared in order.
   {
     id: "customer_segmentation",

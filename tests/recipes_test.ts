@@ -130,6 +130,35 @@ Deno.test("customer_segmentation: spec bandwidth, 8 clusters, largest centroid (
   assert.ok(r.stdout.includes("9632\t4671\t6593\t2570\t2296\t1248\t428"));
 });
 
+Deno.test("agglomerative: with connectivity each cluster follows one arm of the spiral (§3)", async () => {
+  const { kneighborsGraph, connectedComponents, symmetrize } = await import(
+    "../core/neighbors/graph.ts"
+  );
+  const { makeCurve } = await import("../core/datasets/curves.ts");
+  const r = await runJson("agglomerative") as {
+    cases: { linkage: string; connectivity: boolean; labels: number[] }[];
+  };
+  const X = makeCurve("spiral", { seed: 2 });
+  const graph = symmetrize(kneighborsGraph(X, 10));
+  // Pieces of each cluster in the 10-NN graph: 1 when the cluster is one stretch of arm.
+  const pieces = (labels: number[]) =>
+    [0, 1, 2].map((c) => {
+      const keep = labels.map((l) => l === c);
+      const sub = {
+        n: X.rows,
+        neighbors: graph.neighbors.map((row, i) =>
+          keep[i] ? row.filter((j) => keep[j]) : new Int32Array()
+        ),
+      };
+      const { labels: comp } = connectedComponents(sub);
+      return new Set(comp.filter((_, i) => keep[i])).size;
+    });
+  const [free, connected] = r.cases;
+  assert.deepEqual([free.connectivity, connected.connectivity], [false, true]);
+  assert.deepEqual(pieces(connected.labels), [1, 1, 1]);
+  assert.ok(pieces(free.labels).some((p) => p > 1), "without connectivity ward cuts across arms");
+});
+
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
 const points = (name: string, text: string) => fixture(name, text);
 const BAD: [string, () => string[], RegExp][] = [
@@ -189,6 +218,42 @@ const BAD: [string, () => string[], RegExp][] = [
     /n_samples=2 should be >= n_clusters=3/,
   ],
   ["kmeans_steps", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  ["agglomerative", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  ["agglomerative", () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")], /not a number/],
+  ["agglomerative", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],
+  ["agglomerative", () => ["--input-file", points("empty.txt", "")], /the file is empty/],
+  [
+    "agglomerative",
+    () => [
+      "--input-file",
+      points("agg-three.txt", "1,2\n3,4\n5,6\n"),
+      "--neighbors",
+      "1",
+      "--clusters",
+      "4",
+    ],
+    /n_samples=3 should be >= n_clusters=4/,
+  ],
+  [
+    "agglomerative",
+    () => ["--neighbors", "500"],
+    /--neighbors must be < n_samples=500: --neighbors=500/,
+  ],
+  [
+    "agglomerative",
+    () => ["--clusters", "0"],
+    /--clusters must be an integer in \[1, 1000000\]: --clusters=0/,
+  ],
+  [
+    "agglomerative",
+    () => ["--linkage", "median"],
+    /--linkage must be one of ward, complete, average, single, all: --linkage=median/,
+  ],
+  [
+    "agglomerative",
+    () => ["--shape", "circle"],
+    /--shape must be one of spiral, rose, hypotrochoid: --shape=circle/,
+  ],
   ["dbscan", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
   ["dbscan", () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")], /not a number/],
   ["dbscan", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],

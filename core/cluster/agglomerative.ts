@@ -1,0 +1,458 @@
+/**
+ * Agglomerative (hierarchical) clustering with scikit-learn's
+ * `AgglomerativeClustering` semantics: ward, complete, average and single
+ * linkage, optionally restricted to a connectivity graph.
+ *
+ * Every sample starts as its own cluster; the two closest clusters merge
+ * until one is left, giving a merge tree. Closeness between clusters A, B:
+ * - ward: the rise in within-cluster variance, reported as
+ *   √(2·|A||B|/(|A|+|B|))·‖μ_A − μ_B‖;
+ * - complete: max ‖a − b‖; average: mean ‖a − b‖; single: min ‖a − b‖.
+ * With a connectivity graph only clusters joined by an edge may merge; the
+ * graph is symmetrised, and when it has several components an edge is added
+ * between the closest samples of every pair of components (scikit-learn's
+ * completion). With connectivity, complete/average distances are updated
+ * over graph edges only, as scikit-learn's `max_merge`/`average_merge`.
+ * The `nClusters` labels undo the last nClusters − 1 merges.
+ *
+ * Memory: ward and single O(n·d) without connectivity (nearest-neighbour
+ * chain on centroids; Prim's spanning tree); complete and average without
+ * connectivity keep the condensed distance matrix, O(n²).
+ * References: F. Murtagh and P. Contreras, "Algorithms for hierarchical
+ * clustering: an overview" (2012); D. Müllner, "Modern hierarchical,
+ * agglomerative clustering algorithms" (arXiv:1109.2378); scikit-learn
+ * `sklearn/cluster/_agglomerative.py`.
+ *
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { sqDist } from "../distance.ts";
+import { validate, validateData } from "../validate.ts";
+import { connectedComponents, type SparseGraph, symmetrize } from "../neighbors/graph.ts";
+import { EdgeHeap } from "./_heap.ts";
+
+/** Linkage criteria. */
+export const LINKAGES = ["ward", "complete", "average", "single"] as const;
+/** A linkage criterion. */
+export type Linkage = typeof LINKAGES[number];
+
+/** Options of {@linkcode agglomerative}. */
+export interface AgglomerativeOptions {
+  /** Number of clusters to cut the tree into. @default 2 */
+  nClusters?: number;
+  /** Linkage criterion. @default "ward" */
+  linkage?: Linkage;
+  /** Only clusters joined by an edge of this graph may merge. @default none */
+  connectivity?: SparseGraph;
+}
+
+/** A fitted hierarchy. */
+export interface AgglomerativeResult {
+  /** Cluster of each sample, numbered in order of first appearance. */
+  readonly labels: Int32Array;
+  /** n − 1 merges as node pairs (leaves 0..n−1; merge t creates node n + t). */
+  readonly children: Int32Array;
+  /** Linkage distance of each merge. */
+  readonly distances: Float64Array;
+  /** Components of the (symmetrised) connectivity graph before completion; 1 without one. */
+  readonly nComponents: number;
+}
+
+/**
+ * Clusters the rows of `X` hierarchically.
+ *
+ * @example Two groups, single linkage
+ * ```ts
+ * import { agglomerative } from "./agglomerative.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[0, 0], [0, 1], [5, 5], [5, 6], [5, 7]]);
+ * const r = agglomerative(X, { nClusters: 2, linkage: "single" });
+ * assert.deepEqual(Array.from(r.labels), [0, 0, 1, 1, 1]);
+ * assert.deepEqual(Array.from(r.distances), [1, 1, 1, Math.hypot(5, 4)]);
+ * ```
+ * @throws {RangeError} when nClusters ∉ [1, n], the linkage is unknown, or the graph has the wrong size.
+ */
+export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): AgglomerativeResult {
+  const nClusters = options.nClusters ?? 2;
+  const linkage = options.linkage ?? "ward";
+  validate("fit agglomerative clustering", { nClusters, linkage }, {
+    nClusters: { kind: "int", min: 1 },
+    linkage: { kind: "oneOf", values: LINKAGES },
+  });
+  validateData("fit agglomerative clustering", X);
+  const n = X.rows;
+  if (nClusters > n) {
+    throw new RangeError(
+      `Cannot fit agglomerative clustering as n_samples=${n} should be >= n_clusters=${nClusters}`,
+    );
+  }
+  let tree: { children: Int32Array; distances: Float64Array };
+  let nComponents = 1;
+  if (options.connectivity) {
+    if (options.connectivity.n !== n) {
+      throw new RangeError(
+        `Cannot fit agglomerative clustering as the connectivity must have ${n} nodes: n=${options.connectivity.n}`,
+      );
+    }
+    const fixed = completeGraph(X, symmetrize(options.connectivity));
+    nComponents = fixed.nComponents;
+    tree = linkage === "ward"
+      ? wardConnected(X, fixed.graph)
+      : linkage === "single"
+      ? singleConnected(X, fixed.graph)
+      : mergeConnected(X, fixed.graph, linkage);
+  } else {
+    tree = sortedTree(
+      n,
+      linkage === "ward"
+        ? wardChain(X)
+        : linkage === "single"
+        ? primMst(X)
+        : lanceWilliamsChain(X, linkage),
+    );
+  }
+  return { labels: cut(n, tree.children, nClusters), ...tree, nComponents };
+}
+
+/** Labels after the first n − k merges, numbered in order of first appearance. */
+function cut(n: number, children: Int32Array, k: number): Int32Array {
+  const parent = Int32Array.from({ length: 2 * n - 1 }, (_, i) => i);
+  for (let t = 0; t < n - k; t++) parent[children[2 * t]] = parent[children[2 * t + 1]] = n + t;
+  const root = (p: number) => {
+    while (parent[p] !== p) p = parent[p];
+    return p;
+  };
+  const labels = new Int32Array(n);
+  const number = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const r = root(i);
+    if (!number.has(r)) number.set(r, number.size);
+    labels[i] = number.get(r)!;
+  }
+  return labels;
+}
+
+/** One merge of two current clusters (identified by any member sample). */
+interface Merge {
+  a: number;
+  b: number;
+  d: number;
+}
+
+/**
+ * Sorts merges by distance (stably) and names the nodes as SciPy does:
+ * merge t creates node n + t.
+ */
+function sortedTree(n: number, merges: Merge[]): { children: Int32Array; distances: Float64Array } {
+  const order = merges.map((_, i) => i).sort((i, j) => merges[i].d - merges[j].d || i - j);
+  const uf = Int32Array.from({ length: n }, (_, i) => i);
+  const node = Int32Array.from({ length: n }, (_, i) => i); // node id of each union-find root
+  const find = (p: number) => {
+    while (uf[p] !== p) p = uf[p] = uf[uf[p]];
+    return p;
+  };
+  const children = new Int32Array(2 * (n - 1));
+  const distances = new Float64Array(n - 1);
+  order.forEach((m, t) => {
+    const ra = find(merges[m].a), rb = find(merges[m].b);
+    const [x, y] = [node[ra], node[rb]].sort((p, q) => p - q);
+    children[2 * t] = x;
+    children[2 * t + 1] = y;
+    distances[t] = merges[m].d;
+    uf[rb] = ra;
+    node[ra] = n + t;
+  });
+  return { children, distances };
+}
+
+/** Ward by the nearest-neighbour chain on cluster centroids: O(n²) time, O(n·d) memory. */
+function wardChain(X: Matrix): Merge[] {
+  const n = X.rows, d = X.cols;
+  const mu = X.data.slice(); // centroid of the cluster whose representative is i
+  const size = new Float64Array(n).fill(1);
+  const active = new Uint8Array(n).fill(1);
+  // Ward cost |A||B|/(|A|+|B|)·‖μ_A − μ_B‖² (half the squared reported distance).
+  const cost = (a: number, b: number) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = mu[a * d + j] - mu[b * d + j];
+      s += t * t;
+    }
+    return (size[a] * size[b]) / (size[a] + size[b]) * s;
+  };
+  return nnChain(n, active, cost, (a, b) => {
+    const sa = size[a], sb = size[b];
+    for (let j = 0; j < d; j++) {
+      mu[a * d + j] = (sa * mu[a * d + j] + sb * mu[b * d + j]) / (sa + sb);
+    }
+    size[a] = sa + sb;
+  }, (c) => Math.sqrt(2 * c));
+}
+
+/** Complete or average linkage by the chain on a condensed distance matrix (O(n²) memory). */
+function lanceWilliamsChain(X: Matrix, linkage: "complete" | "average"): Merge[] {
+  const n = X.rows;
+  const D = new Float64Array((n * (n - 1)) / 2);
+  const at = (i: number, j: number) => {
+    if (i > j) [i, j] = [j, i];
+    return n * i - (i * (i + 1)) / 2 + j - i - 1;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) D[at(i, j)] = Math.sqrt(sqDist(X, i, X, j));
+  }
+  const size = new Float64Array(n).fill(1);
+  const active = new Uint8Array(n).fill(1);
+  return nnChain(n, active, (a, b) => D[at(a, b)], (a, b) => {
+    for (let c = 0; c < n; c++) {
+      if (!active[c] || c === a || c === b) continue;
+      const da = D[at(a, c)], db = D[at(b, c)];
+      D[at(a, c)] = linkage === "complete"
+        ? Math.max(da, db)
+        : (size[a] * da + size[b] * db) / (size[a] + size[b]);
+    }
+    size[a] += size[b];
+  }, (c) => c);
+}
+
+/**
+ * The nearest-neighbour chain for reducible linkages: follow nearest
+ * neighbours until two clusters are each other's nearest, merge them (b into
+ * a), repeat. `cost` must be symmetric; `report` maps it to the distance.
+ */
+function nnChain(
+  n: number,
+  active: Uint8Array,
+  cost: (a: number, b: number) => number,
+  merge: (a: number, b: number) => void,
+  report: (c: number) => number,
+): Merge[] {
+  const merges: Merge[] = [];
+  const chain: number[] = [];
+  let next = 0; // lowest index that may still be active
+  while (merges.length < n - 1) {
+    if (chain.length === 0) {
+      while (!active[next]) next++;
+      chain.push(next);
+    }
+    const a = chain[chain.length - 1];
+    const prev = chain.length > 1 ? chain[chain.length - 2] : -1;
+    // Nearest active cluster to a; prefer the previous chain element on ties.
+    let best = prev, bestC = prev >= 0 ? cost(a, prev) : Infinity;
+    for (let c = 0; c < n; c++) {
+      if (!active[c] || c === a || c === prev) continue;
+      const v = cost(a, c);
+      if (v < bestC) (bestC = v), (best = c);
+    }
+    if (best === prev) {
+      chain.length -= 2;
+      const [x, y] = a < prev ? [a, prev] : [prev, a];
+      merge(x, y);
+      active[y] = 0;
+      merges.push({ a: x, b: y, d: report(bestC) });
+    } else {
+      chain.push(best);
+    }
+  }
+  return merges;
+}
+
+/** Single linkage without connectivity: Prim's minimum spanning tree, O(n²) time, O(n) memory. */
+function primMst(X: Matrix): Merge[] {
+  const n = X.rows;
+  const inTree = new Uint8Array(n);
+  const dist = new Float64Array(n).fill(Infinity);
+  const from = new Int32Array(n);
+  const merges: Merge[] = [];
+  let cur = 0;
+  inTree[0] = 1;
+  for (let step = 1; step < n; step++) {
+    let best = -1;
+    for (let j = 0; j < n; j++) {
+      if (inTree[j]) continue;
+      const d = sqDist(X, cur, X, j);
+      if (d < dist[j]) (dist[j] = d), (from[j] = cur);
+      if (best < 0 || dist[j] < dist[best]) best = j;
+    }
+    inTree[best] = 1;
+    merges.push({ a: from[best], b: best, d: Math.sqrt(dist[best]) });
+    cur = best;
+  }
+  return merges;
+}
+
+/** Symmetric graph completed to one component (edges between the closest samples of every pair). */
+function completeGraph(X: Matrix, g: SparseGraph): { graph: SparseGraph; nComponents: number } {
+  const { count, labels } = connectedComponents(g);
+  if (count === 1) return { graph: g, nComponents: 1 };
+  const members: number[][] = Array.from({ length: count }, () => []);
+  labels.forEach((c, i) => members[c].push(i));
+  const extra = g.neighbors.map((r) => Array.from(r));
+  for (let ci = 0; ci < count; ci++) {
+    for (let cj = 0; cj < ci; cj++) {
+      let bi = -1, bj = -1, bd = Infinity;
+      for (const i of members[ci]) {
+        for (const j of members[cj]) {
+          const d = sqDist(X, i, X, j);
+          if (d < bd) (bd = d), (bi = i), (bj = j);
+        }
+      }
+      extra[bi].push(bj);
+      extra[bj].push(bi);
+    }
+  }
+  return {
+    graph: symmetrize({ n: g.n, neighbors: extra.map((r) => Int32Array.from(r)) }),
+    nComponents: count,
+  };
+}
+
+/** Ward restricted to a graph: scikit-learn's greedy merge of the cheapest joined pair. */
+function wardConnected(X: Matrix, g: SparseGraph) {
+  const n = X.rows, d = X.cols, nodes = 2 * n - 1;
+  const m1 = new Float64Array(nodes);
+  const m2 = new Float64Array(nodes * d);
+  m1.fill(1, 0, n);
+  m2.set(X.data);
+  const cost = (r: number, c: number) => {
+    const k = (m1[r] * m1[c]) / (m1[r] + m1[c]);
+    let pa = 0;
+    for (let j = 0; j < d; j++) pa += (m2[r * d + j] / m1[r] - m2[c * d + j] / m1[c]) ** 2;
+    return pa * k;
+  };
+  const A: number[][] = g.neighbors.map((r) => Array.from(r));
+  const heap = new EdgeHeap();
+  for (let i = 0; i < n; i++) for (const j of A[i]) if (j < i) heap.push(cost(i, j), i, j);
+  return greedyMerge(
+    n,
+    A,
+    heap,
+    (k, i, j) => {
+      m1[k] = m1[i] + m1[j];
+      for (let t = 0; t < d; t++) m2[k * d + t] = m2[i * d + t] + m2[j * d + t];
+    },
+    (k, cols) => cols.map((c) => cost(k, c)),
+    (w) => Math.sqrt(2 * w),
+  );
+}
+
+/** Complete/average restricted to a graph, with scikit-learn's max_merge/average_merge. */
+function mergeConnected(X: Matrix, g: SparseGraph, linkage: "complete" | "average") {
+  const n = X.rows;
+  const dist: Map<number, number>[] = g.neighbors.map((row, i) =>
+    new Map(Array.from(row, (j) => [j, Math.sqrt(sqDist(X, i, X, j))]))
+  );
+  const size = new Float64Array(2 * n - 1);
+  size.fill(1, 0, n);
+  const heap = new EdgeHeap();
+  for (let i = 0; i < n; i++) for (const [j, w] of dist[i]) if (j < i) heap.push(w, i, j);
+  const A: number[][] = g.neighbors.map((r) => Array.from(r));
+  let merged: Map<number, number> | undefined;
+  return greedyMerge(
+    n,
+    A,
+    heap,
+    (k, i, j) => {
+      // Distances of the new cluster k to the live clusters next to i or j, in key order.
+      const ni = size[i], nj = size[j];
+      size[k] = ni + nj;
+      size[i] = size[j] = 0;
+      const out = new Map<number, number>();
+      for (const [c, w] of dist[i]) if (size[c] > 0) out.set(c, w);
+      for (const [c, w] of dist[j]) {
+        if (size[c] === 0) continue;
+        const v = out.get(c);
+        out.set(
+          c,
+          v === undefined
+            ? w
+            : linkage === "complete"
+            ? Math.max(v, w)
+            : (ni * v + nj * w) / (ni + nj),
+        );
+      }
+      merged = new Map([...out].sort((p, q) => p[0] - q[0]));
+      for (const [c, w] of merged) dist[c].set(k, w);
+      dist[k] = merged;
+    },
+    (_k, cols) => cols.map((c) => merged!.get(c)!),
+    (w) => w,
+    (_k, _i, _j) => [...merged!.keys()],
+  );
+}
+
+/**
+ * The greedy loop shared by the graph-restricted linkages: pop the cheapest
+ * edge between two live clusters, merge them into node k, and push the new
+ * node's edges to the live clusters next to either part.
+ */
+function greedyMerge(
+  n: number,
+  A: number[][],
+  heap: EdgeHeap,
+  onMerge: (k: number, i: number, j: number) => void,
+  weights: (k: number, cols: number[]) => number[],
+  report: (w: number) => number,
+  neighborsOf?: (k: number, i: number, j: number) => number[],
+) {
+  const nodes = 2 * n - 1;
+  const parent = Int32Array.from({ length: nodes }, (_, i) => i);
+  const used = new Uint8Array(nodes).fill(1);
+  const children = new Int32Array(2 * (n - 1));
+  const distances = new Float64Array(n - 1);
+  const root = (p: number) => {
+    while (parent[p] !== p) p = parent[p];
+    return p;
+  };
+  for (let k = n; k < nodes; k++) {
+    let w: number, i: number, j: number;
+    do [w, i, j] = heap.pop(); while (!(used[i] && used[j]));
+    parent[i] = parent[j] = k;
+    used[i] = used[j] = 0;
+    children[2 * (k - n)] = j;
+    children[2 * (k - n) + 1] = i;
+    distances[k - n] = report(w);
+    onMerge(k, i, j);
+    let cols: number[];
+    if (neighborsOf) cols = neighborsOf(k, i, j);
+    else {
+      // Live roots next to i, then next to j, each once.
+      const seen = new Set<number>([k]);
+      cols = [];
+      for (const c of [...A[i], ...A[j]]) {
+        const r = root(c);
+        if (!seen.has(r)) (seen.add(r), cols.push(r));
+      }
+      for (const c of cols) A[c].push(k);
+      A[k] = cols;
+    }
+    const ws = weights(k, cols);
+    cols.forEach((c, t) => heap.push(ws[t], k, c));
+  }
+  return { children, distances };
+}
+
+/** Single linkage restricted to a graph: Kruskal on its edges by length. */
+function singleConnected(
+  X: Matrix,
+  g: SparseGraph,
+): { children: Int32Array; distances: Float64Array } {
+  const edges: Merge[] = [];
+  g.neighbors.forEach((row, i) => {
+    for (const j of row) if (j > i) edges.push({ a: i, b: j, d: Math.sqrt(sqDist(X, i, X, j)) });
+  });
+  edges.sort((p, q) => p.d - q.d);
+  const uf = Int32Array.from({ length: g.n }, (_, i) => i);
+  const find = (p: number) => {
+    while (uf[p] !== p) p = uf[p] = uf[uf[p]];
+    return p;
+  };
+  const tree: Merge[] = [];
+  for (const e of edges) {
+    const ra = find(e.a), rb = find(e.b);
+    if (ra === rb) continue;
+    uf[rb] = ra;
+    tree.push(e);
+  }
+  return sortedTree(g.n, tree);
+}
