@@ -63,6 +63,7 @@ export const GOLDEN_CASES: GoldenCase[] = [
     atol: 0,
     labelKeys: ["labels"],
   },
+  { id: "stock_market", task: "stock_market", args: [], rtol: 1e-9, atol: 0 },
   // Mean shift's centres are ranked by size: compared in order.
   {
     id: "customer_segmentation",

@@ -5,6 +5,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as XLSX from "xlsx";
 
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -55,4 +56,13 @@ export function fixture(name: string, content: string | Uint8Array): string {
   if (typeof content === "string") Deno.writeTextFileSync(abs, content);
   else Deno.writeFileSync(abs, content);
   return rel;
+}
+
+/** Writes an .xlsx fixture with the given sheets (arrays of rows) and returns its relative path. */
+export function xlsxFixture(name: string, sheets: Record<string, unknown[][]>): string {
+  const wb = XLSX.utils.book_new();
+  for (const [sheet, rows] of Object.entries(sheets)) {
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), sheet);
+  }
+  return fixture(name, new Uint8Array(XLSX.write(wb, { type: "array", bookType: "xlsx" })));
 }

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { encodePng } from "../core/io/image.ts";
-import { fixture, ROOT, runJson, runTask, taskWords } from "./_recipes.ts";
+import { fixture, ROOT, runJson, runTask, taskWords, xlsxFixture } from "./_recipes.ts";
 
 const RECIPES = [
   "kmeans",
@@ -159,6 +159,33 @@ Deno.test("agglomerative: with connectivity each cluster follows one arm of the 
   assert.ok(pieces(free.labels).some((p) => p > 1), "without connectivity ward cuts across arms");
 });
 
+Deno.test("stock_market prints the spec's eight clusters (§6)", async () => {
+  const r = await runJson("stock_market") as { alpha: number; clusters: string[][] };
+  const spec = [
+    ["Apple", "Amazon", "Yahoo"],
+    [
+      "AIG",
+      "American express",
+      "Bank of America",
+      "DuPont de Nemours",
+      "General Dynamics",
+      "General Electrics",
+      "Goldman Sachs",
+      "GlaxoSmithKline",
+      "Home Depot",
+      "Kellogg",
+    ],
+    ["Boeing", "Canon", "Caterpillar", "Ford", "Honda"],
+    ["Colgate-Palmolive", "Kimberly-Clark"],
+    ["Cisco", "Dell", "HP", "IBM"],
+    ["Comcast", "Cablevision"],
+    ["CVS"],
+    ["ConocoPhillips", "Chevron"],
+  ];
+  const norm = (cs: string[][]) => cs.map((c) => [...c].sort().join("|")).sort();
+  assert.deepEqual(norm(r.clusters), norm(spec));
+});
+
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
 const points = (name: string, text: string) => fixture(name, text);
 const BAD: [string, () => string[], RegExp][] = [
@@ -218,6 +245,50 @@ const BAD: [string, () => string[], RegExp][] = [
     /n_samples=2 should be >= n_clusters=3/,
   ],
   ["kmeans_steps", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  ["stock_market", () => ["--symbols", "out/test-fixtures/missing.json"], /missing\.json/],
+  [
+    "stock_market",
+    () => ["--symbols", fixture("bad.json", "{oops")],
+    /Cannot parse JSON as it is malformed/,
+  ],
+  [
+    "stock_market",
+    () => ["--symbols", fixture("one.json", '{"AAPL": "Apple"}')],
+    /must map at least 2 symbols/,
+  ],
+  [
+    "stock_market",
+    () => ["--symbols", fixture("unknown.json", '{"AAPL": "Apple", "ZZZ": "Nobody"}')],
+    /has no sheet "ZZZ": sheet=ZZZ/,
+  ],
+  [
+    "stock_market",
+    () => [
+      "--symbols",
+      fixture("ab.json", '{"A": "a", "B": "b"}'),
+      "--xlsx",
+      xlsxFixture("nocol.xlsx", { A: [["open", "close"], [1, 2]], B: [["open"], [1]] }),
+    ],
+    /sheet B of .* has no column "close"/,
+  ],
+  [
+    "stock_market",
+    () => [
+      "--symbols",
+      fixture("ab.json", '{"A": "a", "B": "b"}'),
+      "--xlsx",
+      xlsxFixture("cell.xlsx", {
+        A: [["open", "close"], [1, 2], [2, 3]],
+        B: [["open", "close"], [1, "n/a"], [2, 3]],
+      }),
+    ],
+    /row 2, column "close" is not a number: "n\/a"/,
+  ],
+  [
+    "stock_market",
+    () => ["--xlsx", fixture("fake.xlsx", "open,close\n")],
+    /not an \.xlsx workbook/,
+  ],
   ["agglomerative", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
   ["agglomerative", () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")], /not a number/],
   ["agglomerative", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],

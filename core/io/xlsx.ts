@@ -1,0 +1,90 @@
+/**
+ * Numeric columns from `.xlsx` workbooks, via SheetJS CE (`@e965/xlsx`):
+ * a sheet by name, columns by their header, every error naming the sheet,
+ * row and column.
+ *
+ * @module
+ */
+import * as XLSX from "xlsx";
+import type { Matrix } from "../matrix.ts";
+import { matrix } from "../matrix.ts";
+import { readBytes } from "./files.ts";
+
+/** A parsed workbook and where it came from. */
+export interface Workbook {
+  readonly source: string;
+  readonly sheetNames: readonly string[];
+  readonly book: XLSX.WorkBook;
+}
+
+/**
+ * Reads a workbook. Permissions: `--allow-read` on `path`.
+ *
+ * @throws {SyntaxError} when the file is not a readable workbook.
+ */
+export async function readWorkbook(path: string): Promise<Workbook> {
+  const bytes = await readBytes(path);
+  let book: XLSX.WorkBook;
+  try {
+    book = XLSX.read(bytes, { type: "array", dense: true });
+  } catch (e) {
+    throw new SyntaxError(
+      `Cannot parse ${path} as a workbook (${(e as Error).message}): bytes=${bytes.length}`,
+    );
+  }
+  if (book.SheetNames.length === 0 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    throw new SyntaxError(
+      `Cannot parse ${path} as it is not an .xlsx workbook: bytes=${bytes.length}`,
+    );
+  }
+  return { source: path, sheetNames: book.SheetNames, book };
+}
+
+/**
+ * The named columns of a sheet (header in the first row) as a matrix, one
+ * row per data row.
+ *
+ * @throws {RangeError} when the sheet or a column is missing, or the sheet has no data rows.
+ * @throws {SyntaxError} when a cell is not a finite number (with its sheet, row and column).
+ */
+export function sheetColumns(wb: Workbook, sheet: string, columns: readonly string[]): Matrix {
+  const ws = wb.book.Sheets[sheet];
+  if (!ws) {
+    throw new RangeError(
+      `Cannot read ${wb.source} as it has no sheet ${JSON.stringify(sheet)}: sheet=${sheet}`,
+    );
+  }
+  const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, blankrows: false });
+  const header = (rows[0] ?? []).map((h) => String(h ?? "").trim());
+  const idx = columns.map((c) => {
+    const j = header.indexOf(c);
+    if (j < 0) {
+      throw new RangeError(
+        `Cannot read sheet ${sheet} of ${wb.source} as it has no column ${
+          JSON.stringify(c)
+        }: columns=${header.filter(Boolean).join(",")}`,
+      );
+    }
+    return j;
+  });
+  if (rows.length < 2) {
+    throw new RangeError(
+      `Cannot read sheet ${sheet} of ${wb.source} as it has no data rows: rows=0`,
+    );
+  }
+  const X = matrix(rows.length - 1, columns.length);
+  for (let r = 1; r < rows.length; r++) {
+    idx.forEach((j, c) => {
+      const v = rows[r][j];
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new SyntaxError(
+          `Cannot read sheet ${sheet} of ${wb.source} as row ${r + 1}, column ${
+            JSON.stringify(columns[c])
+          } is not a number: ${JSON.stringify(v ?? "")}`,
+        );
+      }
+      X.data[(r - 1) * columns.length + c] = v;
+    });
+  }
+  return X;
+}
