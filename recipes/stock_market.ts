@@ -24,13 +24,12 @@
  * @module
  */
 import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { readJson } from "../core/io/files.ts";
-import { readWorkbook, sheetColumns } from "../core/io/xlsx.ts";
+import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
 import { matrix } from "../core/matrix.ts";
 import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
 import { symmetricEigen } from "../core/linalg.ts";
-import { clusterName, PALETTE } from "../core/plot/layers.ts";
+import { PALETTE } from "../core/plot/layers.ts";
 import { annotatedHeatmap, layeredFigure } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
@@ -64,50 +63,10 @@ export async function main(argv: string[]): Promise<void> {
   const symbolFile = String(args.flags.symbols ?? "data/symbol_map.json");
   const xlsxFile = String(args.flags.xlsx ?? "data/stock_market_data.xlsx");
 
-  // Step 1. Symbols and company names, in the file's order.
-  const map = await readJson(symbolFile);
-  if (!map || typeof map !== "object" || Array.isArray(map) || Object.keys(map).length < 2) {
-    throw new TypeError(
-      `Cannot use ${symbolFile} as it must map at least 2 symbols to names: file=${symbolFile}`,
-    );
-  }
-  const symbols = Object.keys(map);
-  const names = symbols.map((s) => String((map as Record<string, unknown>)[s]));
-
-  // Step 2. Daily variation close − open per company (one column each).
-  const wb = await readWorkbook(xlsxFile);
-  const quotes = symbols.map((s) => sheetColumns(wb, s, ["open", "close"]));
-  const days = quotes[0].rows;
-  quotes.forEach((q, c) => {
-    if (q.rows !== days) {
-      throw new RangeError(
-        `Cannot compare ${symbols[c]} with ${
-          symbols[0]
-        } as their sheets have different lengths: rows=${q.rows}, expected=${days}`,
-      );
-    }
-  });
-  const p = symbols.length;
-  const X = matrix(days, p);
-  for (let t = 0; t < days; t++) {
-    for (let c = 0; c < p; c++) {
-      X.data[t * p + c] = quotes[c].data[2 * t + 1] - quotes[c].data[2 * t];
-    }
-  }
-  // Scale each company's variation to unit (population) standard deviation.
-  for (let c = 0; c < p; c++) {
-    let mean = 0, sq = 0;
-    for (let t = 0; t < days; t++) mean += X.data[t * p + c];
-    mean /= days;
-    for (let t = 0; t < days; t++) sq += (X.data[t * p + c] - mean) ** 2;
-    const sd = Math.sqrt(sq / days);
-    if (!(sd > 0)) {
-      throw new RangeError(
-        `Cannot scale ${symbols[c]} as its daily variation is constant: std=${sd}`,
-      );
-    }
-    for (let t = 0; t < days; t++) X.data[t * p + c] /= sd;
-  }
+  // Step 1–2. Companies (in the symbol file's order) and their daily
+  // variations close − open, each scaled to unit standard deviation.
+  const { names, X } = await loadStockVariations(symbolFile, xlsxFile);
+  const p = names.length;
 
   // Step 3. Sparse inverse covariance, α by 3-fold cross-validation.
   const model = graphicalLassoCV(X, { cv: 3 });
@@ -131,11 +90,26 @@ export async function main(argv: string[]): Promise<void> {
   ], { alpha: model.alpha, clusters });
 
   if (!args.plot) return;
-  // Step 6a. The partial-correlation graph: companies placed by the two
-  // leading eigenvectors of the covariance, edges where |partial corr.| > 0.02.
+  // Step 6a. The partial-correlation graph: companies placed by classical
+  // MDS of the correlation distances √(2(1 − ρ)) (the top eigenvectors of the
+  // double-centred correlation matrix), edges where |partial corr.| > 0.02.
   const cov = model.covariance, P = model.precision;
-  const { vectors } = symmetricEigen(cov);
-  const pos = names.map((_, i) => [vectors.data[i * p], vectors.data[i * p + 1]]);
+  const rho = (i: number, j: number) =>
+    cov.data[i * p + j] / Math.sqrt(cov.data[i * p + i] * cov.data[j * p + j]);
+  const B = matrix(p, p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) B.data[i * p + j] = rho(i, j);
+  const rowMean = Array.from(
+    { length: p },
+    (_, i) => B.data.subarray(i * p, (i + 1) * p).reduce((a, b) => a + b) / p,
+  );
+  const grand = rowMean.reduce((a, b) => a + b) / p;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) B.data[i * p + j] += grand - rowMean[i] - rowMean[j];
+  }
+  const { values, vectors } = symmetricEigen(B);
+  const pos = names.map((_, i) =>
+    [0, 1].map((c) => vectors.data[i * p + c] * Math.sqrt(Math.max(values[c], 0)))
+  );
   const edges = [];
   for (let i = 0; i < p; i++) {
     for (let j = i + 1; j < p; j++) {
@@ -151,7 +125,8 @@ export async function main(argv: string[]): Promise<void> {
       }
     }
   }
-  const domain = clusters.map((_, c) => clusterName(c));
+  const label = (c: number) => `Cluster ${c + 1}`;
+  const domain = clusters.map((_, c) => label(c));
   const color = {
     field: "cluster",
     type: "nominal",
@@ -161,14 +136,14 @@ export async function main(argv: string[]): Promise<void> {
     x: pos[i][0],
     y: pos[i][1],
     name,
-    cluster: clusterName(ap.labels[i]),
+    cluster: label(ap.labels[i]),
   }));
   // Step 6b. Correlations, companies ordered by cluster.
   const order = names.map((_, i) => i).sort((a, b) => ap.labels[a] - ap.labels[b] || a - b);
   const corr = new Float64Array(p * p);
   order.forEach((i, r) =>
     order.forEach((j, c) => {
-      corr[r * p + c] = cov.data[i * p + j] / Math.sqrt(cov.data[i * p + i] * cov.data[j * p + j]);
+      corr[r * p + c] = rho(i, j);
     })
   );
   const ordered = order.map((i) => `${names[i]} (${ap.labels[i] + 1})`);
@@ -177,7 +152,7 @@ export async function main(argv: string[]): Promise<void> {
       layeredFigure({
         title: `Stock market structure: ${k} clusters, partial-correlation edges`,
         description:
-          `Companies placed by the leading eigenvectors of the graphical-lasso covariance (alpha ${
+          `Companies placed by classical MDS of their correlation distances (graphical lasso, alpha ${
             fmt(model.alpha, 4)
           }), coloured by affinity-propagation cluster; edges where |partial correlation| > ${EDGE_THRESHOLD}`,
         layers: [
@@ -214,17 +189,16 @@ export async function main(argv: string[]): Promise<void> {
           },
           {
             data: { values: nodes },
-            mark: { type: "text", dx: 9, align: "left", fontSize: 10 },
+            mark: { type: "text", dx: 9, align: "left", fontSize: 10, color: "#222" },
             encoding: {
               x: { field: "x", type: "quantitative" },
               y: { field: "y", type: "quantitative" },
               text: { field: "name" },
-              color,
             },
           },
         ],
-        xTitle: "1st eigenvector",
-        yTitle: "2nd eigenvector",
+        xTitle: "MDS 1",
+        yTitle: "MDS 2",
         width: 640,
         height: 520,
       }),

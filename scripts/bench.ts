@@ -15,6 +15,13 @@ import { makeBlobs } from "../core/datasets/make_blobs.ts";
 import { matrix } from "../core/matrix.ts";
 import { silhouetteScore } from "../core/metrics/silhouette.ts";
 import { RandomState } from "../core/random.ts";
+import { dbscan } from "../core/cluster/dbscan.ts";
+import { agglomerative } from "../core/cluster/agglomerative.ts";
+import { kneighborsGraph } from "../core/neighbors/graph.ts";
+import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
+import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
+import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
+import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
 
 /** A workload: builds its input (untimed) and returns the timed work. */
 interface Case {
@@ -51,6 +58,55 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "dbscan 1e5x2 blobs eps=0.3 minSamples=10",
+    setup: () => {
+      const { X } = blobs(100_000, 8);
+      return () => dbscan(X, { eps: 0.3, minSamples: 10 });
+    },
+  },
+  ...[false, true].map((connected) => ({
+    name: `ward 1e4x2 blobs k=8${connected ? " 10-NN connectivity" : ""}`,
+    setup: () => {
+      const { X } = blobs(10_000, 8);
+      // The graph is part of the work, as in scikit-learn's example.
+      return () =>
+        agglomerative(X, {
+          nClusters: 8,
+          linkage: "ward" as const,
+          connectivity: connected ? kneighborsGraph(X, 10) : undefined,
+        });
+    },
+  })),
+  {
+    name: "mean shift 1e4x2 blobs (bandwidth estimated, bin seeding)",
+    setup: () => {
+      const { X } = blobs(10_000, 8);
+      return () => meanShift(X, { bandwidth: estimateBandwidth(X, { quantile: 0.2 }) });
+    },
+  },
+  {
+    name: "affinity propagation 2e3x2 blobs",
+    setup: () => {
+      const { X } = blobs(2_000, 8);
+      const n = X.rows;
+      const S = matrix(n, n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          S.data[i * n + j] =
+            -((X.data[2 * i] - X.data[2 * j]) ** 2 + (X.data[2 * i + 1] - X.data[2 * j + 1]) ** 2);
+        }
+      }
+      return () => affinityPropagation(S);
+    },
+  },
+  {
+    name: "graphical lasso CV (3 folds) stock data 1258x29",
+    setup: () => {
+      const X = stockVariations();
+      return () => graphicalLassoCV(X, { cv: 3 });
+    },
+  },
+  {
     name: "silhouette 1e4x2 blobs k=4",
     setup: () => {
       const { X, y } = blobs(10_000, 4);
@@ -59,6 +115,13 @@ const CASES: Case[] = [
   },
 ];
 
+/** The stock recipe's standardised daily variations, loaded before its case's setup. */
+let stockX: ReturnType<typeof matrix> | undefined;
+function stockVariations() {
+  if (!stockX) throw new Error("stock data not loaded");
+  return stockX;
+}
+
 /**
  * Runs one repetition in a fresh Deno process. Deno only lets a process with
  * all permissions read /proc, so a small bash loop samples the child's VmHWM
@@ -66,7 +129,7 @@ const CASES: Case[] = [
  */
 async function runOne(name: string): Promise<{ seconds: number; peakMB: number }> {
   const script = [
-    '"$0" run "$1" --case "$2" & pid=$!',
+    '"$0" run --allow-read=data "$1" --case "$2" & pid=$!',
     "hwm=0",
     "while kill -0 $pid 2>/dev/null; do",
     '  v=$(sed -n "s/^VmHWM:[[:space:]]*\\([0-9]*\\).*/\\1/p" /proc/$pid/status 2>/dev/null)',
@@ -105,6 +168,9 @@ if (import.meta.main) {
   if (values.case !== undefined) {
     const c = CASES.find((c) => c.name === values.case);
     if (!c) throw new Error(`unknown case ${values.case}`);
+    if (c.name.startsWith("graphical lasso")) {
+      stockX = (await loadStockVariations("data/symbol_map.json", "data/stock_market_data.xlsx")).X;
+    }
     const work = c.setup();
     const t = performance.now();
     work();

@@ -64,27 +64,34 @@ export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
   validateData("fit DBSCAN", X);
   const n = X.rows;
   const index = new RadiusIndex(X, eps);
+  // Core samples: stop counting a neighbourhood once it holds minSamples.
   const core = new Uint8Array(n);
   const cores: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (index.count(X, i) >= minSamples) {
+    if (index.hasAtLeast(X, i, minSamples)) {
       core[i] = 1;
       cores.push(i);
     }
   }
+  // Grow each cluster from its first core sample through core samples.
   const labels = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
-  let top = 0;
+  const found = new Int32Array(n);
   let label = 0;
-  const claim = (j: number) => {
-    if (labels[j] !== -1) return;
-    labels[j] = label;
-    if (core[j]) stack[top++] = j;
-  };
   for (const i of cores) {
     if (labels[i] !== -1) continue;
-    claim(i);
-    while (top > 0) index.query(X, stack[--top], claim);
+    labels[i] = label;
+    let top = 0;
+    stack[top++] = i;
+    while (top > 0) {
+      const m = index.within(X, stack[--top], found);
+      for (let t = 0; t < m; t++) {
+        const j = found[t];
+        if (labels[j] !== -1) continue;
+        labels[j] = label;
+        if (core[j]) stack[top++] = j;
+      }
+    }
     label++;
   }
   let nNoise = 0;

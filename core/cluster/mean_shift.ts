@@ -174,7 +174,9 @@ export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftR
     let count = 0;
     for (let it = 0;; it++) {
       members.length = 0;
-      index.query(mean, 0, (j) => members.push(j));
+      index.query(mean, 0, (j) => {
+        members.push(j);
+      });
       if (members.length === 0) break;
       // Sum in index order so equal neighbour sets give identical means.
       members.sort((a, b) => a - b);
@@ -213,7 +215,9 @@ export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftR
   const centerIndex = new RadiusIndex(all, h);
   for (let i = 0; i < ranked.length; i++) {
     if (!unique[i]) continue;
-    centerIndex.query(all, i, (j) => unique[j] = 0);
+    centerIndex.query(all, i, (j) => {
+      unique[j] = 0;
+    });
     unique[i] = 1;
   }
   const keep = ranked.filter((_, i) => unique[i]);

@@ -100,12 +100,13 @@ export class RadiusIndex {
 
   /**
    * Calls `visit(j)` for every row j of the indexed matrix within the radius
-   * of row `i` of `Q` (same number of columns). Order is unspecified.
+   * of row `i` of `Q` (same number of columns), stopping early once `visit`
+   * returns exactly `true`. Order is unspecified.
    */
-  query(Q: Matrix, i: number, visit: (j: number) => void): void {
+  query(Q: Matrix, i: number, visit: (j: number) => unknown): void {
     const X = this.#X, r2 = this.#r2;
     if (!this.#grid) {
-      for (let j = 0; j < X.rows; j++) if (sqDist(X, j, Q, i) <= r2) visit(j);
+      for (let j = 0; j < X.rows; j++) if (sqDist(X, j, Q, i) <= r2 && visit(j) === true) return;
       return;
     }
     const d = X.cols, o = i * d;
@@ -113,24 +114,47 @@ export class RadiusIndex {
     const c1 = d > 1 ? this.#cell(Q.data[o + 1], 1) : 0;
     const c2 = d > 2 ? this.#cell(Q.data[o + 2], 2) : 0;
     const s0 = this.#size[0], s1 = d > 1 ? this.#size[1] : 1, s2 = d > 2 ? this.#size[2] : 1;
+    const start = this.#start, order = this.#order;
     for (let a = Math.max(c2 - 1, 0); a <= Math.min(c2 + 1, s2 - 1); a++) {
       for (let b = Math.max(c1 - 1, 0); b <= Math.min(c1 + 1, s1 - 1); b++) {
         for (let c = Math.max(c0 - 1, 0); c <= Math.min(c0 + 1, s0 - 1); c++) {
           const bucket = this.#cellOf.get((a * s1 + b) * s0 + c);
           if (bucket === undefined) continue;
-          for (let p = this.#start[bucket]; p < this.#start[bucket + 1]; p++) {
-            const j = this.#order[p];
-            if (sqDist(X, j, Q, i) <= r2) visit(j);
+          for (let p = start[bucket], e = start[bucket + 1]; p < e; p++) {
+            const j = order[p];
+            if (sqDist(X, j, Q, i) <= r2 && visit(j) === true) return;
           }
         }
       }
     }
   }
 
+  /**
+   * Writes the indices of the rows within the radius of row `i` of `Q` into
+   * `out` (length ≥ n) and returns how many there are.
+   */
+  within(Q: Matrix, i: number, out: Int32Array): number {
+    let m = 0;
+    this.query(Q, i, (j) => {
+      out[m++] = j;
+    });
+    return m;
+  }
+
+  /** Whether at least `m` indexed rows lie within the radius of row `i` of `Q`. */
+  hasAtLeast(Q: Matrix, i: number, m: number): boolean {
+    let c = 0;
+    let enough = false;
+    this.query(Q, i, () => (enough = ++c >= m));
+    return enough;
+  }
+
   /** Number of indexed rows within the radius of row `i` of `Q`. */
   count(Q: Matrix, i: number): number {
     let c = 0;
-    this.query(Q, i, () => c++);
+    this.query(Q, i, () => {
+      c++;
+    });
     return c;
   }
 }
