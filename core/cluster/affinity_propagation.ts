@@ -106,7 +106,8 @@ export function affinityPropagation(
   const EPS = 2 ** -52, TINY = 2 ** -1022;
   for (let k = 0; k < n * n; k++) S[k] += (EPS * S[k] + TINY * 100) * noise[k];
 
-  const A = new Float64Array(n * n), R = new Float64Array(n * n), tmp = new Float64Array(n * n);
+  const A = new Float64Array(n * n), R = new Float64Array(n * n);
+  const colSum = new Float64Array(n);
   const e = new Uint8Array(n * o.convergenceIter);
   const E = new Uint8Array(n);
   const damp = o.damping;
@@ -126,18 +127,23 @@ export function affinityPropagation(
         R[i * n + k] = damp * R[i * n + k] + (1 - damp) * rNew;
       }
     }
-    // Availabilities: column sums of max(0, R) with the diagonal kept as is.
-    for (let k = 0; k < n; k++) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const v = i === k ? R[i * n + k] : Math.max(R[i * n + k], 0);
-        tmp[i * n + k] = v;
-        sum += v;
+    // Availabilities from the column sums of max(0, R) (the diagonal kept as
+    // is), both passes row by row for memory locality.
+    colSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const o = i * n;
+      for (let k = 0; k < n; k++) {
+        const r = R[o + k];
+        colSum[k] += i === k || r > 0 ? r : 0;
       }
-      for (let i = 0; i < n; i++) {
-        let a = sum - tmp[i * n + k]; // −Anew before clipping is tmp − sum
-        if (i !== k) a = Math.min(a, 0);
-        A[i * n + k] = damp * A[i * n + k] + (1 - damp) * a;
+    }
+    for (let i = 0; i < n; i++) {
+      const o = i * n;
+      for (let k = 0; k < n; k++) {
+        const r = R[o + k];
+        let a = colSum[k] - (i === k || r > 0 ? r : 0);
+        if (i !== k && a > 0) a = 0;
+        A[o + k] = damp * A[o + k] + (1 - damp) * a;
       }
     }
     // Exemplars and convergence.

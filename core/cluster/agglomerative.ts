@@ -141,8 +141,10 @@ interface Merge {
 }
 
 /**
- * Sorts merges by distance (stably) and names the nodes as SciPy does:
- * merge t creates node n + t.
+ * Sorts candidate merges by distance (stably), applies them in that order,
+ * skipping any whose ends are already one cluster (so a list of graph edges
+ * gives Kruskal's spanning tree), and names the nodes as SciPy does: merge t
+ * creates node n + t.
  */
 function sortedTree(n: number, merges: Merge[]): { children: Int32Array; distances: Float64Array } {
   const order = merges.map((_, i) => i).sort((i, j) => merges[i].d - merges[j].d || i - j);
@@ -154,15 +156,17 @@ function sortedTree(n: number, merges: Merge[]): { children: Int32Array; distanc
   };
   const children = new Int32Array(2 * (n - 1));
   const distances = new Float64Array(n - 1);
-  order.forEach((m, t) => {
+  let t = 0;
+  for (const m of order) {
     const ra = find(merges[m].a), rb = find(merges[m].b);
+    if (ra === rb) continue;
     const [x, y] = [node[ra], node[rb]].sort((p, q) => p - q);
     children[2 * t] = x;
     children[2 * t + 1] = y;
     distances[t] = merges[m].d;
     uf[rb] = ra;
-    node[ra] = n + t;
-  });
+    node[ra] = n + t++;
+  }
   return { children, distances };
 }
 
@@ -432,7 +436,7 @@ function greedyMerge(
   return { children, distances };
 }
 
-/** Single linkage restricted to a graph: Kruskal on its edges by length. */
+/** Single linkage restricted to a graph: Kruskal on its edges by length (see sortedTree). */
 function singleConnected(
   X: Matrix,
   g: SparseGraph,
@@ -441,18 +445,5 @@ function singleConnected(
   g.neighbors.forEach((row, i) => {
     for (const j of row) if (j > i) edges.push({ a: i, b: j, d: Math.sqrt(sqDist(X, i, X, j)) });
   });
-  edges.sort((p, q) => p.d - q.d);
-  const uf = Int32Array.from({ length: g.n }, (_, i) => i);
-  const find = (p: number) => {
-    while (uf[p] !== p) p = uf[p] = uf[uf[p]];
-    return p;
-  };
-  const tree: Merge[] = [];
-  for (const e of edges) {
-    const ra = find(e.a), rb = find(e.b);
-    if (ra === rb) continue;
-    uf[rb] = ra;
-    tree.push(e);
-  }
-  return sortedTree(g.n, tree);
+  return sortedTree(g.n, edges);
 }
