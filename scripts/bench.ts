@@ -6,6 +6,7 @@
  *   deno task bench                # table
  *   deno task bench --json         # {rows: [{name, medianSeconds, peakMB}]}
  *   deno task bench --reps 5 --only kmeans
+ *   deno task bench --nn           # also seconds per epoch of the autoencoders (minutes)
  *
  * @module
  */
@@ -22,11 +23,69 @@ import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
 import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
 import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
+import { loadMnist } from "../core/datasets/mnist.ts";
+import { initBackend, tf } from "../core/nn/backend.ts";
+import { convAutoencoder, denseAutoencoder, stackedAutoencoder } from "../core/nn/models.ts";
+import {
+  binaryCrossentropy,
+  kerasAdadelta,
+  kerasAdam,
+  meanSquaredError,
+} from "../core/nn/keras.ts";
+import { trainAutoencoder } from "../core/nn/train.ts";
 
 /** A workload: builds its input (untimed) and returns the timed work. */
 interface Case {
   name: string;
   setup: () => () => unknown;
+}
+
+/**
+ * Neural-network rows: seconds of the second epoch over the full MNIST
+ * training set (the first is a warm-up), batch 256.
+ */
+const NN_CASES: {
+  name: string;
+  build: (rng: RandomState) => { model: tf.LayersModel; conv: boolean; loss: "bce" | "mse" };
+}[] = [
+  {
+    name: "nn-dense",
+    build: (rng) => ({ model: denseAutoencoder(784, 32, rng), conv: false, loss: "bce" }),
+  },
+  {
+    name: "nn-conv",
+    build: (rng) => ({ model: convAutoencoder(28, "elu", rng), conv: true, loss: "mse" }),
+  },
+  {
+    name: "nn-dec",
+    build: (rng) => ({
+      model: stackedAutoencoder(784, [500, 500, 2000, 10], rng),
+      conv: false,
+      loss: "mse",
+    }),
+  },
+];
+
+async function nnEpochSeconds(name: string): Promise<number> {
+  const c = NN_CASES.find((c) => c.name === name)!;
+  await initBackend();
+  const { train } = await loadMnist();
+  const rng = new RandomState(0);
+  const { model, conv, loss } = c.build(rng);
+  const n = train.count, d = train.rows * train.cols;
+  const x = tf.tidy(() => {
+    const t = tf.tensor2d(Float32Array.from(train.images, (v) => v / 255), [n, d]);
+    return conv ? t.reshape([n, train.rows, train.cols, 1]) : t;
+  });
+  const history = trainAutoencoder(model, x, {
+    epochs: 2,
+    batchSize: 256,
+    loss: loss === "bce" ? binaryCrossentropy : meanSquaredError,
+    optimizer: loss === "bce" ? kerasAdadelta() : kerasAdam(),
+    rng,
+    quiet: true,
+  });
+  return history.seconds[1];
 }
 
 const blobs = (n: number, k: number) => makeBlobs({ nSamples: n, centers: k, randomState: 0 });
@@ -129,7 +188,7 @@ function stockVariations() {
  */
 async function runOne(name: string): Promise<{ seconds: number; peakMB: number }> {
   const script = [
-    '"$0" run --allow-read=data "$1" --case "$2" & pid=$!',
+    '"$0" run --allow-read "$1" --case "$2" & pid=$!',
     "hwm=0",
     "while kill -0 $pid 2>/dev/null; do",
     '  v=$(sed -n "s/^VmHWM:[[:space:]]*\\([0-9]*\\).*/\\1/p" /proc/$pid/status 2>/dev/null)',
@@ -160,12 +219,16 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       case: { type: "string" },
-      reps: { type: "string", default: "3" },
+      reps: { type: "string" },
+      nn: { type: "boolean", default: false },
       only: { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
-  if (values.case !== undefined) {
+  if (values.case !== undefined && values.case.startsWith("nn-")) {
+    console.log(JSON.stringify({ seconds: await nnEpochSeconds(values.case) }));
+    await new Promise((r) => setTimeout(r, 100));
+  } else if (values.case !== undefined) {
     const c = CASES.find((c) => c.name === values.case);
     if (!c) throw new Error(`unknown case ${values.case}`);
     if (c.name.startsWith("graphical lasso")) {
@@ -179,9 +242,11 @@ if (import.meta.main) {
     // Stay alive a moment so the sampler reads the final high-water mark.
     await new Promise((r) => setTimeout(r, 100));
   } else {
-    const reps = Number(values.reps);
     const rows = [];
-    for (const c of CASES.filter((c) => !values.only || c.name.includes(values.only!))) {
+    const names = [...CASES.map((c) => c.name), ...(values.nn ? NN_CASES.map((c) => c.name) : [])];
+    for (const name of names.filter((n) => !values.only || n.includes(values.only!))) {
+      const c = { name };
+      const reps = Number(values.reps ?? (name.startsWith("nn-") ? 1 : 3));
       const runs = [];
       for (let r = 0; r < reps; r++) runs.push(await runOne(c.name));
       const row = {

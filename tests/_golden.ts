@@ -84,6 +84,28 @@ export const GOLDEN_CASES: GoldenCase[] = [
     rtol: 2e-5,
     atol: 0,
   },
+  // Conv and dense (elu), 1 epoch on 512 images: the conv kernels are checked
+  // against tfjs' cpu backend in tests/nn_test.ts.
+  {
+    id: "conv_autoencoder_small",
+    task: "conv_autoencoder",
+    args: [
+      "--seed",
+      "1",
+      "--activation",
+      "elu",
+      "--epochs",
+      "1",
+      "--train-limit",
+      "512",
+      "--test-limit",
+      "128",
+      "--out",
+      "out/test-fixtures/conv",
+    ],
+    rtol: 1e-4,
+    atol: 0,
+  },
   // Mean shift's centres are ranked by size: compared in order.
   {
     id: "customer_segmentation",

@@ -121,3 +121,73 @@ Deno.test("save/load round trip gives identical predictions", async () => {
   const p2 = (back.predict(x) as tf.Tensor).dataSync();
   assert.deepEqual(Array.from(p2), Array.from(p1));
 });
+
+Deno.test("conv gradients on wasm (our kernels) equal the cpu backend's", async (t) => {
+  const rs = new RandomState(4);
+  // [input NHWC, filter HWCF, strides, padding]
+  const cases: [number[], number[], [number, number], "valid" | "same"][] = [
+    [[2, 8, 8, 1], [2, 2, 1, 3], [2, 2], "valid"],
+    [[2, 8, 8, 3], [2, 2, 3, 4], [2, 2], "same"],
+    [[1, 7, 7, 2], [3, 3, 2, 3], [1, 1], "same"],
+    [[2, 9, 7, 2], [3, 3, 2, 2], [2, 2], "same"],
+    [[1, 9, 8, 3], [5, 3, 3, 2], [2, 1], "valid"],
+  ];
+  for (const [xs, fs, strides, pad] of cases) {
+    await t.step(`x ${xs} filter ${fs} strides ${strides} ${pad}`, async () => {
+      const xv = Float32Array.from(rs.randn(xs.reduce((a, b) => a * b)));
+      const fv = Float32Array.from(rs.randn(fs.reduce((a, b) => a * b)));
+      // Gradients of Σ(conv2d ⊙ r) and of Σ(conv2dTranspose ⊙ r) w.r.t. input and filter.
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xv, xs as [number, number, number, number]);
+          const f = tf.tensor4d(fv, fs as [number, number, number, number]);
+          const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, strides, pad);
+          const y = conv(x, f);
+          const r = tf.tensor(Float32Array.from(new RandomState(5).rand(y.size)), y.shape);
+          const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), r))
+          )([x, f]);
+          // conv2dTranspose maps y's shape back to x's: its own gradients use both kernels too.
+          const tr = (a: tf.Tensor4D, b: tf.Tensor4D) =>
+            tf.conv2dTranspose(a, b, xs as [number, number, number, number], strides, pad);
+          const r2 = tf.tensor(Float32Array.from(new RandomState(6).rand(x.size)), x.shape);
+          const [gy, gf2] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.mul(tr(a as tf.Tensor4D, b as tf.Tensor4D), r2))
+          )([y, f]);
+          return [gx, gf, gy, gf2, tr(y, f)].map((g) => Array.from(g.dataSync()));
+        });
+      const wasm = run();
+      const cpu = await onCpu(run);
+      wasm.forEach((g, i) =>
+        assert.ok(maxRelDiff(g, cpu[i]) < 1e-5, `output ${i}: ${maxRelDiff(g, cpu[i])}`)
+      );
+    });
+  }
+});
+
+Deno.test("a short conv-autoencoder training follows the same losses on wasm and cpu", async () => {
+  const { convAutoencoder } = await import("../core/nn/models.ts");
+  const { kerasAdam, meanSquaredError } = await import("../core/nn/keras.ts");
+  const x = Float32Array.from(new RandomState(8).rand(24 * 28 * 28), (v) => (v > 0.7 ? v : 0));
+  const run = () => {
+    const rng = new RandomState(1);
+    const model = convAutoencoder(28, "elu", rng);
+    const xs = tf.tensor4d(x, [24, 28, 28, 1]);
+    const h = trainAutoencoder(model, xs, {
+      epochs: 2,
+      batchSize: 12,
+      loss: meanSquaredError,
+      optimizer: kerasAdam(),
+      rng,
+      quiet: true,
+    });
+    xs.dispose();
+    return h.loss;
+  };
+  const wasm = run();
+  const cpu = await onCpu(run);
+  wasm.forEach((l, i) =>
+    assert.ok(Math.abs(l - cpu[i]) <= 1e-4 * cpu[i], `epoch ${i + 1}: ${l} vs ${cpu[i]}`)
+  );
+  assert.ok(wasm[1] < wasm[0]);
+});

@@ -271,6 +271,26 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   ["kmeans_steps", () => ["--input-file", "out/test-fixtures/missing.txt"], /missing\.txt/],
   [
+    "conv_autoencoder",
+    () => ["--activation", "sigmoid"],
+    /--activation must be one of relu, elu, both: --activation=sigmoid/,
+  ],
+  [
+    "conv_autoencoder",
+    () => ["--models", "rnn"],
+    /--models must be one of dense, conv, both: --models=rnn/,
+  ],
+  [
+    "conv_autoencoder",
+    () => ["--epochs", "0"],
+    /--epochs must be an integer in \[1, 10000\]: --epochs=0/,
+  ],
+  [
+    "conv_autoencoder",
+    () => ["--data-dir", "out/test-fixtures/no-such-dir"],
+    /no-such-dir\/train-images-idx3-ubyte/,
+  ],
+  [
     "autoencoder_mnist",
     () => ["--epochs", "0"],
     /--epochs must be an integer in \[1, 10000\]: --epochs=0/,

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { registerConvKernels } from "./conv_kernels.ts";
 
 /** The backend in use after {@linkcode initBackend}. */
 export type BackendName = "wasm" | "cpu";
@@ -85,6 +86,7 @@ export async function initBackend(): Promise<BackendName> {
   if (ok) {
     await tf.ready();
     registerFastBatchMatMul();
+    registerConvKernels();
     active = "wasm";
   } else {
     console.error(

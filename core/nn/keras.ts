@@ -101,6 +101,11 @@ export function kerasAdadelta(): tf.Optimizer {
   return new KerasAdadelta(1.0, 0.95, KERAS_EPSILON);
 }
 
+/** Adam as Keras configures it: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
+export function kerasAdam(): tf.Optimizer {
+  return tf.train.adam(0.001, 0.9, 0.999, KERAS_EPSILON);
+}
+
 /**
  * Binary cross-entropy as Keras computes it from probabilities: p clipped
  * to [ε, 1 − ε], then −[y·log(p + ε) + (1 − y)·log(1 − p + ε)], averaged

@@ -23,3 +23,84 @@ export function denseAutoencoder(d: number, code: number, rng: RandomState): tf.
     layers: [denseLayer(code, "relu", s1, [d]), denseLayer(d, "sigmoid", s2)],
   });
 }
+
+/** Hidden-layer activations the §9 recipe compares. */
+export type Activation = "relu" | "elu";
+
+/** Dense autoencoder 784 → 784 → 64 → 784 (spec §9), `act` on the hidden layers. */
+export function deepDenseAutoencoder(d: number, act: Activation, rng: RandomState): tf.Sequential {
+  const [s1, s2, s3] = rng.randint(0, 2 ** 31 - 1, 3);
+  return tf.sequential({
+    layers: [denseLayer(d, act, s1, [d]), denseLayer(64, act, s2), denseLayer(d, "sigmoid", s3)],
+  });
+}
+
+/**
+ * Convolutional autoencoder (spec §9): Conv2D(32, 2, s2) → Conv2D(64, 2, s2) →
+ * Flatten → Dense 64 → Dense 3136 → Reshape 7×7×64 → Conv2DTranspose(32, 2,
+ * s2, same) → Conv2DTranspose(1, 2, s2, same, sigmoid); glorot-uniform
+ * kernels (seeded), zero biases.
+ */
+export function convAutoencoder(size: number, act: Activation, rng: RandomState): tf.Sequential {
+  const seeds = rng.randint(0, 2 ** 31 - 1, 6);
+  const init = (i: number) => ({
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seeds[i] }),
+    biasInitializer: "zeros" as const,
+  });
+  const q = size / 4;
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [size, size, 1],
+        filters: 32,
+        kernelSize: 2,
+        strides: 2,
+        activation: act,
+        ...init(0),
+      }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 2, strides: 2, activation: act, ...init(1) }),
+      tf.layers.flatten(),
+      denseLayer(64, act, seeds[2]),
+      denseLayer(q * q * 64, act, seeds[3]),
+      tf.layers.reshape({ targetShape: [q, q, 64] }),
+      tf.layers.conv2dTranspose({
+        filters: 32,
+        kernelSize: 2,
+        strides: 2,
+        padding: "same",
+        activation: act,
+        ...init(4),
+      }),
+      tf.layers.conv2dTranspose({
+        filters: 1,
+        kernelSize: 2,
+        strides: 2,
+        padding: "same",
+        activation: "sigmoid",
+        ...init(5),
+      }),
+    ],
+  });
+}
+
+/**
+ * The deep-embedded-clustering autoencoder: encoder d → dims… (relu, the
+ * last layer linear: the embedding), decoder mirrored back to d (linear
+ * output), as in Xie, Girshick and Farhadi, "Unsupervised deep embedding for
+ * clustering analysis" (ICML 2016).
+ */
+export function stackedAutoencoder(d: number, dims: number[], rng: RandomState): tf.Sequential {
+  const sizes = [...dims, ...dims.slice(0, -1).reverse(), d];
+  const seeds = rng.randint(0, 2 ** 31 - 1, sizes.length);
+  const code = dims.length - 1;
+  return tf.sequential({
+    layers: sizes.map((units, i) =>
+      denseLayer(
+        units,
+        i === code || i === sizes.length - 1 ? "linear" : "relu",
+        seeds[i],
+        i === 0 ? [d] : undefined,
+      )
+    ),
+  });
+}

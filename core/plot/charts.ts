@@ -136,7 +136,7 @@ export function lineChart(o: {
         field: "y",
         type: "quantitative",
         title: o.yTitle,
-        scale: { type: o.yScale ?? "linear", zero: false },
+        scale: o.yScale === "log" ? { type: "log" } : { zero: false },
       },
       color: { field: "series", type: "nominal", title: null },
     },

