@@ -4,7 +4,7 @@
  * `Conv2DBackpropInput` (registered but slow; it is also the forward pass
  * of a transposed convolution). Both become one matrix product on the WASM
  * backend plus an im2col / col2im rearrangement:
- *   patches P (N·OH·OW × KH·KW·C, built transposed), dy as D (N·OH·OW × F), W (KH·KW·C × F):
+ *   patches P (N·OH·OW × KH·KW·C), dy as D (N·OH·OW × F), W as (KH·KW·C × F):
  *   dW = Pᵀ·D,   dx = col2im(D·Wᵀ).
  * NHWC, any kernel size, stride and padding; dilation 1 (else the stock path).
  *
@@ -77,26 +77,24 @@ function geometry(
 }
 
 /**
- * Patches of x (NHWC), transposed: one row per (kh, kw, c), one column per
- * output position (n, oh, ow); zeros outside the image. Built transposed so
- * that dW = patchesᵀ·dy needs no transpose in the matrix product.
+ * Patches of x (NHWC) as rows: (n, oh, ow) × (kh, kw, c), zeros outside the
+ * image. Each in-bounds run of kernel columns is one contiguous copy.
  */
-function im2colT(x: Float32Array, g: ConvGeometry): Float32Array {
-  const P = g.n * g.oh * g.ow;
-  const out = new Float32Array(g.kh * g.kw * g.c * P);
-  for (let kh = 0; kh < g.kh; kh++) {
-    for (let kw = 0; kw < g.kw; kw++) {
-      const k0 = (kh * g.kw + kw) * g.c;
-      let p = 0;
-      for (let n = 0; n < g.n; n++) {
-        for (let oh = 0; oh < g.oh; oh++) {
+function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
+  const K = g.kh * g.kw * g.c;
+  const out = new Float32Array(g.n * g.oh * g.ow * K);
+  let row = 0;
+  for (let n = 0; n < g.n; n++) {
+    for (let oh = 0; oh < g.oh; oh++) {
+      for (let ow = 0; ow < g.ow; ow++, row++) {
+        const iw0 = ow * g.sw - g.left;
+        const lo = Math.max(0, -iw0), hi = Math.min(g.kw, g.w - iw0); // kernel columns inside
+        if (lo >= hi) continue;
+        for (let kh = 0; kh < g.kh; kh++) {
           const ih = oh * g.sh + kh - g.top;
-          for (let ow = 0; ow < g.ow; ow++, p++) {
-            const iw = ow * g.sw + kw - g.left;
-            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) continue;
-            const src = ((n * g.h + ih) * g.w + iw) * g.c;
-            for (let c = 0; c < g.c; c++) out[(k0 + c) * P + p] = x[src + c];
-          }
+          if (ih < 0 || ih >= g.h) continue;
+          const src = ((n * g.h + ih) * g.w + iw0 + lo) * g.c;
+          out.set(x.subarray(src, src + (hi - lo) * g.c), row * K + (kh * g.kw + lo) * g.c);
         }
       }
     }
@@ -108,19 +106,22 @@ function im2colT(x: Float32Array, g: ConvGeometry): Float32Array {
 function col2im(cols: Float32Array, g: ConvGeometry): Float32Array {
   const K = g.kh * g.kw * g.c;
   const dx = new Float32Array(g.n * g.h * g.w * g.c);
+  const overlap = g.kh > g.sh || g.kw > g.sw;
   let row = 0;
   for (let n = 0; n < g.n; n++) {
     for (let oh = 0; oh < g.oh; oh++) {
       for (let ow = 0; ow < g.ow; ow++, row++) {
-        let o = row * K;
+        const iw0 = ow * g.sw - g.left;
+        const lo = Math.max(0, -iw0), hi = Math.min(g.kw, g.w - iw0);
+        if (lo >= hi) continue;
+        const len = (hi - lo) * g.c;
         for (let kh = 0; kh < g.kh; kh++) {
           const ih = oh * g.sh + kh - g.top;
-          for (let kw = 0; kw < g.kw; kw++, o += g.c) {
-            const iw = ow * g.sw + kw - g.left;
-            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) continue;
-            const dst = ((n * g.h + ih) * g.w + iw) * g.c;
-            for (let c = 0; c < g.c; c++) dx[dst + c] += cols[o + c];
-          }
+          if (ih < 0 || ih >= g.h) continue;
+          const dst = ((n * g.h + ih) * g.w + iw0 + lo) * g.c;
+          const src = row * K + (kh * g.kw + lo) * g.c;
+          if (overlap) { for (let t = 0; t < len; t++) dx[dst + t] += cols[src + t]; }
+          else dx.set(cols.subarray(src, src + len), dst); // windows never share a pixel
         }
       }
     }
@@ -175,8 +176,8 @@ export function registerConvKernels(): void {
         throw new Error("Conv2DBackpropFilter on wasm supports NHWC without dilation only");
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
-      const patchesT = im2colT(read(b, x), g);
-      const dW = product(b, patchesT, [K, P], read(b, dy), [P, g.f], false, false);
+      const patches = im2col(read(b, x), g);
+      const dW = product(b, patches, [P, K], read(b, dy), [P, g.f], true, false);
       return b.makeOutput(filterShape, "float32", undefined, dW);
     },
   });
