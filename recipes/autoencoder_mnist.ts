@@ -18,7 +18,7 @@
  * @module
  */
 import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { classCounts, type ImageSet, loadMnist } from "../core/datasets/mnist.ts";
+import { classCounts, type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { initBackend, tf } from "../core/nn/backend.ts";
 import { binaryCrossentropy, kerasAdadelta } from "../core/nn/keras.ts";
 import { denseAutoencoder } from "../core/nn/models.ts";
@@ -59,12 +59,10 @@ function pyDict(m: Map<number, number>): string {
   return `{${[...m].map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
 }
 
-/** The first `limit` images as an n × 784 float tensor in [0, 1]. */
+/** The first `limit` images as an n × rows·cols float tensor in [0, 1]. */
 function toTensor(set: ImageSet, limit: number): tf.Tensor2D {
-  const n = Math.min(limit, set.count), d = set.rows * set.cols;
-  const x = new Float32Array(n * d);
-  for (let i = 0; i < n * d; i++) x[i] = set.images[i] / 255;
-  return tf.tensor2d(x, [n, d]);
+  const { values, count } = scaledImages(set, limit);
+  return tf.tensor2d(values, [count, set.rows * set.cols]);
 }
 
 export async function main(argv: string[]): Promise<void> {

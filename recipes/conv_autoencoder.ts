@@ -19,7 +19,7 @@
  * @module
  */
 import { choiceFlag, emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { type ImageSet, loadMnist } from "../core/datasets/mnist.ts";
+import { type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
 import { type Activation, convAutoencoder, deepDenseAutoencoder } from "../core/nn/models.ts";
@@ -57,12 +57,10 @@ export const CLI: RecipeCli = {
   },
 };
 
-/** n images as [n, 28, 28, 1] floats in [0, 1]. */
+/** The first `limit` images as [n, rows, cols, 1] floats in [0, 1]. */
 function images(set: ImageSet, limit: number): tf.Tensor4D {
-  const n = Math.min(limit, set.count), d = set.rows * set.cols;
-  const x = new Float32Array(n * d);
-  for (let i = 0; i < n * d; i++) x[i] = set.images[i] / 255;
-  return tf.tensor4d(x, [n, set.rows, set.cols, 1]);
+  const { values, count } = scaledImages(set, limit);
+  return tf.tensor4d(values, [count, set.rows, set.cols, 1]);
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -23,7 +23,7 @@ import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
 import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
 import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
-import { loadMnist } from "../core/datasets/mnist.ts";
+import { loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { initBackend, tf } from "../core/nn/backend.ts";
 import { convAutoencoder, denseAutoencoder, stackedAutoencoder } from "../core/nn/models.ts";
 import {
@@ -72,11 +72,10 @@ async function nnEpochSeconds(name: string): Promise<number> {
   const { train } = await loadMnist();
   const rng = new RandomState(0);
   const { model, conv, loss } = c.build(rng);
-  const n = train.count, d = train.rows * train.cols;
-  const x = tf.tidy(() => {
-    const t = tf.tensor2d(Float32Array.from(train.images, (v) => v / 255), [n, d]);
-    return conv ? t.reshape([n, train.rows, train.cols, 1]) : t;
-  });
+  const { values, count: n } = scaledImages(train);
+  const x = conv
+    ? tf.tensor4d(values, [n, train.rows, train.cols, 1])
+    : tf.tensor2d(values, [n, train.rows * train.cols]);
   const history = trainAutoencoder(model, x, {
     epochs: 2,
     batchSize: 256,

@@ -149,3 +149,27 @@ export function classCounts(labels: Uint8Array): Map<number, number> {
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   return new Map([...counts].sort((a, b) => a[0] - b[0]));
 }
+
+/**
+ * The first `limit` images scaled to [0, 1] (value / 255), row-major
+ * n × rows·cols, ready for a tensor.
+ *
+ * @example
+ * ```ts
+ * import { scaledImages } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const set = { images: new Uint8Array([0, 255, 51, 102]), labels: new Uint8Array(2), count: 2, rows: 1, cols: 2 };
+ * const { values, count } = scaledImages(set, 1);
+ * assert.equal(count, 1);
+ * assert.deepEqual(Array.from(values), [0, 1]);
+ * ```
+ */
+export function scaledImages(
+  set: ImageSet,
+  limit = Infinity,
+): { values: Float32Array; count: number } {
+  const count = Math.min(limit, set.count), d = set.rows * set.cols;
+  const values = new Float32Array(count * d);
+  for (let i = 0; i < count * d; i++) values[i] = set.images[i] / 255;
+  return { values, count };
+}
