@@ -22,9 +22,24 @@ type WasmBackend = tf.KernelBackend & {
   ): tf.TensorInfo;
 };
 
-/** A copy of a tensor's values (views into WASM memory die when it grows). */
-function read(b: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
-  return (b.readSync(t.dataId) as Float32Array).slice();
+/**
+ * Reusable scratch arrays, one per role: a training step calls these kernels
+ * hundreds of times with the same sizes, and allocating fresh multi-megabyte
+ * arrays each time made later epochs markedly slower (garbage collection).
+ */
+const pools = new Map<string, Float32Array>();
+function scratch(role: string, size: number): Float32Array {
+  let buf = pools.get(role);
+  if (!buf || buf.length < size) pools.set(role, buf = new Float32Array(size));
+  return buf.subarray(0, size);
+}
+
+/** A copy of a tensor's values in a scratch array (views into WASM memory die when it grows). */
+function read(b: tf.KernelBackend, t: tf.TensorInfo, role: string): Float32Array {
+  const view = b.readSync(t.dataId) as Float32Array;
+  const out = scratch(role, view.length);
+  out.set(view);
+  return out;
 }
 
 interface ConvGeometry {
@@ -82,7 +97,8 @@ function geometry(
  */
 function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
   const K = g.kh * g.kw * g.c;
-  const out = new Float32Array(g.n * g.oh * g.ow * K);
+  const out = scratch("patches", g.n * g.oh * g.ow * K);
+  out.fill(0);
   let row = 0;
   for (let n = 0; n < g.n; n++) {
     for (let oh = 0; oh < g.oh; oh++) {
@@ -105,7 +121,8 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
 /** Adds the patch rows back into an NHWC image (the adjoint of im2col). */
 function col2im(cols: Float32Array, g: ConvGeometry): Float32Array {
   const K = g.kh * g.kw * g.c;
-  const dx = new Float32Array(g.n * g.h * g.w * g.c);
+  const dx = scratch("image", g.n * g.h * g.w * g.c);
+  dx.fill(0);
   const overlap = g.kh > g.sh || g.kw > g.sw;
   let row = 0;
   for (let n = 0; n < g.n; n++) {
@@ -157,7 +174,7 @@ export function registerConvKernels(): void {
         preluActivationWeights: null,
       } as never,
     }) as tf.TensorInfo;
-    const values = read(backend, out);
+    const values = read(backend, out, "product");
     for (const t of [ai, bi, out]) backend.disposeData(t.dataId);
     return values;
   };
@@ -176,8 +193,8 @@ export function registerConvKernels(): void {
         throw new Error("Conv2DBackpropFilter on wasm supports NHWC without dilation only");
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
-      const patches = im2col(read(b, x), g);
-      const dW = product(b, patches, [P, K], read(b, dy), [P, g.f], true, false);
+      const patches = im2col(read(b, x, "x"), g);
+      const dW = product(b, patches, [P, K], read(b, dy, "dy"), [P, g.f], true, false);
       return b.makeOutput(filterShape, "float32", undefined, dW);
     },
   });
@@ -198,9 +215,9 @@ export function registerConvKernels(): void {
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
       const cols = product(
         b,
-        read(b, dy),
+        read(b, dy, "dy"),
         [P, g.f],
-        read(b, filter),
+        read(b, filter, "filter"),
         [K, g.f],
         false,
         true,
