@@ -50,7 +50,6 @@ export const CLI: RecipeCli = {
       value: "DIR",
       description: "Folder with the four IDX files (e.g. Fashion-MNIST) instead of MNIST.",
     },
-    "input-file": { type: "string", value: "FILE", description: "Not used: see --data-dir." },
   },
 };
 

@@ -7,14 +7,18 @@ import assert from "node:assert/strict";
 import { encodePng } from "../core/io/image.ts";
 import { fixture, ROOT, runJson, runTask, taskWords, xlsxFixture } from "./_recipes.ts";
 
-const RECIPES = [
-  "kmeans",
-  "kmeans_steps",
-  "silhouette",
-  "vector_quantization",
-  "dbscan",
-  "customer_segmentation",
-];
+/** Recipes whose data is not one `--input-file`. */
+const DATA_FLAG: Record<string, string> = {
+  autoencoder_mnist: "--data-dir",
+  conv_autoencoder: "--data-dir",
+  stock_market: "--xlsx",
+};
+
+/** Every recipe file, so a new recipe is covered without editing this list. */
+const RECIPES = [...Deno.readDirSync(`${ROOT}/recipes`)]
+  .filter((e) => e.isFile && e.name.endsWith(".ts"))
+  .map((e) => e.name.slice(0, -3))
+  .sort();
 
 for (const name of RECIPES) {
   Deno.test(`${name}: deno.json task, CLI.command and header comment agree`, async () => {
@@ -29,7 +33,9 @@ for (const name of RECIPES) {
     const r = await runTask(name, ["--help"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Usage:\n {2}deno run --allow-read(=data,out)? --allow-write=out/);
-    for (const flag of ["--seed", "--out", "--json", "--no-plot", "--input-file"]) {
+    // The data flag: a folder of IDX files for the MNIST recipes, a workbook for stocks.
+    const dataFlag = DATA_FLAG[name] ?? "--input-file";
+    for (const flag of ["--seed", "--out", "--json", "--no-plot", "--quiet", dataFlag]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
   });
