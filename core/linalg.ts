@@ -135,3 +135,53 @@ export function symmetricEigen(A: Matrix): { values: Float64Array; vectors: Matr
   });
   return { values, vectors };
 }
+
+/**
+ * Correlation matrix of a covariance: ρᵢⱼ = Σᵢⱼ / √(Σᵢᵢ Σⱼⱼ).
+ *
+ * @example
+ * ```ts
+ * import { correlationFromCovariance } from "./linalg.ts";
+ * import { fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const r = correlationFromCovariance(fromRows([[4, 2], [2, 9]]));
+ * assert.deepEqual(Array.from(r.data), [1, 2 / 6, 2 / 6, 1]);
+ * ```
+ */
+export function correlationFromCovariance(cov: Matrix): Matrix {
+  const p = cov.rows, out = matrix(p, p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      out.data[i * p + j] = cov.data[i * p + j] /
+        Math.sqrt(cov.data[i * p + i] * cov.data[j * p + j]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Classical (Torgerson) multidimensional scaling from a similarity matrix S
+ * (e.g. correlations, whose distances are √(2(1 − ρ))): the top `dims`
+ * eigenvectors of the double-centred S, scaled by √eigenvalue. Returns
+ * n × dims coordinates.
+ */
+export function classicalMds(S: Matrix, dims = 2): Matrix {
+  const n = S.rows;
+  const B = matrix(n, n, S.data.slice());
+  const rowMean = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) rowMean[i] += B.data[i * n + j] / n;
+  }
+  const grand = rowMean.reduce((a, b) => a + b, 0) / n;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) B.data[i * n + j] += grand - rowMean[i] - rowMean[j];
+  }
+  const { values, vectors } = symmetricEigen(B);
+  const out = matrix(n, dims);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < dims; c++) {
+      out.data[i * dims + c] = vectors.data[i * n + c] * Math.sqrt(Math.max(values[c], 0));
+    }
+  }
+  return out;
+}

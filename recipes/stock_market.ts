@@ -25,10 +25,9 @@
  */
 import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
 import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
-import { matrix } from "../core/matrix.ts";
 import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
-import { symmetricEigen } from "../core/linalg.ts";
+import { classicalMds, correlationFromCovariance } from "../core/linalg.ts";
 import { PALETTE } from "../core/plot/layers.ts";
 import { annotatedHeatmap, layeredFigure } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
@@ -93,23 +92,10 @@ export async function main(argv: string[]): Promise<void> {
   // Step 6a. The partial-correlation graph: companies placed by classical
   // MDS of the correlation distances √(2(1 − ρ)) (the top eigenvectors of the
   // double-centred correlation matrix), edges where |partial corr.| > 0.02.
-  const cov = model.covariance, P = model.precision;
-  const rho = (i: number, j: number) =>
-    cov.data[i * p + j] / Math.sqrt(cov.data[i * p + i] * cov.data[j * p + j]);
-  const B = matrix(p, p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) B.data[i * p + j] = rho(i, j);
-  const rowMean = Array.from(
-    { length: p },
-    (_, i) => B.data.subarray(i * p, (i + 1) * p).reduce((a, b) => a + b) / p,
-  );
-  const grand = rowMean.reduce((a, b) => a + b) / p;
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j < p; j++) B.data[i * p + j] += grand - rowMean[i] - rowMean[j];
-  }
-  const { values, vectors } = symmetricEigen(B);
-  const pos = names.map((_, i) =>
-    [0, 1].map((c) => vectors.data[i * p + c] * Math.sqrt(Math.max(values[c], 0)))
-  );
+  const P = model.precision;
+  const corr = correlationFromCovariance(model.covariance);
+  const xy = classicalMds(corr);
+  const pos = names.map((_, i) => [xy.data[2 * i], xy.data[2 * i + 1]]);
   const edges = [];
   for (let i = 0; i < p; i++) {
     for (let j = i + 1; j < p; j++) {
@@ -140,13 +126,9 @@ export async function main(argv: string[]): Promise<void> {
   }));
   // Step 6b. Correlations, companies ordered by cluster.
   const order = names.map((_, i) => i).sort((a, b) => ap.labels[a] - ap.labels[b] || a - b);
-  const corr = new Float64Array(p * p);
-  order.forEach((i, r) =>
-    order.forEach((j, c) => {
-      corr[r * p + c] = rho(i, j);
-    })
-  );
-  const ordered = order.map((i) => `${names[i]} (${ap.labels[i] + 1})`);
+  const ordered = new Float64Array(p * p);
+  order.forEach((i, r) => order.forEach((j, c) => ordered[r * p + c] = corr.data[i * p + j]));
+  const labelsByCluster = order.map((i) => `${names[i]} (${ap.labels[i] + 1})`);
   const written = [
     await savePlot(
       layeredFigure({
@@ -209,9 +191,9 @@ export async function main(argv: string[]): Promise<void> {
         title: "Correlation of daily variations, companies grouped by cluster",
         description:
           `Correlations from the graphical-lasso covariance of ${xlsxFile}, ordered by cluster`,
-        rows: ordered,
-        cols: ordered,
-        values: corr,
+        rows: labelsByCluster,
+        cols: labelsByCluster,
+        values: ordered,
         xTitle: "company (cluster)",
         yTitle: "company (cluster)",
         format: ".1f",

@@ -13,7 +13,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { matrix } from "../matrix.ts";
+import { columnMeans, matrix } from "../matrix.ts";
 import { inverse, slogdet } from "../linalg.ts";
 import { validate, validateData } from "../validate.ts";
 
@@ -25,9 +25,7 @@ export class IllConditionedError extends RangeError {
 /** Maximum-likelihood covariance (divides by n), after centring each column. */
 export function empiricalCovariance(X: Matrix): Matrix {
   const n = X.rows, d = X.cols;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += X.data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
+  const mean = columnMeans(X);
   const C = matrix(d, d);
   const row = new Float64Array(d);
   for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { matrix } from "../matrix.ts";
+import { columnVariances, matrix } from "../matrix.ts";
 import { readJson } from "../io/files.ts";
 import { readWorkbook, sheetColumns } from "../io/xlsx.ts";
 
@@ -56,18 +56,14 @@ export async function loadStockVariations(
       X.data[t * p + c] = quotes[c].data[2 * t + 1] - quotes[c].data[2 * t];
     }
   }
-  for (let c = 0; c < p; c++) {
-    let mean = 0, sq = 0;
-    for (let t = 0; t < days; t++) mean += X.data[t * p + c];
-    mean /= days;
-    for (let t = 0; t < days; t++) sq += (X.data[t * p + c] - mean) ** 2;
-    const sd = Math.sqrt(sq / days);
-    if (!(sd > 0)) {
+  const sd = columnVariances(X).map(Math.sqrt);
+  sd.forEach((s, c) => {
+    if (!(s > 0)) {
       throw new RangeError(
-        `Cannot scale ${symbols[c]} as its daily variation is constant: std=${sd}`,
+        `Cannot scale ${symbols[c]} as its daily variation is constant: std=${s}`,
       );
     }
-    for (let t = 0; t < days; t++) X.data[t * p + c] /= sd;
-  }
+  });
+  for (let k = 0; k < X.data.length; k++) X.data[k] /= sd[k % p];
   return { symbols, names, X };
 }
