@@ -10,6 +10,7 @@ import { denseAutoencoder } from "../core/nn/models.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
 import { RandomState } from "../core/random.ts";
+import { flushTiny } from "../core/nn/subnormals.ts";
 
 await initBackend();
 
@@ -56,6 +57,30 @@ Deno.test("BatchMatMul on wasm (transposes via our kernel) equals the cpu backen
   }
 });
 
+Deno.test("Sum on wasm (leading axes: our loop) equals the cpu backend", async () => {
+  const rs = new RandomState(8);
+  const cases: [number[], number | number[] | undefined, boolean][] = [
+    [[6, 5], 0, false],
+    [[2, 3, 4, 5], [0, 1, 2], false],
+    [[2, 3, 4, 5], [2, 0, 1], true],
+    [[2, 3, 4, 5], [-4, -3], false],
+    [[2, 3, 4], 1, false], // not leading: the stock kernel
+    [[2, 3, 4], undefined, false], // all axes
+    [[7, 1], [0], true],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const v = Float32Array.from(rs.randn(shape.reduce((a, b) => a * b)));
+    const run = () =>
+      tf.tidy(() => {
+        const y = tf.sum(tf.tensor(v, shape), axis, keepDims);
+        return { shape: y.shape, values: Array.from(y.dataSync()) };
+      });
+    const wasm = run(), cpu = await onCpu(run);
+    assert.deepEqual(wasm.shape, cpu.shape, `${shape} ${axis}`);
+    assert.ok(maxRelDiff(wasm.values, cpu.values) < 1e-5, `${shape} ${axis} ${keepDims}`);
+  }
+});
+
 Deno.test("dense-autoencoder gradients on wasm equal the cpu backend's", async () => {
   const model = denseAutoencoder(20, 4, new RandomState(2));
   const x = tf.tensor2d(Float32Array.from(new RandomState(3).rand(8 * 20)), [8, 20]);
@@ -67,6 +92,32 @@ Deno.test("dense-autoencoder gradients on wasm equal the cpu backend's", async (
   const wasm = grads();
   const cpu = await onCpu(grads);
   wasm.forEach((g, i) => assert.ok(maxRelDiff(g, cpu[i]) < 1e-5, `gradient ${i}`));
+});
+
+Deno.test("the sigmoid gradient is tfjs' formula with entries below 1e-30 set to zero", async () => {
+  // d/dx Σ c·σ(x) = c·σ(x)·(1−σ(x)): with c = 1e-6, x = −60 gives ≈ 8.8e-33 (→ 0,
+  // left alone it breeds subnormal products), x = −40 gives ≈ 4.2e-24 (kept).
+  const xs = [-60, -40, 0, 3];
+  const grad = () =>
+    tf.tidy(() =>
+      Array.from(
+        tf.grad((x: tf.Tensor) => tf.sigmoid(x).mul(1e-6).sum())(tf.tensor1d(xs)).dataSync(),
+      )
+    );
+  for (const [name, g] of [["wasm", grad()], ["cpu", await onCpu(grad)]] as const) {
+    assert.equal(g[0], 0, name);
+    xs.slice(1).forEach((x, i) => {
+      const s = 1 / (1 + Math.exp(-x));
+      const want = 1e-6 * s * (1 - s);
+      assert.ok(Math.abs(g[i + 1] - want) <= 1e-5 * want, `${name} x=${x}: ${g[i + 1]} vs ${want}`);
+    });
+  }
+  assert.deepEqual(Array.from(flushTiny(tf.tensor1d([1e-35, -2, -3e-31, 2e-30])).dataSync()), [
+    0,
+    -2,
+    0,
+    Math.fround(2e-30),
+  ]);
 });
 
 Deno.test("KerasAdadelta takes TensorFlow's step (one step by hand)", () => {
@@ -127,6 +178,7 @@ Deno.test("conv gradients on wasm (our kernels) equal the cpu backend's", async 
   // [input NHWC, filter HWCF, strides, padding]
   const cases: [number[], number[], [number, number], "valid" | "same"][] = [
     [[2, 8, 8, 1], [2, 2, 1, 3], [2, 2], "valid"],
+    [[2, 8, 8, 1], [2, 2, 1, 8], [2, 2], "valid"], // K ≤ F: the other filter-gradient path
     [[2, 8, 8, 3], [2, 2, 3, 4], [2, 2], "same"],
     [[1, 7, 7, 2], [3, 3, 2, 3], [1, 1], "same"],
     [[2, 9, 7, 2], [3, 3, 2, 2], [2, 2], "same"],

@@ -12,54 +12,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerConvKernels } from "./conv_kernels.ts";
+import { registerMatMulKernels } from "./matmul_kernels.ts";
+import { registerSubnormalSafeGradients } from "./subnormals.ts";
 
 /** The backend in use after {@linkcode initBackend}. */
 export type BackendName = "wasm" | "cpu";
 
 let active: BackendName | undefined;
-
-/**
- * `BatchMatMul` with a transposed operand runs ~5× slower than without on
- * tfjs-backend-wasm 4.22 (1.4 against 6.7 GFLOP/s measured for 256×784·784×32);
- * every Dense backward pass needs one. This wraps the stock kernel:
- * transpose explicitly (a cheap copy), then multiply untransposed.
- */
-function registerFastBatchMatMul(): void {
-  const stock = tf.getKernel("BatchMatMul", "wasm");
-  const transpose = tf.getKernel("Transpose", "wasm");
-  if (!stock || !transpose) return;
-  tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({
-    kernelName: "BatchMatMul",
-    backendName: "wasm",
-    kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args;
-      const { transposeA, transposeB } = attrs as unknown as {
-        transposeA: boolean;
-        transposeB: boolean;
-      };
-      if (!transposeA && !transposeB) return stock.kernelFunc(args);
-      const b = backend as tf.KernelBackend;
-      // Swap the last two axes (inputs may be rank 2 or 3).
-      const flip = (x: tf.TensorInfo) => {
-        const perm = x.shape.map((_, i) => i);
-        const r = perm.length;
-        [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-        return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
-      };
-      const a = transposeA ? flip(inputs.a as tf.TensorInfo) : (inputs.a as tf.TensorInfo);
-      const c = transposeB ? flip(inputs.b as tf.TensorInfo) : (inputs.b as tf.TensorInfo);
-      const out = stock.kernelFunc({
-        inputs: { a, b: c },
-        backend,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
-      if (transposeA) b.disposeData(a.dataId);
-      if (transposeB) b.disposeData(c.dataId);
-      return out;
-    },
-  });
-}
 
 /**
  * Selects the WASM backend (once per process) and returns its name; falls
@@ -83,9 +42,10 @@ export async function initBackend(): Promise<BackendName> {
   } catch {
     ok = false;
   }
+  registerSubnormalSafeGradients();
   if (ok) {
     await tf.ready();
-    registerFastBatchMatMul();
+    registerMatMulKernels();
     registerConvKernels();
     active = "wasm";
   } else {

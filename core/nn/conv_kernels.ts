@@ -11,36 +11,8 @@
  * @module
  */
 import { tf } from "./backend.ts";
-
-/** The wasm backend's own allocator (not on tfjs' KernelBackend type). */
-type WasmBackend = tf.KernelBackend & {
-  makeOutput(
-    shape: number[],
-    dtype: "float32",
-    memoryOffset?: number,
-    values?: Float32Array,
-  ): tf.TensorInfo;
-};
-
-/**
- * Reusable scratch arrays, one per role: a training step calls these kernels
- * hundreds of times with the same sizes, and allocating fresh multi-megabyte
- * arrays each time made later epochs markedly slower (garbage collection).
- */
-const pools = new Map<string, Float32Array>();
-function scratch(role: string, size: number): Float32Array {
-  let buf = pools.get(role);
-  if (!buf || buf.length < size) pools.set(role, buf = new Float32Array(size));
-  return buf.subarray(0, size);
-}
-
-/** A copy of a tensor's values in a scratch array (views into WASM memory die when it grows). */
-function read(b: tf.KernelBackend, t: tf.TensorInfo, role: string): Float32Array {
-  const view = b.readSync(t.dataId) as Float32Array;
-  const out = scratch(role, view.length);
-  out.set(view);
-  return out;
-}
+import { matMulOnHeap, reshaped } from "./matmul_kernels.ts";
+import { heapView, scratch, transpose2d, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
 
 interface ConvGeometry {
   n: number;
@@ -110,7 +82,9 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
           const ih = oh * g.sh + kh - g.top;
           if (ih < 0 || ih >= g.h) continue;
           const src = ((n * g.h + ih) * g.w + iw0 + lo) * g.c;
-          out.set(x.subarray(src, src + (hi - lo) * g.c), row * K + (kh * g.kw + lo) * g.c);
+          const dst = row * K + (kh * g.kw + lo) * g.c, len = (hi - lo) * g.c;
+          if (len > 16) out.set(x.subarray(src, src + len), dst);
+          else for (let t = 0; t < len; t++) out[dst + t] = x[src + t]; // short runs: no view objects
         }
       }
     }
@@ -118,10 +92,9 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
   return out;
 }
 
-/** Adds the patch rows back into an NHWC image (the adjoint of im2col). */
-function col2im(cols: Float32Array, g: ConvGeometry): Float32Array {
+/** Adds the patch rows back into the NHWC image `dx` (the adjoint of im2col). */
+function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
   const K = g.kh * g.kw * g.c;
-  const dx = scratch("image", g.n * g.h * g.w * g.c);
   dx.fill(0);
   const overlap = g.kh > g.sh || g.kw > g.sw;
   let row = 0;
@@ -138,46 +111,17 @@ function col2im(cols: Float32Array, g: ConvGeometry): Float32Array {
           const dst = ((n * g.h + ih) * g.w + iw0 + lo) * g.c;
           const src = row * K + (kh * g.kw + lo) * g.c;
           if (overlap) { for (let t = 0; t < len; t++) dx[dst + t] += cols[src + t]; }
-          else dx.set(cols.subarray(src, src + len), dst); // windows never share a pixel
+          else if (len > 16) dx.set(cols.subarray(src, src + len), dst); // windows never share a pixel
+          else for (let t = 0; t < len; t++) dx[dst + t] = cols[src + t];
         }
       }
     }
   }
-  return dx;
 }
 
-/** Registers the two kernels on the wasm backend (after it is initialised). */
+/** Registers the two kernels on the wasm backend (after the matrix-product kernels). */
 export function registerConvKernels(): void {
-  const matMul = tf.getKernel("BatchMatMul", "wasm");
   const stockInput = tf.getKernel("Conv2DBackpropInput", "wasm");
-  if (!matMul) return;
-  // a (rows × k) · b (k × cols) or with transposes, on the wasm backend.
-  const product = (
-    backend: WasmBackend,
-    a: Float32Array,
-    aShape: [number, number],
-    b: Float32Array,
-    bShape: [number, number],
-    transposeA: boolean,
-    transposeB: boolean,
-  ): Float32Array => {
-    const ai = backend.makeOutput([1, ...aShape], "float32", undefined, a);
-    const bi = backend.makeOutput([1, ...bShape], "float32", undefined, b);
-    const out = matMul.kernelFunc({
-      inputs: { a: ai, b: bi },
-      backend,
-      attrs: {
-        transposeA,
-        transposeB,
-        bias: null,
-        activation: "linear",
-        preluActivationWeights: null,
-      } as never,
-    }) as tf.TensorInfo;
-    const values = read(backend, out, "product");
-    for (const t of [ai, bi, out]) backend.disposeData(t.dataId);
-    return values;
-  };
   if (tf.getKernel("Conv2DBackpropFilter", "wasm")) {
     tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
   }
@@ -193,9 +137,24 @@ export function registerConvKernels(): void {
         throw new Error("Conv2DBackpropFilter on wasm supports NHWC without dilation only");
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
-      const patches = im2col(read(b, x, "x"), g);
-      const dW = product(b, patches, [P, K], read(b, dy, "dy"), [P, g.f], true, false);
-      return b.makeOutput(filterShape, "float32", undefined, dW);
+      const patches = im2col(heapView(b, x), g);
+      const D = reshaped(dy, [1, P, g.f]);
+      if (K <= g.f) {
+        // dW = Pᵀ·D with Pᵀ written straight onto the heap.
+        const pt = b.makeOutput([1, K, P], "float32");
+        transpose2d(patches, P, K, heapView(b, pt));
+        const dW = matMulOnHeap(b, pt, D);
+        b.disposeData(pt.dataId);
+        return reshaped(dW, filterShape);
+      }
+      // dWᵀ = Dᵀ·P: transpose the narrower D, then the small F×K result.
+      const p = b.makeOutput([1, P, K], "float32");
+      heapView(b, p).set(patches);
+      const dt = transposeLastTwo(b, D);
+      const dWt = matMulOnHeap(b, dt, p);
+      const dW = transposeLastTwo(b, dWt);
+      for (const t of [p, dt, dWt]) b.disposeData(t.dataId);
+      return reshaped(dW, filterShape);
     },
   });
   if (stockInput) tf.unregisterKernel("Conv2DBackpropInput", "wasm");
@@ -213,16 +172,13 @@ export function registerConvKernels(): void {
         throw new Error("Conv2DBackpropInput on wasm supports NHWC without dilation only");
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
-      const cols = product(
-        b,
-        read(b, dy, "dy"),
-        [P, g.f],
-        read(b, filter, "filter"),
-        [K, g.f],
-        false,
-        true,
-      );
-      return b.makeOutput(inputShape, "float32", undefined, col2im(cols, g));
+      // cols = D·Wᵀ (P × K), then scattered back into the image.
+      const wt = transposeLastTwo(b, reshaped(filter, [1, K, g.f]));
+      const cols = matMulOnHeap(b, reshaped(dy, [1, P, g.f]), wt);
+      const dx = b.makeOutput(inputShape, "float32");
+      col2im(heapView(b, cols), g, heapView(b, dx));
+      for (const t of [wt, cols]) b.disposeData(t.dataId);
+      return dx;
     },
   });
 }
