@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../core/nn/backend.ts";
-import { binaryCrossentropy, KerasAdadelta } from "../core/nn/keras.ts";
+import { binaryCrossentropy, KerasAdadelta, KerasAdam } from "../core/nn/keras.ts";
 import { denseAutoencoder } from "../core/nn/models.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
@@ -129,6 +129,45 @@ Deno.test("KerasAdadelta takes TensorFlow's step (one step by hand)", () => {
   assert.ok(Math.abs(w.dataSync()[0] - expected) < 1e-7, `${w.dataSync()[0]} vs ${expected}`);
   opt.dispose();
   w.dispose();
+});
+
+Deno.test("KerasAdam follows TensorFlow's ApplyAdam (three steps by hand, wasm and cpu)", async () => {
+  const w0 = [1, -0.5, 2e-4, 0],
+    grads = [[0.3, -2, 1e-6, 0], [0.1, 1, -1e-6, 0], [-0.2, 0.5, 0, 0]];
+  // Float64 reference: ε is added to √v, the step size carries the bias corrections.
+  const want = [...w0], m = [0, 0, 0, 0], v = [0, 0, 0, 0];
+  grads.forEach((g, k) => {
+    const t = k + 1, lrT = 0.001 * Math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t);
+    g.forEach((gi, i) => {
+      m[i] = 0.9 * m[i] + 0.1 * gi;
+      v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+      want[i] -= lrT * m[i] / (Math.sqrt(v[i]) + 1e-7);
+    });
+  });
+  const run = () => {
+    const w = tf.variable(tf.tensor1d(w0));
+    const opt = new KerasAdam();
+    for (const g of grads) opt.applyGradients({ [w.name]: tf.tensor1d(g) });
+    const got = Array.from(w.dataSync());
+    opt.dispose();
+    w.dispose();
+    return got;
+  };
+  for (const [name, got] of [["wasm", run()], ["cpu", await onCpu(run)]] as const) {
+    got.forEach((x, i) =>
+      assert.ok(
+        Math.abs(x - want[i]) <= 1e-6 * Math.abs(want[i]) + 1e-9,
+        `${name} ${i}: ${x} vs ${want[i]}`,
+      )
+    );
+  }
+  // tfjs' Adam puts ε on the bias-corrected √v̂: where √v is near ε the steps differ.
+  const w = tf.variable(tf.tensor1d([0]));
+  const tfjsAdam = tf.train.adam(0.001, 0.9, 0.999, 1e-7);
+  tfjsAdam.applyGradients([{ name: w.name, tensor: tf.tensor1d([1e-7]) }]);
+  const keras = new KerasAdam(), w2 = tf.variable(tf.tensor1d([0]));
+  keras.applyGradients({ [w2.name]: tf.tensor1d([1e-7]) });
+  assert.ok(Math.abs(w.dataSync()[0] - w2.dataSync()[0]) > 1e-5);
 });
 
 Deno.test("binaryCrossentropy() clips and adds ε as Keras", () => {

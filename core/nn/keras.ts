@@ -6,6 +6,7 @@
  * @module
  */
 import { tf } from "./backend.ts";
+import type { WasmBackend } from "./wasm_heap.ts";
 
 /** Keras' fuzz factor (`keras.backend.epsilon()`). */
 export const KERAS_EPSILON = 1e-7;
@@ -101,9 +102,97 @@ export function kerasAdadelta(): tf.Optimizer {
   return new KerasAdadelta(1.0, 0.95, KERAS_EPSILON);
 }
 
+/**
+ * Adam with TensorFlow's update (`ApplyAdam`, as Keras uses it), one fused
+ * loop per variable:
+ *   m ← m + (g − m)(1 − β₁);   v ← v + (g² − v)(1 − β₂)
+ *   w ← w − lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)
+ * tfjs' `tf.train.adam` adds ε to the bias-corrected √v̂ instead (a
+ * different step while √v is near ε) and runs about ten tensor ops per
+ * variable; on the 3.3 M weights of the 784-500-500-2000-10 autoencoder
+ * those took ~50 ms of a 330 ms step, this loop ~15 ms. The moments are
+ * kept in float32, as TensorFlow keeps them.
+ */
+export class KerasAdam extends tf.Optimizer {
+  static get className(): string {
+    return "KerasAdam";
+  }
+  readonly #m = new Map<string, Float32Array>();
+  readonly #v = new Map<string, Float32Array>();
+  #t = 0;
+
+  constructor(
+    readonly learningRate = 0.001,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = KERAS_EPSILON,
+  ) {
+    super();
+  }
+
+  override applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
+    const list = Array.isArray(grads)
+      ? grads.map((g) => [g.name, g.tensor] as const)
+      : Object.entries(grads);
+    this.#t++;
+    const { beta1, beta2, epsilon } = this;
+    const lrT = this.learningRate * Math.sqrt(1 - beta2 ** this.#t) / (1 - beta1 ** this.#t);
+    for (const [name, grad] of list) {
+      if (grad == null) continue;
+      const variable = tf.engine().registeredVariables[name];
+      if (!this.#m.has(name)) {
+        this.#m.set(name, new Float32Array(variable.size));
+        this.#v.set(name, new Float32Array(variable.size));
+      }
+      const m = this.#m.get(name)!, v = this.#v.get(name)!;
+      const step = (g: Float32Array, w: Float32Array, out: Float32Array) => {
+        for (let i = 0; i < out.length; i++) {
+          const gi = g[i];
+          const mi = (m[i] += (gi - m[i]) * (1 - beta1));
+          const vi = (v[i] += (gi * gi - v[i]) * (1 - beta2));
+          out[i] = w[i] - lrT * mi / (Math.sqrt(vi) + epsilon);
+        }
+      };
+      let next: tf.Tensor;
+      if (tf.getBackend() === "wasm") {
+        // Straight from heap to heap: reading tensors out costs more than the update.
+        const b = tf.backend() as WasmBackend;
+        const info = b.makeOutput(variable.shape, "float32");
+        next = tf.engine().makeTensorFromTensorInfo(info);
+        step(
+          b.typedArrayFromHeap(grad),
+          b.typedArrayFromHeap(variable),
+          b.typedArrayFromHeap(info),
+        );
+      } else {
+        const out = new Float32Array(variable.size);
+        step(grad.dataSync() as Float32Array, variable.dataSync() as Float32Array, out);
+        next = tf.tensor(out, variable.shape, "float32");
+      }
+      variable.assign(next);
+      next.dispose();
+    }
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    this.#m.clear();
+    this.#v.clear();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+    };
+  }
+}
+
 /** Adam as Keras configures it: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
 export function kerasAdam(): tf.Optimizer {
-  return tf.train.adam(0.001, 0.9, 0.999, KERAS_EPSILON);
+  return new KerasAdam();
 }
 
 /**
