@@ -38,7 +38,12 @@ Deno.test("the WASM backend is active (no cpu fallback)", () => {
 
 Deno.test("BatchMatMul on wasm (transposes via our kernel) equals the cpu backend", async () => {
   const rs = new RandomState(1);
-  for (const [shapeA, shapeB] of [[[7, 5], [5, 3]], [[2, 7, 5], [2, 5, 3]]] as const) {
+  // Small (our loop) and 600-row (the stock Transpose) transposed operands.
+  const shapes = [[[7, 5], [5, 3]], [[2, 7, 5], [2, 5, 3]], [[3, 600], [600, 4]], [[600, 5], [
+    5,
+    600,
+  ]]];
+  for (const [shapeA, shapeB] of shapes) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         const sa: number[] = [...shapeA], sb: number[] = [...shapeB];

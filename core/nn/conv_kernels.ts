@@ -11,8 +11,15 @@
  * @module
  */
 import { tf } from "./backend.ts";
-import { matMulOnHeap, reshaped } from "./matmul_kernels.ts";
-import { heapView, scratch, transpose2d, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
+import { matMulOnHeap } from "./matmul_kernels.ts";
+import {
+  heapView,
+  reshaped,
+  scratch,
+  transpose2d,
+  transposeLastTwo,
+  type WasmBackend,
+} from "./wasm_heap.ts";
 
 interface ConvGeometry {
   n: number;

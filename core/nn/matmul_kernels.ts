@@ -11,7 +11,7 @@
  * @module
  */
 import { tf } from "./backend.ts";
-import { heapView, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
+import { heapView, reshaped, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
 
 type Kernel = ReturnType<typeof tf.getKernel> & object;
 let stock: Kernel | undefined;
@@ -37,11 +37,6 @@ export function matMulOnHeap(
       preluActivationWeights: null,
     } as never,
   }) as tf.TensorInfo;
-}
-
-/** The same tensor memory seen with another shape of equal size. */
-export function reshaped(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  return { dataId: info.dataId, shape, dtype: info.dtype };
 }
 
 /**
