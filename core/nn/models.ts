@@ -39,7 +39,11 @@ export function deepDenseAutoencoder(d: number, act: Activation, rng: RandomStat
  * Convolutional autoencoder (spec §9): Conv2D(32, 2, s2) → Conv2D(64, 2, s2) →
  * Flatten → Dense 64 → Dense 3136 → Reshape 7×7×64 → Conv2DTranspose(32, 2,
  * s2, same) → Conv2DTranspose(1, 2, s2, same, sigmoid); glorot-uniform
- * kernels (seeded), zero biases.
+ * kernels (seeded), zero biases. `act` is the activation of the three hidden
+ * convolutions; the two Dense layers are linear, as Keras' `Dense(64)`
+ * without an activation is. (With `act` on them too, the 64-d code is
+ * squeezed through elu's floor of −1 or relu's zero: measured on full MNIST,
+ * elu's validation mse after 4 epochs was 0.00905 that way, 0.00430 linear.)
  */
 export function convAutoencoder(size: number, act: Activation, rng: RandomState): tf.Sequential {
   const seeds = rng.randint(0, 2 ** 31 - 1, 6);
@@ -60,8 +64,8 @@ export function convAutoencoder(size: number, act: Activation, rng: RandomState)
       }),
       tf.layers.conv2d({ filters: 64, kernelSize: 2, strides: 2, activation: act, ...init(1) }),
       tf.layers.flatten(),
-      denseLayer(64, act, seeds[2]),
-      denseLayer(q * q * 64, act, seeds[3]),
+      denseLayer(64, "linear", seeds[2]),
+      denseLayer(q * q * 64, "linear", seeds[3]),
       tf.layers.reshape({ targetShape: [q, q, 64] }),
       tf.layers.conv2dTranspose({
         filters: 32,
