@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Dev-only: the conv autoencoder of recipes/conv_autoencoder.ts (spec §9)
-trained in PyTorch with Keras' settings (glorot-uniform kernels, zero biases,
+(hidden convolutions with relu or elu, linear Dense layers) trained in
+PyTorch with Keras' settings (glorot-uniform kernels, zero biases,
 Adam lr 1e-3 / eps 1e-7, mse, batch 256, shuffled, 10 epochs), printing the
 test mse after each epoch: an independent reference for what this
 architecture reaches, for relu and elu.
 
     /usr/bin/python3 scripts/crosscheck/issue4_conv_torch.py [--activation elu] [--seed 0]
-        [--linear-code]   # the Dense 64 bottleneck without activation (a variant)
+        [--dense-act]   # a variant: the activation on the two Dense layers too
 """
 import argparse, gzip, glob, os
 import numpy as np
@@ -18,7 +19,7 @@ p.add_argument("--activation", default="elu", choices=["elu", "relu"])
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--epochs", type=int, default=10)
 p.add_argument("--threads", type=int, default=2)
-p.add_argument("--linear-code", action="store_true")
+p.add_argument("--dense-act", action="store_true")
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
@@ -44,7 +45,8 @@ class Reshape(nn.Module):
 
 model = nn.Sequential(
     nn.Conv2d(1, 32, 2, 2), Act(), nn.Conv2d(32, 64, 2, 2), Act(), nn.Flatten(),
-    nn.Linear(3136, 64), *([] if args.linear_code else [Act()]), nn.Linear(64, 3136), Act(), Reshape(),
+    nn.Linear(3136, 64), *([Act()] if args.dense_act else []), nn.Linear(64, 3136),
+    *([Act()] if args.dense_act else []), Reshape(),
     nn.ConvTranspose2d(64, 32, 2, 2), Act(), nn.ConvTranspose2d(32, 1, 2, 2), nn.Sigmoid())
 for m in model.modules():
     if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):

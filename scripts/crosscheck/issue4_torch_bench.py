@@ -54,7 +54,7 @@ def dense():
 def conv():
     return keras_init(nn.Sequential(
         nn.Conv2d(1, 32, 2, 2), nn.ELU(), nn.Conv2d(32, 64, 2, 2), nn.ELU(), nn.Flatten(),
-        nn.Linear(3136, 64), nn.ELU(), nn.Linear(64, 3136), nn.ELU(), Reshape(),
+        nn.Linear(3136, 64), nn.Linear(64, 3136), Reshape(),
         nn.ConvTranspose2d(64, 32, 2, 2), nn.ELU(), nn.ConvTranspose2d(32, 1, 2, 2), nn.Sigmoid()))
 
 
