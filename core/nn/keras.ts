@@ -30,6 +30,16 @@ export function denseLayer(
   });
 }
 
+/** What `tf.Optimizer.applyGradients` receives. */
+type Gradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
+
+/** The gradients as [variable name, gradient] pairs, from either form. */
+function gradientList(grads: Gradients): (readonly [string, tf.Tensor])[] {
+  return Array.isArray(grads)
+    ? grads.map((g) => [g.name, g.tensor] as const)
+    : Object.entries(grads);
+}
+
 /**
  * Adadelta with TensorFlow's update rule (M. D. Zeiler, "ADADELTA: an
  * adaptive learning rate method", 2012):
@@ -55,10 +65,8 @@ export class KerasAdadelta extends tf.Optimizer {
     super();
   }
 
-  override applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const list = Array.isArray(grads)
-      ? grads.map((g) => [g.name, g.tensor] as const)
-      : Object.entries(grads);
+  override applyGradients(grads: Gradients): void {
+    const list = gradientList(grads);
     for (const [name, g] of list) {
       if (g == null) continue;
       const value = tf.engine().registeredVariables[name];
@@ -130,10 +138,8 @@ export class KerasAdam extends tf.Optimizer {
     super();
   }
 
-  override applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const list = Array.isArray(grads)
-      ? grads.map((g) => [g.name, g.tensor] as const)
-      : Object.entries(grads);
+  override applyGradients(grads: Gradients): void {
+    const list = gradientList(grads);
     this.#t++;
     const { beta1, beta2, epsilon } = this;
     const lrT = this.learningRate * Math.sqrt(1 - beta2 ** this.#t) / (1 - beta1 ** this.#t);
