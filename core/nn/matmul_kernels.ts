@@ -11,7 +11,7 @@
  * @module
  */
 import { tf } from "./backend.ts";
-import { heapView, reshaped, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
+import { heapView, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
 
 type Kernel = ReturnType<typeof tf.getKernel> & object;
 let stock: Kernel | undefined;
