@@ -71,6 +71,16 @@ function geometry(
 }
 
 /**
+ * Copies `len` values from `src[from…]` to `dst[to…]`: a plain loop for short
+ * runs (a 1-channel 2×2 kernel copies 2 values at a time, where creating a
+ * subarray per run cost more than the copy), `set` for long ones.
+ */
+function copyRun(src: Float32Array, from: number, dst: Float32Array, to: number, len: number) {
+  if (len > 16) dst.set(src.subarray(from, from + len), to);
+  else for (let t = 0; t < len; t++) dst[to + t] = src[from + t];
+}
+
+/**
  * Patches of x (NHWC) as rows: (n, oh, ow) × (kh, kw, c), zeros outside the
  * image. Each in-bounds run of kernel columns is one contiguous copy.
  */
@@ -90,8 +100,7 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
           if (ih < 0 || ih >= g.h) continue;
           const src = ((n * g.h + ih) * g.w + iw0 + lo) * g.c;
           const dst = row * K + (kh * g.kw + lo) * g.c, len = (hi - lo) * g.c;
-          if (len > 16) out.set(x.subarray(src, src + len), dst);
-          else for (let t = 0; t < len; t++) out[dst + t] = x[src + t]; // short runs: no view objects
+          copyRun(x, src, out, dst, len);
         }
       }
     }
@@ -118,8 +127,7 @@ function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
           const dst = ((n * g.h + ih) * g.w + iw0 + lo) * g.c;
           const src = row * K + (kh * g.kw + lo) * g.c;
           if (overlap) { for (let t = 0; t < len; t++) dx[dst + t] += cols[src + t]; }
-          else if (len > 16) dx.set(cols.subarray(src, src + len), dst); // windows never share a pixel
-          else for (let t = 0; t < len; t++) dx[dst + t] = cols[src + t];
+          else copyRun(cols, src, dx, dst, len); // windows never share a pixel
         }
       }
     }

