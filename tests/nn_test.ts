@@ -11,6 +11,7 @@ import { trainAutoencoder } from "../core/nn/train.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
 import { RandomState } from "../core/random.ts";
 import { flushTiny } from "../core/nn/subnormals.ts";
+import { matMulThreads, startMatMulWorker, stopMatMulWorker } from "../core/nn/parallel_matmul.ts";
 
 await initBackend();
 
@@ -38,11 +39,16 @@ Deno.test("the WASM backend is active (no cpu fallback)", () => {
 
 Deno.test("BatchMatMul on wasm (transposes via our kernel) equals the cpu backend", async () => {
   const rs = new RandomState(1);
-  // Small (our loop) and 600-row (the stock Transpose) transposed operands.
-  const shapes = [[[7, 5], [5, 3]], [[2, 7, 5], [2, 5, 3]], [[3, 600], [600, 4]], [[600, 5], [
-    5,
-    600,
-  ]]];
+  // Small (our loop) and 600-row (the stock Transpose) transposed operands;
+  // the last two are large enough to be split between two cores.
+  const shapes = [
+    [[7, 5], [5, 3]],
+    [[2, 7, 5], [2, 5, 3]],
+    [[3, 600], [600, 4]],
+    [[600, 5], [5, 600]],
+    [[301, 130], [130, 120]],
+    [[1, 64, 300], [1, 300, 120]],
+  ];
   for (const [shapeA, shapeB] of shapes) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
@@ -60,6 +66,33 @@ Deno.test("BatchMatMul on wasm (transposes via our kernel) equals the cpu backen
       }
     }
   }
+});
+
+Deno.test({
+  name: "large products split between two cores equal the one-core product exactly",
+  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
+  fn: async () => {
+    assert.equal(matMulThreads(), 2);
+    const rs = new RandomState(4);
+    const cases: [number, number, number][] = [[257, 300, 129], [16, 2000, 130], [600, 64, 500]];
+    try {
+      for (const [m, k, n] of cases) {
+        const va = Float32Array.from(rs.randn(m * k)), vb = Float32Array.from(rs.randn(k * n));
+        const run = () =>
+          tf.tidy(() => tf.matMul(tf.tensor2d(va, [m, k]), tf.tensor2d(vb, [k, n])));
+        const split = run();
+        stopMatMulWorker();
+        assert.equal(matMulThreads(), 1);
+        const single = run();
+        assert.deepEqual(split.shape, [m, n]);
+        assert.deepEqual(split.dataSync(), single.dataSync(), `${m}x${k}x${n}`);
+        tf.dispose([split, single]);
+        assert.ok(await startMatMulWorker());
+      }
+    } finally {
+      await startMatMulWorker();
+    }
+  },
 });
 
 Deno.test("Sum on wasm (leading axes: our loop) equals the cpu backend", async () => {

@@ -2,7 +2,8 @@
  * TensorFlow.js on its WebAssembly backend (SIMD), set up for Deno: the
  * `.wasm` binaries are loaded from the npm package, kernels that the WASM
  * backend runs slowly are replaced, and the pure-JS `cpu` backend is only a
- * fallback (with a warning) when WASM cannot load.
+ * fallback (with a warning) when WASM cannot load. On a machine with two or
+ * more cores, large matrix products use a second core (`parallel_matmul.ts`).
  *
  * Permissions: `--allow-read` on Deno's npm cache (where the `.wasm` files
  * are).
@@ -13,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerConvKernels } from "./conv_kernels.ts";
 import { registerMatMulKernels } from "./matmul_kernels.ts";
+import { startMatMulWorker } from "./parallel_matmul.ts";
 import { registerSubnormalSafeGradients } from "./subnormals.ts";
 
 /** The backend in use after {@linkcode initBackend}. */
@@ -47,6 +49,7 @@ export async function initBackend(): Promise<BackendName> {
     await tf.ready();
     registerMatMulKernels();
     registerConvKernels();
+    await startMatMulWorker(dist);
     active = "wasm";
   } else {
     console.error(

@@ -11,32 +11,52 @@
  * @module
  */
 import { tf } from "./backend.ts";
-import { heapView, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
+import { splitMatMul } from "./parallel_matmul.ts";
+import { heapView, reshaped, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";
 
 type Kernel = ReturnType<typeof tf.getKernel> & object;
 let stock: Kernel | undefined;
 
+const UNTRANSPOSED = {
+  transposeA: false,
+  transposeB: false,
+  bias: null,
+  activation: "linear",
+  preluActivationWeights: null,
+} as never;
+
+/** The stock wasm product, untransposed, on one core. */
+function stockProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  if (!stock) throw new Error("matMulOnHeap: the wasm kernels are not registered");
+  return stock.kernelFunc({ inputs: { a, b }, backend, attrs: UNTRANSPOSED }) as tf.TensorInfo;
+}
+
 /**
- * `a · b` (rank 3, batch first) with the stock wasm matrix product, no
- * transposes: the fast path. Inputs stay on the heap; the caller disposes.
+ * `a · b` (rank ≥ 2, no transposes) with the stock wasm matrix product, the
+ * fast path; large unbatched products are split between two cores (see
+ * `parallel_matmul.ts`). Inputs stay on the heap; the caller disposes.
  */
 export function matMulOnHeap(
   backend: WasmBackend,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
 ): tf.TensorInfo {
-  if (!stock) throw new Error("matMulOnHeap: the wasm kernels are not registered");
-  return stock.kernelFunc({
-    inputs: { a, b },
-    backend,
-    attrs: {
-      transposeA: false,
-      transposeB: false,
-      bias: null,
-      activation: "linear",
-      preluActivationWeights: null,
-    } as never,
-  }) as tf.TensorInfo;
+  const ra = a.shape.length, rb = b.shape.length;
+  const outer = tf.backend_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
+  if (outer.every((d) => d === 1)) {
+    const M = a.shape[ra - 2], K = a.shape[ra - 1], N = b.shape[rb - 1];
+    const out = splitMatMul(
+      backend,
+      reshaped(a, [1, M, K]),
+      reshaped(b, [1, K, N]),
+      (x, y) => stockProduct(backend, x, y),
+    );
+    if (out) return reshaped(out, [...outer, M, N]);
+  }
+  return stockProduct(backend, a, b);
 }
 
 /**
@@ -66,15 +86,10 @@ export function registerMatMulKernels(): void {
         transposeA: boolean;
         transposeB: boolean;
       };
-      if (!transposeA && !transposeB) return matMul.kernelFunc(args);
       const b = args.backend as WasmBackend;
       const a = transposeA ? transposeLastTwo(b, inputs.a as tf.TensorInfo) : inputs.a;
       const c = transposeB ? transposeLastTwo(b, inputs.b as tf.TensorInfo) : inputs.b;
-      const out = matMul.kernelFunc({
-        inputs: { a: a as tf.TensorInfo, b: c as tf.TensorInfo },
-        backend: b,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
+      const out = matMulOnHeap(b, a as tf.TensorInfo, c as tf.TensorInfo);
       if (transposeA) b.disposeData((a as tf.TensorInfo).dataId);
       if (transposeB) b.disposeData((c as tf.TensorInfo).dataId);
       return out;
