@@ -19,7 +19,7 @@
  */
 import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
 import { classCounts, type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
-import { initBackend, tf } from "../core/nn/backend.ts";
+import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { binaryCrossentropy, kerasAdadelta } from "../core/nn/keras.ts";
 import { denseAutoencoder } from "../core/nn/models.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!args.json) console.log(lines.join("\n"));
 
   // Step 2. The model: 784 → 32 (relu) → 784 (sigmoid), Keras' initialisation.
-  const backend = await initBackend();
+  await initBackend();
   const rng = new RandomState(args.seed);
   const d = train.rows * train.cols;
   const model = denseAutoencoder(d, 32, rng);
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<void> {
       `Model: ${d} → 32 (relu) → ${d} (sigmoid), ${model.countParams()} parameters; ` +
         `training on ${xTrain.shape[0]} images, validating on ${
           xTest.shape[0]
-        } (backend ${backend})`,
+        } (backend ${describeBackend()})`,
     );
   }
 

@@ -23,7 +23,7 @@
  */
 import { choiceFlag, emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
 import { type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
-import { initBackend, tf } from "../core/nn/backend.ts";
+import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
 import { type Activation, convAutoencoder, deepDenseAutoencoder } from "../core/nn/models.ts";
 import { evaluate, type History, trainAutoencoder } from "../core/nn/train.ts";
@@ -92,13 +92,15 @@ export async function main(argv: string[]): Promise<void> {
       `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,
     );
   }
-  const backend = await initBackend();
+  await initBackend();
   const xTrain = images(train, limit("train-limit")), xTest = images(test, limit("test-limit"));
   const d = train.rows * train.cols;
   const flat = (x: tf.Tensor4D) => x.reshape([x.shape[0], d]);
   if (!args.json) {
     console.log(
-      `Training on ${xTrain.shape[0]} images, testing on ${xTest.shape[0]} (backend ${backend})`,
+      `Training on ${xTrain.shape[0]} images, testing on ${
+        xTest.shape[0]
+      } (backend ${describeBackend()})`,
     );
   }
 

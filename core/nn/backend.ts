@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerConvKernels } from "./conv_kernels.ts";
 import { registerMatMulKernels } from "./matmul_kernels.ts";
-import { startMatMulWorker } from "./parallel_matmul.ts";
+import { matMulThreads, startMatMulWorker } from "./parallel_matmul.ts";
 import { registerSubnormalSafeGradients } from "./subnormals.ts";
 
 /** The backend in use after {@linkcode initBackend}. */
@@ -59,6 +59,16 @@ export async function initBackend(): Promise<BackendName> {
     active = "cpu";
   }
   return active;
+}
+
+/**
+ * The active backend in words for reports, e.g. `wasm, 2 threads` (the
+ * second thread multiplies large matrices), `cpu`, or `none`.
+ */
+export function describeBackend(): string {
+  if (active !== "wasm") return active ?? "none";
+  const n = matMulThreads();
+  return `wasm, ${n} thread${n === 1 ? "" : "s"}`;
 }
 
 export { tf };
