@@ -37,13 +37,16 @@ Deno.test("the WASM backend is active (no cpu fallback)", () => {
   assert.equal(tf.getBackend(), "wasm");
 });
 
-Deno.test("BatchMatMul on wasm (transposes via our kernel) equals the cpu backend", async () => {
+Deno.test("BatchMatMul on wasm (our product) equals the cpu backend", async () => {
   const rs = new RandomState(1);
-  // Small (our loop) and 600-row (the stock Transpose) transposed operands;
-  // the last two are large enough to be split between two cores.
+  // Sizes off the 6×8 tile, K past one 256 block, batches (one side
+  // broadcast), and two products large enough to be split between two cores.
   const shapes = [
     [[7, 5], [5, 3]],
     [[2, 7, 5], [2, 5, 3]],
+    [[3, 7, 5], [1, 5, 3]],
+    [[1, 13, 9], [4, 9, 17]],
+    [[11, 700], [700, 9]],
     [[3, 600], [600, 4]],
     [[600, 5], [5, 600]],
     [[301, 130], [130, 120]],
@@ -74,18 +77,26 @@ Deno.test({
   fn: async () => {
     assert.equal(matMulThreads(), 2);
     const rs = new RandomState(4);
-    const cases: [number, number, number][] = [[257, 300, 129], [16, 2000, 130], [600, 64, 500]];
+    const cases: [number, number, number, boolean, boolean][] = [
+      [257, 300, 129, false, false],
+      [16, 2000, 130, false, false],
+      [600, 64, 500, false, false],
+      [301, 256, 77, true, false],
+      [97, 513, 200, false, true],
+      [200, 100, 300, true, true],
+    ];
     try {
-      for (const [m, k, n] of cases) {
+      for (const [m, k, n, ta, tb] of cases) {
         const va = Float32Array.from(rs.randn(m * k)), vb = Float32Array.from(rs.randn(k * n));
-        const run = () =>
-          tf.tidy(() => tf.matMul(tf.tensor2d(va, [m, k]), tf.tensor2d(vb, [k, n])));
+        const a = () => tf.tensor2d(va, ta ? [k, m] : [m, k]);
+        const b = () => tf.tensor2d(vb, tb ? [n, k] : [k, n]);
+        const run = () => tf.tidy(() => tf.matMul(a(), b(), ta, tb));
         const split = run();
         stopMatMulWorker();
         assert.equal(matMulThreads(), 1);
         const single = run();
         assert.deepEqual(split.shape, [m, n]);
-        assert.deepEqual(split.dataSync(), single.dataSync(), `${m}x${k}x${n}`);
+        assert.deepEqual(split.dataSync(), single.dataSync(), `${m}x${k}x${n} ${ta} ${tb}`);
         tf.dispose([split, single]);
         assert.ok(await startMatMulWorker());
       }
@@ -93,6 +104,34 @@ Deno.test({
       await startMatMulWorker();
     }
   },
+});
+
+Deno.test("_FusedMatMul on wasm (bias, relu or linear: our product) equals the cpu backend", async () => {
+  const rs = new RandomState(9);
+  const cases: [number, number, number, boolean, boolean, string, boolean][] = [
+    [256, 300, 130, false, false, "relu", true],
+    [37, 50, 21, false, true, "linear", true],
+    [37, 50, 21, true, false, "relu", false],
+    [64, 40, 30, false, false, "elu", true], // elu: the stock kernel
+  ];
+  for (const [m, k, n, ta, tb, activation, withBias] of cases) {
+    const va = Float32Array.from(rs.randn(m * k)), vb = Float32Array.from(rs.randn(k * n));
+    const vc = Float32Array.from(rs.randn(n));
+    const run = () =>
+      tf.tidy(() =>
+        tf.fused.matMul({
+          a: tf.tensor2d(va, ta ? [k, m] : [m, k]),
+          b: tf.tensor2d(vb, tb ? [n, k] : [k, n]),
+          transposeA: ta,
+          transposeB: tb,
+          bias: withBias ? tf.tensor1d(vc) : undefined,
+          activation: activation as "relu",
+        }).dataSync()
+      );
+    const wasm = run();
+    const cpu = await onCpu(run);
+    assert.ok(maxRelDiff(wasm, cpu) < 1e-5, `${m}x${k}x${n} ${activation} bias=${withBias}`);
+  }
 });
 
 Deno.test("Sum on wasm (leading axes: our loop) equals the cpu backend", async () => {

@@ -49,7 +49,7 @@ export async function initBackend(): Promise<BackendName> {
     await tf.ready();
     registerMatMulKernels();
     registerConvKernels();
-    await startMatMulWorker(dist);
+    await startMatMulWorker();
     active = "wasm";
   } else {
     console.error(

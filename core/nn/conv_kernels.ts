@@ -12,14 +12,7 @@
  */
 import { tf } from "./backend.ts";
 import { matMulOnHeap } from "./matmul_kernels.ts";
-import {
-  heapView,
-  reshaped,
-  scratch,
-  transpose2d,
-  transposeLastTwo,
-  type WasmBackend,
-} from "./wasm_heap.ts";
+import { heapView, reshaped, scratch, type WasmBackend } from "./wasm_heap.ts";
 
 interface ConvGeometry {
   n: number;
@@ -153,22 +146,11 @@ export function registerConvKernels(): void {
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
       const patches = im2col(heapView(b, x), g);
-      const D = reshaped(dy, [1, P, g.f]);
-      if (K <= g.f) {
-        // dW = Pᵀ·D with Pᵀ written straight onto the heap.
-        const pt = b.makeOutput([1, K, P], "float32");
-        transpose2d(patches, P, K, heapView(b, pt));
-        const dW = matMulOnHeap(b, pt, D);
-        b.disposeData(pt.dataId);
-        return reshaped(dW, filterShape);
-      }
-      // dWᵀ = Dᵀ·P: transpose the narrower D, then the small F×K result.
+      // dW = Pᵀ·D, the transpose taken by the product's strides.
       const p = b.makeOutput([1, P, K], "float32");
       heapView(b, p).set(patches);
-      const dt = transposeLastTwo(b, D);
-      const dWt = matMulOnHeap(b, dt, p);
-      const dW = transposeLastTwo(b, dWt);
-      for (const t of [p, dt, dWt]) b.disposeData(t.dataId);
+      const dW = matMulOnHeap(b, p, reshaped(dy, [1, P, g.f]), true, false);
+      b.disposeData(p.dataId);
       return reshaped(dW, filterShape);
     },
   });
@@ -188,11 +170,11 @@ export function registerConvKernels(): void {
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
       // cols = D·Wᵀ (P × K), then scattered back into the image.
-      const wt = transposeLastTwo(b, reshaped(filter, [1, K, g.f]));
-      const cols = matMulOnHeap(b, reshaped(dy, [1, P, g.f]), wt);
+      const w = reshaped(filter, [1, K, g.f]);
+      const cols = matMulOnHeap(b, reshaped(dy, [1, P, g.f]), w, false, true);
       const dx = b.makeOutput(inputShape, "float32");
       col2im(heapView(b, cols), g, heapView(b, dx));
-      for (const t of [wt, cols]) b.disposeData(t.dataId);
+      b.disposeData(cols.dataId);
       return dx;
     },
   });

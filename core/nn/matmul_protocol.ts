@@ -1,7 +1,8 @@
 /**
- * The layout of the shared buffer between the main thread and the matrix
- * product worker: a header of 32-bit slots, then the worker's rows of A,
- * all of B and the worker's rows of C, float32, row-major.
+ * The layout of the shared memory between the main thread and the matrix
+ * product worker: a header of 32-bit slots (the request and the arguments
+ * of one `gemm` call), then the worker's operands, its rows of C and its
+ * scratch, all float32.
  *
  * @module
  */
@@ -15,12 +16,8 @@ export const Slot = {
   Request: 0,
   /** 1 once the worker has written its rows. */
   Done: 1,
-  /** The worker's rows of A and C. */
-  M: 2,
-  /** Columns of A, rows of B. */
-  K: 3,
-  /** Columns of B and C. */
-  N: 4,
   /** 0 when the product succeeded. */
-  Status: 5,
+  Status: 2,
+  /** The first of the 12 arguments of `Gemm.gemm`, in its order. */
+  Args: 3,
 } as const;
