@@ -289,7 +289,7 @@ Deno.test("save/load round trip gives identical predictions", async () => {
   assert.deepEqual(Array.from(p2), Array.from(p1));
 });
 
-Deno.test("conv gradients on wasm (our kernels) equal the cpu backend's", async (t) => {
+Deno.test("convolutions and their gradients on wasm (our kernels) equal the cpu backend's", async (t) => {
   const rs = new RandomState(4);
   // [input NHWC, filter HWCF, strides, padding]
   const cases: [number[], number[], [number, number], "valid" | "same"][] = [
@@ -322,7 +322,14 @@ Deno.test("conv gradients on wasm (our kernels) equal the cpu backend's", async 
           const [gy, gf2] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
             tf.sum(tf.mul(tr(a as tf.Tensor4D, b as tf.Tensor4D), r2))
           )([y, f]);
-          return [gx, gf, gy, gf2, tr(y, f)].map((g) => Array.from(g.dataSync()));
+          // The forward FusedConv2D: bias with relu (in our epilogue), elu (the
+          // stock kernel after ours), and a dilated one (the stock path).
+          const bias = tf.tensor1d(Float32Array.from(new RandomState(7).randn(fs[3])));
+          const fused = (activation: "relu" | "elu", dilations: number) =>
+            tf.fused.conv2d({ x, filter: f, strides, pad, bias, activation, dilations });
+          const dilated = strides[0] === 1 && strides[1] === 1 ? [fused("relu", 2)] : [];
+          return [gx, gf, gy, gf2, tr(y, f), y, fused("relu", 1), fused("elu", 1), ...dilated]
+            .map((g) => Array.from(g.dataSync()));
         });
       const wasm = run();
       const cpu = await onCpu(run);

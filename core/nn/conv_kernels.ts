@@ -1,18 +1,20 @@
 /**
- * Convolution gradients for the WASM backend: `Conv2DBackpropFilter` (not
- * registered by tfjs-backend-wasm 4.22, so conv nets cannot train) and
+ * Convolutions for the WASM backend: `Conv2DBackpropFilter` (not registered
+ * by tfjs-backend-wasm 4.22, so conv nets cannot train),
  * `Conv2DBackpropInput` (registered but slow; it is also the forward pass
- * of a transposed convolution). Both become one matrix product on the WASM
- * backend plus an im2col / col2im rearrangement:
+ * of a transposed convolution) and the forward `Conv2D` / `FusedConv2D`
+ * (stock: XNNPACK on one core). Each becomes one matrix product (ours, on
+ * two cores when large; `matmul_kernels.ts`) plus an im2col / col2im
+ * rearrangement:
  *   patches P (N·OH·OW × KH·KW·C), dy as D (N·OH·OW × F), W as (KH·KW·C × F):
- *   dW = Pᵀ·D,   dx = col2im(D·Wᵀ).
+ *   y = P·W (+ bias, activation),   dW = Pᵀ·D,   dx = col2im(D·Wᵀ).
  * NHWC, any kernel size, stride and padding; dilation 1 (else the stock path).
  *
  * @module
  */
 import { tf } from "./backend.ts";
-import { matMulOnHeap } from "./matmul_kernels.ts";
-import { heapView, reshaped, scratch, type WasmBackend } from "./wasm_heap.ts";
+import { matMulOnHeap, ourProduct } from "./matmul_kernels.ts";
+import { heapView, reshaped, type WasmBackend } from "./wasm_heap.ts";
 
 interface ConvGeometry {
   n: number;
@@ -74,13 +76,15 @@ function copyRun(src: Float32Array, from: number, dst: Float32Array, to: number,
 }
 
 /**
- * Patches of x (NHWC) as rows: (n, oh, ow) × (kh, kw, c), zeros outside the
- * image. Each in-bounds run of kernel columns is one contiguous copy.
+ * Writes the patches of x (NHWC) as rows of `out`: (n, oh, ow) × (kh, kw, c),
+ * zeros outside the image. Each in-bounds run of kernel columns is one
+ * contiguous copy.
  */
-function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
+function im2col(x: Float32Array, g: ConvGeometry, out: Float32Array): void {
   const K = g.kh * g.kw * g.c;
-  const out = scratch("patches", g.n * g.oh * g.ow * K);
-  out.fill(0);
+  const inside = g.top === 0 && g.left === 0 && (g.oh - 1) * g.sh + g.kh <= g.h &&
+    (g.ow - 1) * g.sw + g.kw <= g.w;
+  if (!inside) out.fill(0); // some windows reach into the padding
   let row = 0;
   for (let n = 0; n < g.n; n++) {
     for (let oh = 0; oh < g.oh; oh++) {
@@ -98,7 +102,6 @@ function im2col(x: Float32Array, g: ConvGeometry): Float32Array {
       }
     }
   }
-  return out;
 }
 
 /** Adds the patch rows back into the NHWC image `dx` (the adjoint of im2col). */
@@ -145,10 +148,9 @@ export function registerConvKernels(): void {
         throw new Error("Conv2DBackpropFilter on wasm supports NHWC without dilation only");
       }
       const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
-      const patches = im2col(heapView(b, x), g);
       // dW = Pᵀ·D, the transpose taken by the product's strides.
       const p = b.makeOutput([1, P, K], "float32");
-      heapView(b, p).set(patches);
+      im2col(heapView(b, x), g, heapView(b, p));
       const dW = matMulOnHeap(b, p, reshaped(dy, [1, P, g.f]), true, false);
       b.disposeData(p.dataId);
       return reshaped(dW, filterShape);
@@ -178,4 +180,49 @@ export function registerConvKernels(): void {
       return dx;
     },
   });
+
+  // The forward convolution: im2col, then our product with the bias and a
+  // relu in its epilogue; other activations run the stock kernel on the result.
+  const ACTIVATION_KERNELS: Record<string, string> = {
+    elu: "Elu",
+    sigmoid: "Sigmoid",
+    relu6: "Relu6",
+  };
+  for (const name of ["Conv2D", "FusedConv2D"]) {
+    const stockConv = tf.getKernel(name, "wasm");
+    if (!stockConv) continue;
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({
+      kernelName: name,
+      backendName: "wasm",
+      kernelFunc: (args) => {
+        const b = args.backend as WasmBackend;
+        const attrs = args.attrs as Record<string, unknown>;
+        const { x, filter, bias } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+        const activation = (attrs.activation as string | undefined) ?? "linear";
+        const then = ACTIVATION_KERNELS[activation];
+        const dilated = [attrs.dilations ?? 1].flat().some((d) => d !== 1);
+        const g = attrs.dataFormat === "NCHW" || dilated
+          ? undefined
+          : geometry(x!.shape, filter!.shape, attrs);
+        const known = activation === "linear" || activation === "relu" || then !== undefined;
+        if (!g || !known || x!.dtype !== "float32") return stockConv.kernelFunc(args);
+        const P = g.n * g.oh * g.ow, K = g.kh * g.kw * g.c;
+        const p = b.makeOutput([1, P, K], "float32");
+        im2col(heapView(b, x!), g, heapView(b, p));
+        const out = ourProduct(b, p, reshaped(filter!, [1, K, g.f]), false, false, {
+          bias,
+          relu: activation === "relu",
+        });
+        b.disposeData(p.dataId);
+        if (!out) return stockConv.kernelFunc(args);
+        const y = reshaped(out, [g.n, g.oh, g.ow, g.f]);
+        if (!then) return y;
+        const act = tf.getKernel(then, "wasm")!;
+        const z = act.kernelFunc({ inputs: { x: y }, backend: b, attrs: {} }) as tf.TensorInfo;
+        b.disposeData(out.dataId);
+        return z;
+      },
+    });
+  }
 }
