@@ -366,3 +366,20 @@ Deno.test("a short conv-autoencoder training follows the same losses on wasm and
   );
   assert.ok(wasm[1] < wasm[0]);
 });
+
+Deno.test("the conv autoencoder puts the activation on the Dense layers asked for", async () => {
+  const { convAutoencoder } = await import("../core/nn/models.ts");
+  const cases = [
+    ["none", "linear", "linear"],
+    ["code", "relu", "linear"],
+    ["expand", "linear", "relu"],
+    ["both", "relu", "relu"],
+  ] as const;
+  for (const [where, code, expand] of cases) {
+    const model = convAutoencoder(28, "relu", new RandomState(0), where);
+    const dense = model.layers.filter((l) => l.getClassName() === "Dense");
+    assert.deepEqual(dense.map((l) => l.getConfig().activation), [code, expand], where);
+    assert.deepEqual(dense.map((l) => l.outputShape), [[null, 64], [null, 3136]]);
+    model.dispose();
+  }
+});

@@ -288,6 +288,11 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   [
     "conv_autoencoder",
+    () => ["--dense-activation", "all"],
+    /--dense-activation must be one of none, code, expand, both: --dense-activation=all/,
+  ],
+  [
+    "conv_autoencoder",
     () => ["--epochs", "0"],
     /--epochs must be an integer in \[1, 10000\]: --epochs=0/,
   ],

@@ -31,10 +31,13 @@ class Reshape(nn.Module):
         return x.view(-1, 64, 7, 7)
 
 
-def conv_autoencoder(Act, dense_act=False):
-    """Spec §9: `Act` on the hidden convolutions, linear Dense layers (or `Act` there too)."""
-    extra = [Act()] if dense_act else []
+def conv_autoencoder(Act, dense_act="expand"):
+    """Spec §9 as recipes/conv_autoencoder.ts builds it: `Act` on the hidden
+    convolutions and, by dense_act, on the 3136-unit expansion ("expand", the
+    recipe's default), the 64-unit code ("code"), both ("both") or neither
+    ("none")."""
+    act = lambda where: [Act()] if dense_act in (where, "both") else []
     return keras_init(nn.Sequential(
         nn.Conv2d(1, 32, 2, 2), Act(), nn.Conv2d(32, 64, 2, 2), Act(), nn.Flatten(),
-        nn.Linear(3136, 64), *extra, nn.Linear(64, 3136), *extra, Reshape(),
+        nn.Linear(3136, 64), *act("code"), nn.Linear(64, 3136), *act("expand"), Reshape(),
         nn.ConvTranspose2d(64, 32, 2, 2), Act(), nn.ConvTranspose2d(32, 1, 2, 2), nn.Sigmoid()))

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Dev-only: the conv autoencoder of recipes/conv_autoencoder.ts (spec §9)
-(hidden convolutions with relu or elu, linear Dense layers) trained in
+(hidden convolutions with relu or elu; by --dense-act, which Dense layers
+take the activation too, as the recipe's --dense-activation) trained in
 PyTorch with Keras' settings (glorot-uniform kernels, zero biases,
 Adam lr 1e-3 / eps 1e-7, mse, batch 256, shuffled, 10 epochs), printing the
 test mse after each epoch: an independent reference for what this
 architecture reaches, for relu and elu.
 
     /usr/bin/python3 scripts/crosscheck/issue4_conv_torch.py [--activation elu] [--seed 0]
-        [--dense-act]   # a variant: the activation on the two Dense layers too
+        [--dense-act none|code|expand|both]   # variants: the activation on the Dense layers too
 """
 import argparse
 import torch
@@ -19,7 +20,7 @@ p.add_argument("--activation", default="elu", choices=["elu", "relu"])
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--epochs", type=int, default=10)
 p.add_argument("--threads", type=int, default=2)
-p.add_argument("--dense-act", action="store_true")
+p.add_argument("--dense-act", default="expand", choices=["none", "code", "expand", "both"])
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
@@ -40,4 +41,4 @@ for epoch in range(1, args.epochs + 1):
         opt.step()
     with torch.no_grad():
         test_mse = sum(mse(model(test[i:i + 1000]), test[i:i + 1000]).item() for i in range(0, 10000, 1000)) / 10
-    print(f"{args.activation} seed {args.seed} epoch {epoch}: test mse {test_mse:.5f}", flush=True)
+    print(f"{args.activation} dense-act {args.dense_act} seed {args.seed} epoch {epoch}: test mse {test_mse:.5f}", flush=True)
