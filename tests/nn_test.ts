@@ -289,7 +289,7 @@ Deno.test("save/load round trip gives identical predictions", async () => {
   assert.deepEqual(Array.from(p2), Array.from(p1));
 });
 
-Deno.test("convolutions and their gradients on wasm (our kernels) equal the cpu backend's", async (t) => {
+Deno.test("convolutions and their gradients on wasm (our gradient kernels) equal the cpu backend's", async (t) => {
   const rs = new RandomState(4);
   // [input NHWC, filter HWCF, strides, padding]
   const cases: [number[], number[], [number, number], "valid" | "same"][] = [
@@ -322,8 +322,8 @@ Deno.test("convolutions and their gradients on wasm (our kernels) equal the cpu 
           const [gy, gf2] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
             tf.sum(tf.mul(tr(a as tf.Tensor4D, b as tf.Tensor4D), r2))
           )([y, f]);
-          // The forward FusedConv2D: bias with relu (in our epilogue), elu (the
-          // stock kernel after ours), and a dilated one (the stock path).
+          // The forward FusedConv2D (stock) beside them: bias with relu or elu,
+          // and a dilated one.
           const bias = tf.tensor1d(Float32Array.from(new RandomState(7).randn(fs[3])));
           const fused = (activation: "relu" | "elu", dilations: number) =>
             tf.fused.conv2d({ x, filter: f, strides, pad, bias, activation, dilations });

@@ -44,7 +44,7 @@ function heapGemm(backend: WasmBackend): { gemm: Gemm; memory: WebAssembly.Memor
 const size = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
 
 /** What to do to the product's rows after it: add a bias vector, apply relu. */
-export interface Epilogue {
+interface Epilogue {
   bias?: tf.TensorInfo | null;
   relu?: boolean;
 }
@@ -56,7 +56,7 @@ export interface Epilogue {
  * other broadcasting, an empty side, no module): the caller uses the stock
  * kernel.
  */
-export function ourProduct(
+function ourProduct(
   backend: WasmBackend,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
