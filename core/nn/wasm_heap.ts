@@ -1,8 +1,8 @@
 /**
  * Helpers for kernels that work on the WASM backend's heap directly: views
- * of a tensor's memory, reusable scratch arrays, and a cache-blocked
- * transpose (3× faster here than tfjs-backend-wasm 4.22's `Transpose`:
- * 13 ms against 42 ms for 50176×128).
+ * of a tensor's memory, reshaped aliases, and a cache-blocked transpose
+ * (3× faster here than tfjs-backend-wasm 4.22's `Transpose`: 13 ms against
+ * 42 ms for 50176×128), used where our matrix product cannot run.
  *
  * @module
  */
@@ -25,20 +25,6 @@ export type WasmBackend = tf.KernelBackend & {
  */
 export function heapView(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info);
-}
-
-const pools = new Map<string, Float32Array>();
-
-/**
- * A reusable array of at least `size` floats, one per role: a training step
- * calls the kernels hundreds of times with the same sizes, and fresh
- * multi-megabyte arrays each time made later epochs slower (garbage
- * collection).
- */
-export function scratch(role: string, size: number): Float32Array {
-  let buf = pools.get(role);
-  if (!buf || buf.length < size) pools.set(role, buf = new Float32Array(size));
-  return buf.subarray(0, size);
 }
 
 /** The same tensor memory seen with another shape of equal size. */
