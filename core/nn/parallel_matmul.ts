@@ -106,6 +106,19 @@ const span = (rows: number, cols: number, rs: number, cs: number) =>
 /** `n` floats rounded up to whole 16-byte vectors, in bytes. */
 const aligned = (n: number) => 16 * Math.ceil(n / 4);
 
+/** Grows `memory` to at least `bytes`; false when it cannot (the product then runs on one core). */
+function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (have >= bytes) return true;
+  if (bytes > MAX_PAGES * 65536) return false;
+  try {
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false; // out of memory
+  }
+}
+
 /**
  * Runs the product `p` with `local` (whose memory is `memory`; `work` is
  * scratch there of `local.workBytes(M, N, K)` bytes), handing the lower
@@ -129,12 +142,9 @@ export function parallelGemm(
   const aS = HEADER_BYTES, bS = aS + aligned(aLen), cS = bS + aligned(bLen);
   const workS = cS + aligned(mw * N);
   const need = workS + local.workBytes(mw, N, K);
-  if (need > MAX_PAGES * 65536) {
+  if (!reserve(shared, need)) {
     local.gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work);
     return;
-  }
-  if (shared.buffer.byteLength < need) {
-    shared.grow(Math.ceil((need - shared.buffer.byteLength) / 65536));
   }
   const sh = new Float32Array(shared.buffer), heap = new Float32Array(memory.buffer);
   sh.set(heap.subarray(a / 4 + aStart, a / 4 + aStart + aLen), aS / 4);
