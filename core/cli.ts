@@ -123,6 +123,12 @@ export function parseCli(cli: RecipeCli, argv: string[]): CommonArgs | undefined
     console.log(helpText(cli));
     return undefined;
   }
+  // The flag table is the one place a default lives: absent string flags take it here.
+  for (const [name, f] of Object.entries(cli.flags ?? {})) {
+    if (values[name] === undefined && f.type === "string" && typeof f.default === "string") {
+      values[name] = f.default;
+    }
+  }
   const seed = values.seed === undefined
     ? (cli.defaultSeed ?? 0)
     : intFlag(values.seed as string, "seed", 0, 0xffffffff);
@@ -179,6 +185,32 @@ export function numberFlag(
     );
   }
   return v;
+}
+
+/**
+ * Parses a comma-separated list of numbers, each checked as {@linkcode numberFlag}
+ * (integers only with `integer`).
+ *
+ * @example
+ * ```ts
+ * import { listFlag } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(listFlag("5, 15,30", "perplexities", { min: 0, exclusiveMin: true }), [5, 15, 30]);
+ * assert.throws(() => listFlag("5,,30", "perplexities"), { name: "UsageError" });
+ * ```
+ * @throws {UsageError} naming the flag and the bad item.
+ */
+export function listFlag(
+  value: string,
+  name: string,
+  range: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {},
+): number[] {
+  return value.split(",").map((item) => {
+    if (range.integer) {
+      return intFlag(item, name, range.min ?? -Infinity, range.max ?? Infinity);
+    }
+    return numberFlag(item, name, range);
+  });
 }
 
 /** Parses a flag restricted to a set of words. */

@@ -66,7 +66,7 @@ export const CLI: RecipeCli = {
       value: "WHERE",
       description:
         "Conv model: which Dense layers take the activation too: none, code, expand or both.",
-      default: "expand",
+      default: "both",
     },
     "epochs": { type: "string", value: "N", description: "Training epochs.", default: "10" },
     "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
     "both",
   ]);
   const denseAct = choiceFlag<DenseActivation>(
-    String(args.flags["dense-activation"] ?? "expand"),
+    String(args.flags["dense-activation"] ?? "both"),
     "dense-activation",
     ["none", "code", "expand", "both"],
   );

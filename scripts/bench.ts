@@ -33,6 +33,7 @@ import {
   meanSquaredError,
 } from "../core/nn/keras.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
+import { tsne } from "../core/manifold/tsne.ts";
 
 /** A workload: builds its input (untimed) and returns the timed work. */
 interface Case {
@@ -174,6 +175,22 @@ const CASES: Case[] = [
       return () => graphicalLassoCV(X, { cv: 3 });
     },
   },
+  // t-SNE as the latent_tsne recipe runs it (perplexity 15, learning rate 100,
+  // PCA init, Barnes–Hut) on make_blobs data that scikit-learn regenerates
+  // exactly (scripts/crosscheck/issue11_tsne_bench.py times it side by side).
+  ...([[5_000, 64], [20_000, 50]] as const).map(([n, d]) => ({
+    name: `tsne ${n}x${d}`,
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: n,
+        nFeatures: d,
+        centers: 10,
+        clusterStd: 5,
+        randomState: 0,
+      });
+      return () => tsne(X, { perplexity: 15, learningRate: 100, randomState: 0 });
+    },
+  })),
   {
     name: "silhouette 1e4x2 blobs k=4",
     setup: () => {

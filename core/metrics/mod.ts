@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./silhouette.ts";
+export * from "./clustering.ts";

@@ -1,5 +1,5 @@
 /**
- * Nearest neighbours by brute force with O(n) working memory per query:
+ * Nearest neighbours by brute force without an n × n matrix (O(n·k) memory):
  * the k nearest rows (for k-NN graphs) and the distance to the k-th nearest
  * (for bandwidth estimates), without an n × n matrix.
  *
@@ -44,31 +44,35 @@ export function kneighbors(
       `Cannot find neighbours as k must be an integer in [1, ${most}]: k=${k}`,
     );
   }
-  const indices = new Int32Array(n * k);
-  const distances = new Float64Array(n * k);
-  // Per row: keep the k best in a sorted insertion buffer (k is small).
-  const bestD = new Float64Array(k);
-  const bestI = new Int32Array(k);
-  for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (let j = 0; j < n; j++) {
-      if (!self && j === i) continue;
-      const d = sqDist(X, i, X, j);
-      if (m === k && d >= bestD[k - 1]) continue;
-      let p = m < k ? m++ : k - 1;
-      while (p > 0 && bestD[p - 1] > d) {
-        bestD[p] = bestD[p - 1];
-        bestI[p] = bestI[p - 1];
-        p--;
-      }
-      bestD[p] = d;
-      bestI[p] = j;
+  // Every row keeps its k best in a sorted buffer. Each pair i < j is
+  // measured once and offered to both rows; a row receives its candidates in
+  // ascending index order (lower rows while they are scanned, then its own
+  // scan), and a candidate displaces only strictly farther ones, so ties keep
+  // the lower index.
+  const bestD = new Float64Array(n * k).fill(Infinity);
+  const bestI = new Int32Array(n * k).fill(-1);
+  const offer = (r: number, j: number, dist: number) => {
+    const base = r * k;
+    let p = k - 1;
+    while (p > 0 && bestD[base + p - 1] > dist) {
+      bestD[base + p] = bestD[base + p - 1];
+      bestI[base + p] = bestI[base + p - 1];
+      p--;
     }
-    for (let t = 0; t < k; t++) {
-      indices[i * k + t] = bestI[t];
-      distances[i * k + t] = Math.sqrt(bestD[t]);
+    bestD[base + p] = dist;
+    bestI[base + p] = j;
+  };
+  for (let i = 0; i < n; i++) {
+    const lastI = i * k + k - 1;
+    if (self && bestD[lastI] > 0) offer(i, i, 0);
+    for (let j = i + 1; j < n; j++) {
+      const dist = sqDist(X, i, X, j);
+      if (dist < bestD[lastI]) offer(i, j, dist);
+      if (dist < bestD[j * k + k - 1]) offer(j, i, dist);
     }
   }
+  const indices = bestI;
+  const distances = bestD.map(Math.sqrt);
   return { k, indices, distances };
 }
 

@@ -65,7 +65,7 @@ export function convAutoencoder(
   size: number,
   act: Activation,
   rng: RandomState,
-  dense: DenseActivation = "expand",
+  dense: DenseActivation = "both",
 ): tf.Sequential {
   const seeds = rng.randint(0, 2 ** 31 - 1, 6);
   const init = (i: number) => ({

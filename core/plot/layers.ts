@@ -61,6 +61,8 @@ export interface PointsOptions {
   shapes?: boolean;
   /** Opacity. @default 0.85 */
   opacity?: number;
+  /** Legend text of a label. @default clusterName ("cluster 3", "noise") */
+  labelName?: (label: number) => string;
 }
 
 /** Label text of a cluster number (noise for −1). */
@@ -74,7 +76,7 @@ export function pointsLayer(X: Matrix, options: PointsOptions = {}): Layer {
   const values = [];
   for (let i = 0; i < X.rows; i++) {
     const v: Record<string, number | string> = { x: X.data[2 * i], y: X.data[2 * i + 1] };
-    if (labels) v.cluster = clusterName(labels[i]);
+    if (labels) v.cluster = (options.labelName ?? clusterName)(labels[i]);
     values.push(v);
   }
   const mark = {
@@ -100,14 +102,24 @@ export function pointsLayer(X: Matrix, options: PointsOptions = {}): Layer {
     encoding: {
       x: { field: "x", type: "quantitative" },
       y: { field: "y", type: "quantitative" },
-      ...clusterEncoding(labels, options.legendTitle ?? "cluster", options.shapes !== false),
+      ...clusterEncoding(
+        labels,
+        options.legendTitle ?? "cluster",
+        options.shapes !== false,
+        options.labelName,
+      ),
     },
   };
 }
 
 /** Colour (and shape) encodings of the `cluster` field: one per cluster, noise black. */
-function clusterEncoding(labels: ArrayLike<number>, title: string, shapes: boolean) {
-  const domain = [...new Set(Array.from(labels))].sort((a, b) => a - b).map(clusterName);
+function clusterEncoding(
+  labels: ArrayLike<number>,
+  title: string,
+  shapes: boolean,
+  name: (label: number) => string = clusterName,
+) {
+  const domain = [...new Set(Array.from(labels))].sort((a, b) => a - b).map(name);
   const colors = domain.map((d, i) => d === "noise" ? "black" : PALETTE[i % PALETTE.length]);
   const legend = { title };
   return {
@@ -275,6 +287,42 @@ export function grayImageLayer(img: GrayImage, width: number, height: number): L
     data: { values: [{ url: pngDataUri(encodePng(img)) }] },
     mark: { type: "image", width, height, aspect: false, align: "left", baseline: "top" },
     encoding: { url: { field: "url", type: "nominal" }, x: { value: 0 }, y: { value: 0 } },
+  };
+}
+
+/**
+ * Small images drawn at their own (x, y) positions (e.g. digits at their
+ * embedded coordinates), each `size` px square and centred on its point.
+ * Each image is a grayscale picture drawn as ink of `colors[i]` whose
+ * opacity is the pixel value, so thumbnails overlap without hiding each
+ * other's background.
+ */
+export function thumbnailsLayer(
+  positions: Matrix,
+  images: readonly GrayImage[],
+  options: { size?: number; colors?: readonly string[] } = {},
+): Layer {
+  const size = options.size ?? 24;
+  const values = images.map((img, i) => {
+    const [r, g, b] = hexToRgb(options.colors?.[i] ?? "#000000");
+    const rgba = new Uint8Array(img.width * img.height * 4);
+    for (let p = 0; p < img.width * img.height; p++) {
+      rgba[4 * p] = r, rgba[4 * p + 1] = g, rgba[4 * p + 2] = b, rgba[4 * p + 3] = img.data[p];
+    }
+    return {
+      x: positions.data[2 * i],
+      y: positions.data[2 * i + 1],
+      url: pngDataUri(encodePngRgba(img.width, img.height, rgba)),
+    };
+  });
+  return {
+    data: { values },
+    mark: { type: "image", width: size, height: size, align: "center", baseline: "middle" },
+    encoding: {
+      x: { field: "x", type: "quantitative" },
+      y: { field: "y", type: "quantitative" },
+      url: { field: "url", type: "nominal" },
+    },
   };
 }
 

@@ -1,0 +1,6 @@
+/**
+ * Matrix decompositions: principal component analysis.
+ *
+ * @module
+ */
+export * from "./pca.ts";

@@ -1,0 +1,58 @@
+/**
+ * The second core's share of the Barnes–Hut repulsion (see
+ * `_gradients.ts`): waits on the shared memory for each iteration, takes
+ * chunks of points from the shared counter until none are left, and
+ * signals back. Started as a `node:worker_threads` worker (unref'd, so it
+ * never keeps a finished program alive); not imported by anything.
+ *
+ * @module
+ */
+import { parentPort } from "node:worker_threads";
+import { CHUNK, layout, Slot, views } from "./_bh_protocol.ts";
+import { repulsion2d } from "./_repulsion.ts";
+
+const port = parentPort;
+if (!port) throw new Error("_bh_worker.ts runs as a worker thread only");
+
+port.once("message", (msg: { memory: WebAssembly.Memory }) => {
+  const memory = msg.memory;
+  let ctrl = new Int32Array(memory.buffer, 0, 16);
+  port.postMessage({ ok: true });
+  let gen = 0;
+  let stack = new Int32Array(1024);
+  for (;;) {
+    Atomics.wait(ctrl, Slot.Gen, gen);
+    gen = Atomics.load(ctrl, Slot.Gen);
+    if (Atomics.load(ctrl, Slot.Stop) === 1) return;
+    Atomics.add(ctrl, Slot.Active, 1);
+    try {
+      const n = ctrl[Slot.N], cap = ctrl[Slot.Cap];
+      const buffer = memory.buffer;
+      if (buffer.byteLength >= layout(n, cap).end) {
+        const v = views(buffer, n, cap);
+        const theta2 = new Float64Array(buffer, 0, 8)[Slot.Theta2 / 2];
+        if (stack.length < cap) stack = new Int32Array(cap);
+        for (;;) {
+          const from = Atomics.add(ctrl, Slot.Next, CHUNK);
+          if (from >= n) break;
+          repulsion2d(
+            v.Y,
+            v.order,
+            from,
+            Math.min(n, from + CHUNK),
+            v.tree,
+            theta2,
+            stack,
+            v.neg,
+            v.z,
+          );
+          Atomics.add(ctrl, Slot.WorkerChunks, 1);
+        }
+      }
+    } finally {
+      ctrl = new Int32Array(memory.buffer, 0, 16);
+      Atomics.sub(ctrl, Slot.Active, 1);
+      Atomics.notify(ctrl, Slot.Active);
+    }
+  }
+});

@@ -1,0 +1,7 @@
+/**
+ * Manifold learning: t-SNE and the trustworthiness of an embedding.
+ *
+ * @module
+ */
+export * from "./tsne.ts";
+export * from "./trustworthiness.ts";
