@@ -9,6 +9,8 @@ import { fixture, ROOT, runJson, runTask, taskWords, xlsxFixture } from "./_reci
 
 /** Recipes whose data is not one `--input-file`. */
 const DATA_FLAG: Record<string, string> = {
+  autoencoder_kmeans: "--data-dir",
+  latent_tsne: "--data-dir",
   autoencoder_mnist: "--data-dir",
   conv_autoencoder: "--data-dir",
   stock_market: "--xlsx",
@@ -217,6 +219,91 @@ Deno.test("autoencoder_mnist prints the spec's shapes and class counts (§8)", a
   assert.match(r.stdout, /Epoch 1\/1: loss 0\.\d+, val_loss 0\.\d+ \(\d+\.\d s\)/);
 });
 
+Deno.test("autoencoder_kmeans: the spec's 11,623 images of 0 and 1 (§11); a saved model is reused", async () => {
+  const full = await runJson("autoencoder_kmeans", [
+    "--epochs",
+    "1",
+    "--out",
+    "out/test-fixtures/ak-full",
+  ]) as {
+    nImages: number;
+    zeros: number;
+    ones: number;
+    accuracy: number;
+  };
+  assert.deepEqual([full.nImages, full.zeros, full.ones], [11623, 5444, 6179]);
+  assert.ok(full.accuracy > 0.9, `one epoch already separates 0s from 1s: ${full.accuracy}`);
+  const out = "out/test-fixtures/ak-reuse";
+  const small = ["--train-limit", "500", "--epochs", "1"];
+  const trained = await runJson("autoencoder_kmeans", [...small, "--out", out]);
+  const reused = await runJson("autoencoder_kmeans", [...small, "--model", `${out}/model`]) as {
+    history: { loss: number[] };
+  };
+  assert.deepEqual(reused.history.loss, [], "no training with --model");
+  const { history: _h, ...a } = trained as Record<string, unknown>;
+  const { history: _r, ...b } = reused as Record<string, unknown>;
+  assert.deepEqual(b, a, "the reloaded model gives the same codes, clusters and accuracy");
+});
+
+Deno.test("latent_tsne writes the cluster grid, the scatter, the thumbnails and the small multiple; --model reuses the autoencoder", async () => {
+  const out = "out/test-fixtures/lt-plots";
+  const small = ["--train-limit", "300", "--tsne-samples", "200", "--n-init", "1", "--quiet"];
+  const r = await runTask("latent_tsne", [
+    ...small,
+    "--epochs",
+    "1",
+    "--perplexities",
+    "5,10",
+    "--out",
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Features: 300 × 64 \(MNIST codes\)/);
+  assert.match(r.stdout, /accuracy 0\.\d{4}, NMI 0\.\d{4}/);
+  for (const plot of ["clusters", "tsne", "tsne_digits", "tsne_perplexities"]) {
+    const svg = Deno.readTextFileSync(`${ROOT}/${out}/${plot}.svg`);
+    assert.match(svg, /^<svg /, plot);
+  }
+  const thumbs = Deno.readTextFileSync(`${ROOT}/${out}/tsne_digits.svg`).match(/<image /g) ?? [];
+  assert.equal(thumbs.length, 200, "one thumbnail per digit");
+  const grid = Deno.readTextFileSync(`${ROOT}/${out}/clusters.svg`).match(/<image /g) ?? [];
+  assert.equal(grid.length, 100, "ten rows of ten digits");
+  const a = await runJson("latent_tsne", [...small, "--model", `${out}/model`]) as {
+    latentShape: number[];
+    kmeans: { inertia: number };
+  };
+  assert.deepEqual(a.latentShape, [300, 64]);
+  const b = await runJson("latent_tsne", [...small, "--model", `${out}/model`]) as typeof a;
+  assert.equal(a.kmeans.inertia, b.kmeans.inertia);
+});
+
+Deno.test("latent_tsne --input-file clusters and embeds your own features", async () => {
+  const rows = ["f1,f2,f3,label"];
+  const rs = [0.3, 0.7, 0.1, 0.9, 0.5, 0.2];
+  for (let i = 0; i < 60; i++) {
+    const c = i % 3;
+    rows.push([10 * c + rs[i % 6], 5 * c + rs[(i + 1) % 6], rs[(i + 2) % 6], c].join(","));
+  }
+  const file = fixture("lt-own.csv", rows.join("\n") + "\n");
+  const r = await runJson("latent_tsne", [
+    "--input-file",
+    file,
+    "--clusters",
+    "3",
+    "--perplexity",
+    "5",
+  ]) as {
+    latentShape: number[];
+    kmeans: { accuracy: number; nmi: number };
+    tsne: { perplexity: number; trustworthiness: number };
+  };
+  assert.deepEqual(r.latentShape, [60, 3]);
+  assert.equal(r.kmeans.accuracy, 1);
+  assert.equal(r.kmeans.nmi, 1);
+  assert.equal(r.tsne.perplexity, 5);
+  assert.ok(r.tsne.trustworthiness > 0.8);
+});
+
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
 const points = (name: string, text: string) => fixture(name, text);
 const BAD: [string, () => string[], RegExp][] = [
@@ -329,6 +416,73 @@ const BAD: [string, () => string[], RegExp][] = [
     fixture("magic-idx/train-images-idx3-ubyte", new TextEncoder().encode("not an idx file"));
     return ["--data-dir", "out/test-fixtures/magic-idx"];
   }, /not an unsigned-byte IDX file: magic=0x6e6f7420/],
+  [
+    "latent_tsne",
+    () => ["--input-file", fixture("lt-ten.csv", tenRows), "--perplexity", "10"],
+    /perplexity must be less than n_samples: perplexity=10, n_samples=10/,
+  ],
+  [
+    "latent_tsne",
+    () => [
+      "--input-file",
+      fixture("lt-ten.csv", tenRows),
+      "--perplexity",
+      "2",
+      "--perplexities",
+      "2,12",
+    ],
+    /perplexity must be less than n_samples: perplexity=12, n_samples=10/,
+  ],
+  [
+    "latent_tsne",
+    () => ["--input-file", fixture("lt-cell.csv", "a,b\n1,2\n3,abc\n")],
+    /line 3, column 2 is not a number: "abc"/,
+  ],
+  [
+    "latent_tsne",
+    () => ["--input-file", fixture("lt-nan.csv", "a,b\n1,2\nNaN,4\n")],
+    /line 3, column 1 is not finite/,
+  ],
+  [
+    "latent_tsne",
+    () => ["--input-file", fixture("lt-label.csv", "a,label\n1,0\n2,0.5\n3,1\n")],
+    /labels must be integers: row 3, label=0.5/,
+  ],
+  ["latent_tsne", () => ["--input-file", "out/test-fixtures/missing.csv"], /missing\.csv/],
+  [
+    "latent_tsne",
+    () => ["--model", "out/test-fixtures/no-model"],
+    /Cannot read the file as it does not exist: path=out\/test-fixtures\/no-model\/model\.json/,
+  ],
+  [
+    "latent_tsne",
+    () => ["--input-file", fixture("lt-ten.csv", tenRows), "--model", "x"],
+    /--input-file and --model exclude each other/,
+  ],
+  ["latent_tsne", () => ["--perplexity", "0"], /--perplexity must be a number > 0: --perplexity=0/],
+  [
+    "latent_tsne",
+    () => ["--perplexities", "5,x"],
+    /--perplexities must be a number > 0: --perplexities=x/,
+  ],
+  ["latent_tsne", () => ["--learning-rate", "fast"], /--learning-rate must be a number > 0/],
+  ["latent_tsne", () => ["--tsne-samples", "1"], /--tsne-samples must be an integer in \[2,/],
+  [
+    "autoencoder_kmeans",
+    () => ["--model", "out/test-fixtures/no-model"],
+    /Cannot read the file as it does not exist: path=out\/test-fixtures\/no-model\/model\.json/,
+  ],
+  [
+    "autoencoder_kmeans",
+    () => ["--epochs", "0"],
+    /--epochs must be an integer in \[1, 10000\]: --epochs=0/,
+  ],
+  [
+    "autoencoder_kmeans",
+    () => ["--data-dir", "out/test-fixtures/no-such-dir"],
+    /no-such-dir\/train-images-idx3-ubyte/,
+  ],
+  ["autoencoder_kmeans", () => ["--train-limit", "1"], /--train-limit must be an integer in \[2,/],
   ["stock_market", () => ["--symbols", "out/test-fixtures/missing.json"], /missing\.json/],
   [
     "stock_market",
@@ -482,6 +636,10 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   ["vector_quantization", () => ["--input-file", "out/test-fixtures/missing.jpg"], /missing\.jpg/],
 ];
+/** Ten rows of two features and a label, for the latent_tsne CSV path. */
+const tenRows = "x,y,label\n" +
+  Array.from({ length: 10 }, (_, i) => `${i},${(i * 7) % 10},${i % 2}`).join("\n") + "\n";
+
 for (const [name, args, pattern] of BAD) {
   Deno.test(`${name} bad input ${pattern.source.slice(0, 60)} → exit 2, one line`, async () => {
     const r = await runTask(name, args());

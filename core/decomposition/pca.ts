@@ -47,12 +47,13 @@ export interface PcaModel {
  * import { fromRows } from "../matrix.ts";
  * import assert from "node:assert/strict";
  * // Points on the line y = x: one component carries all the variance.
- * const X = fromRows([[0, 0], [1, 1], [2, 2], [3, 3]]);
+ * const X = fromRows([[0, 0], [1, 1], [2, 2], [5, 5]]);
  * const model = pca(X, { nComponents: 1 });
  * assert.ok(Math.abs(model.components.data[0] - Math.SQRT1_2) < 1e-12);
  * assert.ok(Math.abs(model.explainedVarianceRatio[0] - 1) < 1e-12);
- * const t = model.transform(X); // scores −1.5√2 … 1.5√2
- * assert.ok(Math.abs(t.data[3] - 1.5 * Math.SQRT2) < 1e-12);
+ * // Scores −2√2, −√2, 0, 3√2: the largest in magnitude is positive.
+ * const t = model.transform(X);
+ * assert.ok(Math.abs(t.data[3] - 3 * Math.SQRT2) < 1e-12);
  * ```
  * @throws {RangeError} for fewer than 2 rows, a non-finite value, or nComponents out of [1, min(n, d)].
  */

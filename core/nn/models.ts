@@ -7,6 +7,7 @@
 import { tf } from "./backend.ts";
 import { denseLayer } from "./keras.ts";
 import type { RandomState } from "../random.ts";
+import { type Matrix, matrix } from "../matrix.ts";
 
 /**
  * Dense autoencoder `d → code (relu) → d (sigmoid)` (spec §8). Draws its two
@@ -111,6 +112,29 @@ export function convAutoencoder(
 }
 
 /**
+ * A small dense autoencoder with a low-dimensional code (spec §11):
+ * d → hidden (relu) → code (linear) → hidden (relu) → d (sigmoid).
+ * Draws its four layer seeds with `rng.randint(0, 2³¹ − 1, 4)`; the code is
+ * layer 1's output.
+ */
+export function bottleneckAutoencoder(
+  d: number,
+  hidden: number,
+  code: number,
+  rng: RandomState,
+): tf.Sequential {
+  const [s1, s2, s3, s4] = rng.randint(0, 2 ** 31 - 1, 4);
+  return tf.sequential({
+    layers: [
+      denseLayer(hidden, "relu", s1, [d]),
+      denseLayer(code, "linear", s2),
+      denseLayer(hidden, "relu", s3),
+      denseLayer(d, "sigmoid", s4),
+    ],
+  });
+}
+
+/**
  * The deep-embedded-clustering autoencoder: encoder d → dims… (relu, the
  * last layer linear: the embedding), decoder mirrored back to d (linear
  * output), as in Xie, Girshick and Farhadi, "Unsupervised deep embedding for
@@ -130,4 +154,59 @@ export function stackedAutoencoder(d: number, dims: number[], rng: RandomState):
       )
     ),
   });
+}
+
+/**
+ * The 64-number codes (the first Dense layer's output) of the §9 conv
+ * autoencoder for the images `x` ([n, side, side, 1]), computed in batches,
+ * as an n × 64 float64 matrix.
+ *
+ * @example
+ * ```ts ignore
+ * const codes = denseCode(convAutoencoder(28, "elu", rng, "both"), images, 28, "the model");
+ * ```
+ * @throws {RangeError} when `model` is not a conv autoencoder of that shape (`source` names it).
+ */
+export function denseCode(
+  model: tf.LayersModel,
+  x: tf.Tensor4D,
+  side: number,
+  source: string,
+): Matrix {
+  const input = model.inputs[0]?.shape ?? [];
+  const dense = model.layers.find((l) => l.getClassName() === "Dense");
+  const units = dense ? (dense.outputShape as number[])[1] : undefined;
+  if (
+    input.length !== 4 || input[1] !== side || input[2] !== side || input[3] !== 1 ||
+    !dense || units === undefined || model.layers.at(-1)?.outputShape?.toString() !==
+      [null, side, side, 1].toString()
+  ) {
+    throw new RangeError(
+      `Cannot use ${source} as it is not a conv autoencoder of ${side}x${side} images: input=${
+        JSON.stringify(input)
+      }, code layer=${dense ? dense.name : "none"}`,
+    );
+  }
+  return layerOutputs(model, model.layers.indexOf(dense), x);
+}
+
+/**
+ * The outputs of layer `index` of `model` for the inputs `x`, in batches of
+ * 1024, as an n × units float64 matrix (e.g. an autoencoder's codes).
+ */
+export function layerOutputs(model: tf.LayersModel, index: number, x: tf.Tensor): Matrix {
+  const layer = model.layers[index];
+  const units = (layer.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1);
+  const encoder = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  const n = x.shape[0];
+  const out = matrix(n, units);
+  for (let start = 0; start < n; start += 1024) {
+    const size = Math.min(1024, n - start);
+    // (Not through tf.tidy: a typed array returned from it is walked element by element.)
+    const batch = x.slice(start, size);
+    const codes = encoder.predict(batch) as tf.Tensor;
+    out.data.set(codes.dataSync(), start * units);
+    tf.dispose([batch, codes]);
+  }
+  return out;
 }

