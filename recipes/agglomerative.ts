@@ -64,10 +64,10 @@ export const CLI: RecipeCli = {
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const shape = choiceFlag(String(args.flags.shape ?? "spiral"), "shape", CURVES);
-  const which = choiceFlag(String(args.flags.linkage ?? "ward"), "linkage", [...LINKAGES, "all"]);
-  const k = intFlag(String(args.flags.clusters ?? "3"), "clusters", 1, 1e6);
-  const neighbors = intFlag(String(args.flags.neighbors ?? "10"), "neighbors", 1, 1e6);
+  const shape = choiceFlag(String(args.flags.shape), "shape", CURVES);
+  const which = choiceFlag(String(args.flags.linkage), "linkage", [...LINKAGES, "all"]);
+  const k = intFlag(String(args.flags.clusters), "clusters", 1, 1e6);
+  const neighbors = intFlag(String(args.flags.neighbors), "neighbors", 1, 1e6);
   const file = args.flags["input-file"] as string | undefined;
 
   // Step 1. The data: a generated curve (seeded like the original) or a file.

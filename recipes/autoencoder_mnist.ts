@@ -67,8 +67,8 @@ function toTensor(set: ImageSet, limit: number): tf.Tensor2D {
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const epochs = intFlag(String(args.flags.epochs ?? "100"), "epochs", 1, 10000);
-  const batchSize = intFlag(String(args.flags["batch-size"] ?? "256"), "batch-size", 1, 1e6);
+  const epochs = intFlag(String(args.flags.epochs), "epochs", 1, 10000);
+  const batchSize = intFlag(String(args.flags["batch-size"]), "batch-size", 1, 1e6);
   const trainLimit = args.flags["train-limit"] === undefined
     ? Infinity
     : intFlag(String(args.flags["train-limit"]), "train-limit", 1, 1e9);

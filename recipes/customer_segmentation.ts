@@ -52,7 +52,7 @@ const FIRST_FEATURE = 2;
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const quantile = numberFlag(String(args.flags.quantile ?? "0.8"), "quantile", {
+  const quantile = numberFlag(String(args.flags.quantile), "quantile", {
     min: 0,
     max: 1,
     exclusiveMin: true,

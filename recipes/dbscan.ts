@@ -69,7 +69,7 @@ interface SweepRow {
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const minSamples = intFlag(String(args.flags["min-samples"] ?? "5"), "min-samples", 1, 1e9);
+  const minSamples = intFlag(String(args.flags["min-samples"]), "min-samples", 1, 1e9);
   const grid = args.flags.eps === undefined
     ? Array.from(EPS_GRID)
     : [numberFlag(String(args.flags.eps), "eps", { min: 0, exclusiveMin: true })];

@@ -44,8 +44,8 @@ const SIZE = 480;
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const k = intFlag(String(args.flags.clusters ?? "4"), "clusters", 1, 1000);
-  const nInit = intFlag(String(args.flags["n-init"] ?? "10"), "n-init", 1, 1000);
+  const k = intFlag(String(args.flags.clusters), "clusters", 1, 1000);
+  const nInit = intFlag(String(args.flags["n-init"]), "n-init", 1, 1000);
 
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);

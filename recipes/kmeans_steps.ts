@@ -46,8 +46,8 @@ export const CLI: RecipeCli = {
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const k = intFlag(String(args.flags.clusters ?? "3"), "clusters", 1, 10);
-  const iterations = intFlag(String(args.flags.iterations ?? "3"), "iterations", 1, 50);
+  const k = intFlag(String(args.flags.clusters), "clusters", 1, 10);
+  const iterations = intFlag(String(args.flags.iterations), "iterations", 1, 50);
   const file = args.flags["input-file"] as string | undefined;
 
   // Step 1. The data: three blobs, exactly as make_blobs(random_state=6).

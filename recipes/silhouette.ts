@@ -44,9 +44,9 @@ export const CLI: RecipeCli = {
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const kMin = intFlag(String(args.flags["k-min"] ?? "2"), "k-min", 2, 1000);
-  const kMax = intFlag(String(args.flags["k-max"] ?? "9"), "k-max", kMin, 1000);
-  const nInit = intFlag(String(args.flags["n-init"] ?? "10"), "n-init", 1, 1000);
+  const kMin = intFlag(String(args.flags["k-min"]), "k-min", 2, 1000);
+  const kMax = intFlag(String(args.flags["k-max"]), "k-max", kMin, 1000);
+  const nInit = intFlag(String(args.flags["n-init"]), "n-init", 1, 1000);
 
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);

@@ -59,8 +59,8 @@ const EDGE_THRESHOLD = 0.02;
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
-  const symbolFile = String(args.flags.symbols ?? "data/symbol_map.json");
-  const xlsxFile = String(args.flags.xlsx ?? "data/stock_market_data.xlsx");
+  const symbolFile = String(args.flags.symbols);
+  const xlsxFile = String(args.flags.xlsx);
 
   // Step 1–2. Companies (in the symbol file's order) and their daily
   // variations close − open, each scaled to unit standard deviation.

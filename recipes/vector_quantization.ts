@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<void> {
   if (typeof inputFile !== "string" || inputFile === "") {
     throw new UsageError("Cannot run as --input-file is required: --input-file=(missing)");
   }
-  const bits = intFlag(String(args.flags["num-bits"] ?? "4"), "num-bits", 1, 8);
+  const bits = intFlag(String(args.flags["num-bits"]), "num-bits", 1, 8);
 
   // Step 1. Read the image as 8-bit grayscale (ITU-R 601-2 luma).
   const img = await loadGray(inputFile);

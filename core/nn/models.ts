@@ -48,17 +48,13 @@ export type DenseActivation = "none" | "code" | "expand" | "both";
  * Flatten → Dense 64 → Dense 3136 → Reshape 7×7×64 → Conv2DTranspose(32, 2,
  * s2, same) → Conv2DTranspose(1, 2, s2, same, sigmoid); glorot-uniform
  * kernels (seeded), zero biases. `act` is the activation of the three hidden
- * convolutions; `dense` says which Dense layers take it too. The spec does
- * not say; the default, a linear code and `act` on the expansion, is the
- * placement that reproduces the original's finding (relu 0.0188, elu
- * 0.00517). The same model in PyTorch with the same settings
- * (`scripts/crosscheck/issue4_conv_torch.py`, seed 0), test mse after 10
- * epochs, relu / elu:
- * - `expand` (default): 0.0192 / 0.0029 — relu units of the expansion die
- *   and stay dead, as in the original;
- * - `code`: 0.0177 / 0.0066 — a relu code loses units too, and elu's floor
- *   of −1 squeezes the code;
- * - `both`: 0.0201 / 0.0067;
+ * convolutions; `dense` says which Dense layers take it too. The default,
+ * both, is the original's code (spec §9 as corrected). The same model in
+ * PyTorch with the same settings (`scripts/crosscheck/issue4_conv_torch.py`,
+ * seed 0), test mse after 10 epochs, relu / elu:
+ * - `both` (default): 0.0201 / 0.0067 — relu units die and stay dead;
+ * - `expand`: 0.0192 / 0.0029;
+ * - `code`: 0.0177 / 0.0066;
  * - `none`: 0.0028 / 0.0029 — with both Dense layers linear, relu does as
  *   well as elu.
  */
