@@ -64,3 +64,23 @@ Deno.test("kneighbors() and kthNeighborDistance() equal brute-force sorting", ()
   }
   assert.throws(() => kneighbors(X, 60), /k must be an integer in \[1, 59\]: k=60/);
 });
+
+Deno.test("kneighbors() in 40-d with duplicates: early-abandoned sums never change the answer", () => {
+  const rs = new RandomState(4);
+  const n = 300, d = 40, k = 12;
+  const X = matrix(n, d, Float64Array.from(rs.randn(n * d)));
+  // Exact duplicates and ties: rows 10..19 repeat row 5.
+  for (let r = 10; r < 20; r++) X.data.copyWithin(r * d, 5 * d, 6 * d);
+  for (const includeSelf of [false, true]) {
+    const nn = kneighbors(X, k, { includeSelf });
+    for (let i = 0; i < n; i++) {
+      const order = Array.from({ length: n }, (_, j) => j)
+        .filter((j) => includeSelf || j !== i)
+        .sort((a, b) => sqDist(X, i, X, a) - sqDist(X, i, X, b) || a - b);
+      assert.deepEqual(Array.from(nn.indices.subarray(i * k, (i + 1) * k)), order.slice(0, k));
+      for (let t = 0; t < k; t++) {
+        assert.equal(nn.distances[i * k + t], Math.sqrt(sqDist(X, i, X, order[t])));
+      }
+    }
+  }
+});

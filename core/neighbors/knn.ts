@@ -62,11 +62,35 @@ export function kneighbors(
     bestD[base + p] = dist;
     bestI[base + p] = j;
   };
+  const d = X.cols, x = X.data;
   for (let i = 0; i < n; i++) {
     const lastI = i * k + k - 1;
     if (self && bestD[lastI] > 0) offer(i, i, 0);
+    const oi = i * d;
     for (let j = i + 1; j < n; j++) {
-      const dist = sqDist(X, i, X, j);
+      // sqDist's sum (four partial sums), abandoned as soon as the partial
+      // sum reaches both rows' current k-th distance: neither would take it.
+      const bound = Math.max(bestD[lastI], bestD[j * k + k - 1]);
+      const oj = j * d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, a = 0, far = false;
+      for (; a + 4 <= d; a += 4) {
+        const t0 = x[oi + a] - x[oj + a], t1 = x[oi + a + 1] - x[oj + a + 1];
+        const t2 = x[oi + a + 2] - x[oj + a + 2], t3 = x[oi + a + 3] - x[oj + a + 3];
+        s0 += t0 * t0;
+        s1 += t1 * t1;
+        s2 += t2 * t2;
+        s3 += t3 * t3;
+        if ((a & 15) === 12 && (s0 + s1) + (s2 + s3) >= bound) {
+          far = true;
+          break;
+        }
+      }
+      if (far) continue;
+      for (; a < d; a++) {
+        const t = x[oi + a] - x[oj + a];
+        s0 += t * t;
+      }
+      const dist = (s0 + s1) + (s2 + s3);
       if (dist < bestD[lastI]) offer(i, j, dist);
       if (dist < bestD[j * k + k - 1]) offer(j, i, dist);
     }
