@@ -41,3 +41,23 @@ def conv_autoencoder(Act, dense_act="expand"):
         nn.Conv2d(1, 32, 2, 2), Act(), nn.Conv2d(32, 64, 2, 2), Act(), nn.Flatten(),
         nn.Linear(3136, 64), *act("code"), nn.Linear(64, 3136), *act("expand"), Reshape(),
         nn.ConvTranspose2d(64, 32, 2, 2), Act(), nn.ConvTranspose2d(32, 1, 2, 2), nn.Sigmoid()))
+
+
+def train_epoch(model, opt, train, batch=256):
+    """One epoch of mse reconstruction training in shuffled batches (Keras' fit)."""
+    mse = nn.MSELoss()
+    perm = torch.randperm(train.shape[0], device=train.device)
+    for start in range(0, train.shape[0], batch):
+        xb = train[perm[start:start + batch]]
+        opt.zero_grad()
+        loss = mse(model(xb), xb)
+        loss.backward()
+        opt.step()
+
+
+def test_mse(model, test):
+    """Mean squared reconstruction error on `test`, in batches of 1,000."""
+    mse = nn.MSELoss()
+    with torch.no_grad():
+        return sum(mse(model(test[i:i + 1000]), test[i:i + 1000]).item()
+                   for i in range(0, test.shape[0], 1000)) / (test.shape[0] / 1000)

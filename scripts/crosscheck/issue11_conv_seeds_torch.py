@@ -12,7 +12,7 @@ import statistics
 
 import torch
 from torch import nn
-from _torch_common import conv_autoencoder, mnist_images
+from _torch_common import conv_autoencoder, mnist_images, test_mse, train_epoch
 
 p = argparse.ArgumentParser()
 p.add_argument("--seeds", default="0,1,2,3,4")
@@ -24,7 +24,6 @@ torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 train = mnist_images("train-images-idx3-ubyte").view(-1, 1, 28, 28).to(dev)
 test = mnist_images("t10k-images-idx3-ubyte").view(-1, 1, 28, 28).to(dev)
-mse = nn.MSELoss()
 results = {"relu": [], "elu": []}
 for seed in [int(s) for s in args.seeds.split(",")]:
     for name, Act in [("relu", nn.ReLU), ("elu", nn.ELU)]:
@@ -32,18 +31,10 @@ for seed in [int(s) for s in args.seeds.split(",")]:
         model = conv_autoencoder(Act, args.dense_act).to(dev)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
         for epoch in range(args.epochs):
-            perm = torch.randperm(train.shape[0], device=dev)
-            for start in range(0, train.shape[0], 256):
-                xb = train[perm[start:start + 256]]
-                opt.zero_grad()
-                loss = mse(model(xb), xb)
-                loss.backward()
-                opt.step()
-        with torch.no_grad():
-            test_mse = sum(mse(model(test[i:i + 1000]), test[i:i + 1000]).item()
-                           for i in range(0, 10000, 1000)) / 10
-        results[name].append(test_mse)
-        print(f"seed {seed} {name} dense-act {args.dense_act}: test mse {test_mse:.5f}", flush=True)
+            train_epoch(model, opt, train)
+        results[name].append(test_mse(model, test))
+        print(f"seed {seed} {name} dense-act {args.dense_act}: test mse {results[name][-1]:.5f}",
+              flush=True)
     print(f"seed {seed}: elu / relu = {results['elu'][-1] / results['relu'][-1]:.3f}", flush=True)
 for name, v in results.items():
     print(f"{name}: median {statistics.median(v):.5f}, range {min(v):.5f}-{max(v):.5f}")

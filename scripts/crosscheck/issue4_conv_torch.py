@@ -13,7 +13,7 @@ architecture reaches, for relu and elu.
 import argparse
 import torch
 from torch import nn
-from _torch_common import conv_autoencoder, mnist_images
+from _torch_common import conv_autoencoder, mnist_images, test_mse, train_epoch
 
 p = argparse.ArgumentParser()
 p.add_argument("--activation", default="elu", choices=["elu", "relu"])
@@ -30,15 +30,7 @@ train = mnist_images("train-images-idx3-ubyte").view(-1, 1, 28, 28)
 test = mnist_images("t10k-images-idx3-ubyte").view(-1, 1, 28, 28)
 model = conv_autoencoder(nn.ELU if args.activation == "elu" else nn.ReLU, args.dense_act)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-mse = nn.MSELoss()
 for epoch in range(1, args.epochs + 1):
-    perm = torch.randperm(train.shape[0])
-    for start in range(0, train.shape[0], 256):
-        xb = train[perm[start:start + 256]]
-        opt.zero_grad()
-        loss = mse(model(xb), xb)
-        loss.backward()
-        opt.step()
-    with torch.no_grad():
-        test_mse = sum(mse(model(test[i:i + 1000]), test[i:i + 1000]).item() for i in range(0, 10000, 1000)) / 10
-    print(f"{args.activation} dense-act {args.dense_act} seed {args.seed} epoch {epoch}: test mse {test_mse:.5f}", flush=True)
+    train_epoch(model, opt, train)
+    print(f"{args.activation} dense-act {args.dense_act} seed {args.seed} epoch {epoch}: "
+          f"test mse {test_mse(model, test):.5f}", flush=True)
