@@ -257,7 +257,14 @@ export async function main(argv: string[]): Promise<void> {
 
   // Step 2. k-means on all the features: minimise Σᵢ ‖xᵢ − μ_{c(i)}‖².
   const t0 = performance.now();
-  const km = kmeans(X, { nClusters: o.clusters, nInit: o.nInit, randomState: args.seed });
+  const kmProgress = new Progress("k-means restarts", o.nInit, args.quiet);
+  const km = kmeans(X, {
+    nClusters: o.clusters,
+    nInit: o.nInit,
+    randomState: args.seed,
+    onRun: (r) => kmProgress.update(r),
+  });
+  kmProgress.done();
   const kmSeconds = (performance.now() - t0) / 1000;
   const acc = labels ? clusterAccuracy(labels, km.labels) : undefined;
   const nmi = labels ? normalizedMutualInfo(labels, km.labels) : undefined;

@@ -62,6 +62,8 @@ export interface KMeansOptions {
    * distinct pixel values weighted by their counts). @default all 1
    */
   sampleWeight?: ArrayLike<number>;
+  /** Called after each of the `nInit` runs (1-based), e.g. for a progress bar. */
+  onRun?: (run: number, nInit: number, inertia: number) => void;
 }
 
 /** A fitted k-means model. */
@@ -95,7 +97,7 @@ export interface KMeansStep {
 }
 
 type Resolved =
-  & Required<Omit<KMeansOptions, "init" | "randomState" | "sampleWeight" | "nSwaps">>
+  & Required<Omit<KMeansOptions, "init" | "randomState" | "sampleWeight" | "nSwaps" | "onRun">>
   & {
     nSwaps: number;
     init: "k-means++" | "random" | Matrix;
@@ -204,6 +206,7 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
       (result.inertia < best.inertia &&
         !isSameClustering(result.labels, best.labels, o.nClusters))
     ) best = result;
+    options.onRun?.(r + 1, o.nInit, result.inertia);
   }
   // Random swap: move one centre of the best solution onto a sample drawn
   // with probability ∝ w·D(x)², its weighted squared distance to its centre.

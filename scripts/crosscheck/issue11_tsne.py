@@ -24,10 +24,13 @@ from sklearn.manifold import TSNE, trustworthiness
 p = argparse.ArgumentParser()
 p.add_argument("--seeds", type=int, default=5)
 p.add_argument("--only", default="")
+p.add_argument("--csv", default="", help="also a headerless CSV of features (e.g. the recipe's codes)")
 args = p.parse_args()
 
 
 def datasets():
+    if args.csv:
+        yield f"{os.path.basename(args.csv)}", np.loadtxt(args.csv, delimiter=",")
     yield "digits 1797x64", load_digits().data.astype(np.float64)
     X, _ = make_blobs(n_samples=3000, n_features=50, centers=10, cluster_std=4.0, random_state=7)
     yield "blobs 3000x50", X
