@@ -15,8 +15,12 @@
  *    and the embedding minimises KL(P‖Q). A scatter coloured by digit, and
  *    the first 200 digits drawn at their own embedded positions.
  *
- * The original took 13.4 s for the k-means and 32.9 s for the t-SNE;
- * raw-pixel k-means matches the digits with accuracy ≈ 0.53.
+ * The original took 13.4 s for the k-means and 32.9 s for the t-SNE. Here,
+ * with the defaults (seed 0, 2 cores): 20 epochs of training in 11.6 min
+ * (final loss 0.0057), k-means accuracy 0.486 and NMI 0.375 (scikit-learn's
+ * KMeans on the same codes: 0.486 / 0.375, the same optimum; on the raw
+ * pixels of the same 60,000 images 0.513), k-means 32 s, t-SNE of 5,000
+ * codes 8.4 s (KL 1.535, trustworthiness 0.987).
  * `--input-file` runs the clustering and the t-SNE on your own features
  * instead (a CSV with a header; a `label` column, if any, colours the plot).
  *
