@@ -51,8 +51,8 @@ import { kmeans } from "../core/cluster/kmeans.ts";
 import { clusterAccuracy, normalizedMutualInfo } from "../core/metrics/clustering.ts";
 import { tsne, type TsneResult } from "../core/manifold/tsne.ts";
 import { trustworthiness } from "../core/manifold/trustworthiness.ts";
-import { type Matrix, matrix, takeRows } from "../core/matrix.ts";
-import { loadNumericCsv } from "../core/io/numeric_csv.ts";
+import { type Matrix, takeRows } from "../core/matrix.ts";
+import { loadNumericCsv, splitLabelColumn } from "../core/io/numeric_csv.ts";
 import type { GrayImage } from "../core/io/image.ts";
 import { RandomState } from "../core/random.ts";
 import { imageGrid, layeredFigure, sideBySide } from "../core/plot/charts.ts";
@@ -157,26 +157,10 @@ function digit(images: Uint8Array, i: number, side: number): GrayImage {
 
 /** Step 1 for the user's CSV: features and, from a `label` column, labels. */
 async function csvFeatures(path: string): Promise<Features> {
-  const { X, names } = await loadNumericCsv(path, { header: true });
-  const li = names.indexOf("label");
-  if (li < 0) return { X, source: path };
-  const keep = names.map((_, j) => j).filter((j) => j !== li);
-  if (keep.length === 0) {
-    throw new RangeError(`Cannot use ${path} as it has no feature column besides label`);
-  }
-  const F = matrix(X.rows, keep.length);
-  const labels = new Int32Array(X.rows);
-  for (let i = 0; i < X.rows; i++) {
-    keep.forEach((j, t) => F.data[i * keep.length + t] = X.data[i * X.cols + j]);
-    const l = X.data[i * X.cols + li];
-    if (!Number.isInteger(l)) {
-      throw new RangeError(
-        `Cannot use ${path} as labels must be integers: row ${i + 2}, label=${l}`,
-      );
-    }
-    labels[i] = l;
-  }
-  return { X: F, labels, source: path };
+  const table = await loadNumericCsv(path, { header: true });
+  if (!table.names.includes("label")) return { X: table.X, source: path };
+  const { X, labels } = splitLabelColumn(table, "label", path);
+  return { X, labels, source: path };
 }
 
 /** Step 1 for MNIST: train (or load) the autoencoder and encode the training images. */

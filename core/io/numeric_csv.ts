@@ -114,3 +114,45 @@ export async function loadNumericCsv(
   }
   return parseNumericCsv(text, { ...options, source: path });
 }
+
+/**
+ * Splits an integer label column off a table: the features are the other
+ * columns, in order.
+ *
+ * @example
+ * ```ts
+ * import { parseNumericCsv, splitLabelColumn } from "./numeric_csv.ts";
+ * import assert from "node:assert/strict";
+ * const t = parseNumericCsv("a,label,b\n1,0,2\n3,1,4\n", { header: true });
+ * const { X, labels } = splitLabelColumn(t, "label");
+ * assert.deepEqual(Array.from(X.data), [1, 2, 3, 4]);
+ * assert.deepEqual(Array.from(labels), [0, 1]);
+ * ```
+ * @throws {RangeError} when the column is missing, is the only one, or holds a non-integer.
+ */
+export function splitLabelColumn(
+  table: NumericTable,
+  name: string,
+  source = "input",
+): { X: Matrix; labels: Int32Array; names: string[] } {
+  const { X, names } = table;
+  const li = names.indexOf(name);
+  if (li < 0) throw new RangeError(`Cannot use ${source} as it has no column "${name}"`);
+  const keep = names.map((_, j) => j).filter((j) => j !== li);
+  if (keep.length === 0) {
+    throw new RangeError(`Cannot use ${source} as it has no feature column besides ${name}`);
+  }
+  const F = matrix(X.rows, keep.length);
+  const labels = new Int32Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    keep.forEach((j, t) => F.data[i * keep.length + t] = X.data[i * X.cols + j]);
+    const l = X.data[i * X.cols + li];
+    if (!Number.isInteger(l)) {
+      throw new RangeError(
+        `Cannot use ${source} as labels must be integers: row ${i + 2}, ${name}=${l}`,
+      );
+    }
+    labels[i] = l;
+  }
+  return { X: F, labels, names: keep.map((j) => names[j]) };
+}
