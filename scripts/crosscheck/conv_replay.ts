@@ -22,7 +22,8 @@ const x = tf.tensor4d(values, [count, 28, 28, 1]);
 const rng = new RandomState(seed);
 const model = convAutoencoder(28, "elu", rng, "both");
 const weights = model.getWeights();
-const manifest = weights.map((w) => ({ name: w.name, shape: w.shape }));
+const names = model.weights.map((w) => w.name);
+const manifest = weights.map((w, i) => ({ name: names[i], shape: w.shape }));
 const blob = new Float32Array(weights.reduce((a, w) => a + w.size, 0));
 let at = 0;
 for (const w of weights) {
