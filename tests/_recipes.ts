@@ -10,14 +10,14 @@ import * as XLSX from "xlsx";
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-const tasks: Record<string, string> =
+const tasks: Record<string, string | { command: string; description: string }> =
   JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).tasks;
 
 /** The task command of a recipe, split into words (first word `deno`). */
 export function taskWords(name: string): string[] {
   const task = tasks[name];
   if (!task) throw new Error(`deno.json has no task ${name}`);
-  return task.split(/\s+/);
+  return (typeof task === "string" ? task : task.command).split(/\s+/);
 }
 
 /** Result of a recipe run. */

@@ -667,3 +667,16 @@ Deno.test("vector_quantization without --input-file says it is required", async 
     /^vector_quantization: error: Cannot run as --input-file is required/,
   );
 });
+
+Deno.test("deno.json: every task has a one-line description (shown by `deno task`)", () => {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`)).tasks;
+  for (const [name, task] of Object.entries(tasks)) {
+    const t = task as { description?: string; command?: string };
+    assert.ok(typeof t.command === "string", `${name}: command`);
+    assert.ok(
+      typeof t.description === "string" && t.description.length > 10 &&
+        !t.description.includes("\n"),
+      `${name}: description`,
+    );
+  }
+});
