@@ -26,6 +26,7 @@ import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
 import { bottleneckAutoencoder, layerOutputs } from "../core/nn/models.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
+import { toGrayImages } from "../core/nn/images.ts";
 import { type History, trainAutoencoder } from "../core/nn/train.ts";
 import { RandomState } from "../core/random.ts";
 import { imageGrid, layeredFigure, lineChart } from "../core/plot/charts.ts";
@@ -164,15 +165,7 @@ export async function main(argv: string[]): Promise<void> {
   );
   const sample = tf.gather(x, shown);
   const recon = net.predict(sample) as tf.Tensor;
-  const asImages = (t: tf.Tensor) => {
-    const v = t.dataSync();
-    return shown.map((_, k) => ({
-      width: train.cols,
-      height: train.rows,
-      data: Uint8Array.from({ length: d }, (_, j) => Math.round(v[k * d + j] * 255)),
-    }));
-  };
-  const rows = [asImages(sample), asImages(recon)];
+  const rows = [sample, recon].map((t) => toGrayImages(t, train.cols, train.rows));
   tf.dispose([sample, recon, x]);
   const written = [];
   if (history.loss.length) {

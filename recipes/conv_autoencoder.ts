@@ -34,6 +34,7 @@ import { choiceFlag, emit, intFlag, parseCli, type RecipeCli, runMain } from "..
 import { type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
+import { toGrayImages } from "../core/nn/images.ts";
 import {
   type Activation,
   convAutoencoder,
@@ -187,14 +188,7 @@ export async function main(argv: string[]): Promise<void> {
   // Step 4. Originals vs reconstructions, and the two activation functions.
   const shown = [0, 1, 2, 3, 4, 5, 6, 7].filter((i) => i < xTest.shape[0]);
   const picked = tf.gather(xTest, shown);
-  const asImages = (t: tf.Tensor) => {
-    const v = t.mul(255).round().dataSync();
-    return shown.map((_, k) => ({
-      width: test.cols,
-      height: test.rows,
-      data: Uint8Array.from({ length: d }, (_, j) => v[k * d + j]),
-    }));
-  };
+  const asImages = (t: tf.Tensor) => toGrayImages(t, test.cols, test.rows);
   const rows = [asImages(picked)];
   for (const r of results) {
     const input = r.model === "dense" ? picked.reshape([shown.length, d]) : picked;
