@@ -18,7 +18,7 @@
  * @module
  */
 import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { loadMnist } from "../core/datasets/mnist.ts";
+import { loadMnist, selectDigits } from "../core/datasets/mnist.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
 import { clusterAccuracy } from "../core/metrics/clustering.ts";
 import { matrix, toRows } from "../core/matrix.ts";
@@ -79,27 +79,22 @@ export async function main(argv: string[]): Promise<void> {
   // Step 1. The 0s and 1s of TensorFlow 1's training split.
   const { train } = await loadMnist(f["data-dir"] as string | undefined);
   const d = train.rows * train.cols;
-  const picked: number[] = [];
-  for (let i = TF1_VALIDATION; i < train.count && picked.length < limit; i++) {
-    if (train.labels[i] <= 1) picked.push(i);
-  }
-  const labels = Int32Array.from(picked, (i) => train.labels[i]);
+  const { values: pixels, labels } = selectDigits(train, [0, 1], {
+    from: TF1_VALIDATION,
+    limit,
+  });
   const zeros = labels.filter((l) => l === 0).length, ones = labels.length - zeros;
   if (zeros === 0 || ones === 0) {
     throw new RangeError(
       `Cannot cluster the 0s and 1s as the data holds ${zeros} zeros and ${ones} ones`,
     );
   }
-  const pixels = new Float32Array(picked.length * d);
-  picked.forEach((src, r) => {
-    for (let j = 0; j < d; j++) pixels[r * d + j] = train.images[src * d + j] / 255;
-  });
 
   // Step 2. The autoencoder: train it (mse, Adam) or load a saved one.
   await initBackend();
   const loaded = f.model === undefined ? undefined : await loadModel(String(f.model));
-  log(`Images of 0 and 1: ${picked.length} (${zeros} zeros, ${ones} ones)`);
-  const x = tf.tensor2d(pixels, [picked.length, d]);
+  log(`Images of 0 and 1: ${labels.length} (${zeros} zeros, ${ones} ones)`);
+  const x = tf.tensor2d(pixels, [labels.length, d]);
   let net: tf.LayersModel;
   let history: History = { loss: [], valLoss: [], seconds: [] };
   if (loaded) {

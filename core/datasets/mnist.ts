@@ -172,3 +172,41 @@ export function scaledImages(
   for (let i = 0; i < count * d; i++) values[i] = set.images[i] / 255;
   return { values, count };
 }
+
+/**
+ * The images of some digits only, scaled to [0, 1]: the first `limit`
+ * images from index `from` on whose label is in `digits` (e.g. the 0s and
+ * 1s of TensorFlow 1's training split, `from` 5,000), with their labels and
+ * source indices.
+ *
+ * @example
+ * ```ts
+ * import { selectDigits } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const set = { images: new Uint8Array([255, 0, 51, 102]), labels: new Uint8Array([1, 7, 0, 1]), count: 4, rows: 1, cols: 1 };
+ * const s = selectDigits(set, [0, 1], { from: 1 });
+ * assert.deepEqual(Array.from(s.indices), [2, 3]);
+ * assert.deepEqual(Array.from(s.labels), [0, 1]);
+ * assert.deepEqual(Array.from(s.values), [Math.fround(0.2), Math.fround(0.4)]);
+ * ```
+ */
+export function selectDigits(
+  set: ImageSet,
+  digits: readonly number[],
+  options: { from?: number; limit?: number } = {},
+): { values: Float32Array; labels: Int32Array; indices: Int32Array } {
+  const d = set.rows * set.cols, limit = options.limit ?? Infinity;
+  const indices: number[] = [];
+  for (let i = options.from ?? 0; i < set.count && indices.length < limit; i++) {
+    if (digits.includes(set.labels[i])) indices.push(i);
+  }
+  const values = new Float32Array(indices.length * d);
+  indices.forEach((src, r) => {
+    for (let j = 0; j < d; j++) values[r * d + j] = set.images[src * d + j] / 255;
+  });
+  return {
+    values,
+    labels: Int32Array.from(indices, (i) => set.labels[i]),
+    indices: Int32Array.from(indices),
+  };
+}
