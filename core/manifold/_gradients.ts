@@ -138,8 +138,8 @@ export class BarnesHut {
     if (dim === 2 && dof === 1) {
       const order = this.#order(tree);
       shared = poolAllowed && n >= MIN_PARALLEL_POINTS ? startPool() : undefined;
-      if (shared && this.#publish(shared, Y, order, theta2)) {
-        const v = views(shared.memory.buffer, n, this.#cap);
+      const v = shared && this.#publish(shared, Y, order, theta2);
+      if (v) {
         neg = v.neg;
         z = v.z;
       } else shared = undefined;
@@ -171,12 +171,21 @@ export class BarnesHut {
     return computeError ? this.#error(Y, P, exaggeration, dof, sumQ) : NaN;
   }
 
-  /** Copies this iteration's positions, order and tree into the shared memory and wakes the worker. */
-  #publish(shared: Pool, Y: Float64Array, order: Int32Array, theta2: number): boolean {
+  /**
+   * Copies this iteration's positions, order and tree into the shared memory
+   * and wakes the worker; returns the shared views, or undefined when the
+   * memory cannot grow (the main thread then works alone).
+   */
+  #publish(
+    shared: Pool,
+    Y: Float64Array,
+    order: Int32Array,
+    theta2: number,
+  ): ReturnType<typeof views> | undefined {
     const { n } = this;
     const tree = this.#tree, count = tree.count;
     if (count > this.#cap) this.#cap = Math.ceil(count * 1.25);
-    if (!reserve(shared.memory, layout(n, this.#cap).end)) return false;
+    if (!reserve(shared.memory, layout(n, this.#cap).end)) return undefined;
     const v = views(shared.memory.buffer, n, this.#cap);
     v.Y.set(Y);
     v.order.set(order);
@@ -192,7 +201,7 @@ export class BarnesHut {
     Atomics.store(ctrl, Slot.Next, 0);
     Atomics.add(ctrl, Slot.Gen, 1);
     Atomics.notify(ctrl, Slot.Gen);
-    return true;
+    return v;
   }
 
   /** Σⱼ p_ij·w_ij·(yᵢ − yⱼ) over P's non-zeros, into #pos. */
