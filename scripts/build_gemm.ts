@@ -1,6 +1,6 @@
 /**
- * Generates the matrix-product WebAssembly module (`core/nn/gemm.wat`) and
- * its binaries (`core/nn/gemm_wasm.ts`, base64). Dev-only: it needs wabt's
+ * Generates the matrix-product WebAssembly module (`core/wasm/gemm.wat`) and
+ * its binaries (`core/wasm/gemm_wasm.ts`, base64). Dev-only: it needs wabt's
  * `wat2wasm` (Debian package `wabt`); the tests and recipes use the
  * committed output and never run this.
  *
@@ -106,13 +106,48 @@ function microKernel(): string[] {
 const element = (base: string, r: string, rs: string, c: string, cs: string) =>
   `(f32.load ${add(get(base), bytes(add(mul(r, get(rs)), mul(c, get(cs)))))})`;
 
-/** `gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work)`. */
-function gemm(): string[] {
-  const params = ["M", "N", "K", "a", "ars", "acs", "b", "brs", "bcs", "c", "ldc", "work"];
+/**
+ * `packA(M, K, a, ars, acs, q)`: A (M×K, strided) into MR-row tiles at `q`,
+ * the layout `gemmPacked` reads: tile t, column k holds A(MR·t ..
+ * MR·t+MR-1, k), zeros past M; ⌈M/MR⌉·MR·K floats in all.
+ */
+function packA(): string[] {
+  const body: string[] = [
+    ...forLoop("i", i32(0), get("M"), i32(MR), [
+      ...forLoop("k", i32(0), get("K"), i32(1), [
+        ...forLoop("ii", i32(0), i32(MR), i32(1), [
+          `(f32.store ${get("q")}`,
+          `  (if (result f32) (i32.lt_u ${add(get("i"), get("ii"))} ${get("M")})`,
+          `    (then ${element("a", add(get("i"), get("ii")), "ars", get("k"), "acs")})`,
+          `    (else (f32.const 0))))`,
+          `(local.set $q ${add(get("q"), i32(4))})`,
+        ]),
+      ]),
+    ]),
+  ];
+  return [
+    `(func $packA (export "packA") (param $M i32) (param $K i32) (param $a i32) (param $ars i32)` +
+    ` (param $acs i32) (param $q i32)`,
+    `  (local $i i32) (local $k i32) (local $ii i32)`,
+    ...body.map((l) => "  " + l),
+    `)`,
+  ];
+}
+
+/**
+ * `gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work)`, or with `packed`
+ * `gemmPacked(M, N, K, ap, b, brs, bcs, c, ldc, work)`, whose A is already
+ * packed at `ap` by `packA` (for an A multiplied many times, as k-means'
+ * samples).
+ */
+function gemm(packed: boolean): string[] {
+  const params = packed
+    ? ["M", "N", "K", "ap", "b", "brs", "bcs", "c", "ldc", "work"]
+    : ["M", "N", "K", "a", "ars", "acs", "b", "brs", "bcs", "c", "ldc", "work"];
   const locals = [
     "Mp",
     "Np",
-    "ap",
+    ...(packed ? [] : ["ap"]),
     "bp",
     "cp",
     "ldcp",
@@ -130,15 +165,15 @@ function gemm(): string[] {
   const body: string[] = [
     `(local.set $Mp ${roundUp(get("M"), MR)})`,
     `(local.set $Np ${roundUp(get("N"), NR)})`,
-    `;; work: packed B [Np·K], packed A [Mp·K], then C padded to Mp×Np unless C`,
-    `;; itself has that shape`,
+    `;; work: packed B [Np·K], packed A [Mp·K] (unless given), then C padded to`,
+    `;; Mp×Np unless C itself has that shape`,
     `(local.set $bp ${get("work")})`,
-    `(local.set $ap ${add(get("bp"), bytes(mul(get("Np"), get("K"))))})`,
+    ...(packed ? [] : [`(local.set $ap ${add(get("bp"), bytes(mul(get("Np"), get("K"))))})`]),
     `(local.set $direct (i32.and (i32.and (i32.eq ${get("Mp")} ${get("M")})` +
     ` (i32.eq ${get("Np")} ${get("N")})) (i32.eq ${get("ldc")} ${get("N")})))`,
     `(if ${get("direct")}`,
     `  (then (local.set $cp ${get("c")}) (local.set $ldcp ${get("N")}))`,
-    `  (else (local.set $cp ${add(get("ap"), bytes(mul(get("Mp"), get("K"))))})`,
+    `  (else (local.set $cp ${add(get("bp"), bytes(mul(add(get("Np"), get("Mp")), get("K"))))})`,
     `        (local.set $ldcp ${get("Np")})))`,
     `;; pack B: panel p, row k holds B(k, 8p .. 8p+7), zeros past N`,
     `(local.set $q ${get("bp")})`,
@@ -162,18 +197,8 @@ function gemm(): string[] {
         `(local.set $q ${add(get("q"), i32(4 * NR))})`,
       ]),
     ]),
-    `;; pack A: tile t, column k holds A(MR·t .. MR·t+MR-1, k), zeros past M`,
-    `(local.set $q ${get("ap")})`,
-    ...forLoop("i", i32(0), get("M"), i32(MR), [
-      ...forLoop("k", i32(0), get("K"), i32(1), [
-        ...forLoop("ii", i32(0), i32(MR), i32(1), [
-          `(f32.store ${get("q")}`,
-          `  (if (result f32) (i32.lt_u ${add(get("i"), get("ii"))} ${get("M")})`,
-          `    (then ${element("a", add(get("i"), get("ii")), "ars", get("k"), "acs")})`,
-          `    (else (f32.const 0))))`,
-          `(local.set $q ${add(get("q"), i32(4))})`,
-        ]),
-      ]),
+    ...(packed ? [] : [
+      `(call $packA ${get("M")} ${get("K")} ${get("a")} ${get("ars")} ${get("acs")} ${get("ap")})`,
     ]),
     `;; the product, K in blocks of KC; each B panel block is reused by all A tiles`,
     `(local.set $k0 ${i32(0)})`,
@@ -201,7 +226,9 @@ function gemm(): string[] {
     `))`,
   ];
   return [
-    `(func (export "gemm") ${params.map((p) => `(param $${p} i32)`).join(" ")}`,
+    `(func (export "${packed ? "gemmPacked" : "gemm"}") ${
+      params.map((p) => `(param $${p} i32)`).join(" ")
+    }`,
     `  ${locals.map((l) => `(local $${l} i32)`).join(" ")}`,
     ...body.map((l) => "  " + l),
     `)`,
@@ -256,6 +283,42 @@ function biasRelu(): string[] {
   ];
 }
 
+/**
+ * `sumRows(n, d, x, labels, sums)`: adds each float64 row i < n of the n×d
+ * matrix at `x` to row `labels[i]` (int32 at `labels`) of the float64
+ * matrix at `sums`, two values at a time (k-means' centre sums; the same
+ * additions in the same order as a scalar loop, so the same sums).
+ */
+function sumRows(): string[] {
+  const f64bytes = (x: string) => `(i32.shl ${x} ${i32(3)})`;
+  return [
+    `(func (export "sumRows") (param $n i32) (param $d i32) (param $x i32) (param $labels i32)` +
+    ` (param $sums i32)`,
+    `  (local $i i32) (local $j i32) (local $src i32) (local $dst i32) (local $d2 i32)`,
+    `  (local.set $d2 (i32.and ${get("d")} ${i32(-2)}))`,
+    `  (local.set $src ${get("x")})`,
+    ...forLoop("i", i32(0), get("n"), i32(1), [
+      `(local.set $dst ${
+        add(
+          get("sums"),
+          f64bytes(mul(get("d"), `(i32.load ${add(get("labels"), bytes(get("i")))})`)),
+        )
+      })`,
+      ...forLoop("j", i32(0), get("d2"), i32(2), [
+        `(v128.store ${get("dst")} (f64x2.add (v128.load ${get("dst")}) (v128.load ${
+          get("src")
+        })))`,
+        `(local.set $dst ${add(get("dst"), i32(16))})`,
+        `(local.set $src ${add(get("src"), i32(16))})`,
+      ]),
+      `(if (i32.ne ${get("d2")} ${get("d")}) (then`,
+      `  (f64.store ${get("dst")} (f64.add (f64.load ${get("dst")}) (f64.load ${get("src")})))`,
+      `  (local.set $src ${add(get("src"), i32(8))})))`,
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -263,7 +326,15 @@ export function gemmWat(shared: boolean): string {
     `;; Generated by scripts/build_gemm.ts (MR=${MR}, NR=${NR}, KC=${KC}); do not edit.`,
     `(module`,
     `  (import "env" "memory" ${memory})`,
-    ...[...microKernel(), ...gemm(), ...workBytes(), ...biasRelu()].map((l) => "  " + l),
+    ...[
+      ...microKernel(),
+      ...packA(),
+      ...gemm(false),
+      ...gemm(true),
+      ...workBytes(),
+      ...biasRelu(),
+      ...sumRows(),
+    ].map((l) => "  " + l),
     `)`,
     ``,
   ].join("\n");
@@ -271,7 +342,7 @@ export function gemmWat(shared: boolean): string {
 
 /** Compiles `text` with wat2wasm, through a temporary file beside the output. */
 async function wat2wasm(text: string): Promise<Uint8Array> {
-  const path = await Deno.makeTempFile({ dir: "core/nn", suffix: ".wat" });
+  const path = await Deno.makeTempFile({ dir: "core/wasm", suffix: ".wat" });
   try {
     await Deno.writeTextFile(path, text);
     const { code, stdout, stderr } = await new Deno.Command("wat2wasm", {
@@ -292,9 +363,9 @@ if (import.meta.main) {
   } else {
     const plain = await wat2wasm(gemmWat(false));
     const shared = await wat2wasm(gemmWat(true));
-    await Deno.writeTextFile("core/nn/gemm.wat", gemmWat(false));
+    await Deno.writeTextFile("core/wasm/gemm.wat", gemmWat(false));
     await Deno.writeTextFile(
-      "core/nn/gemm_wasm.ts",
+      "core/wasm/gemm_wasm.ts",
       [
         `/**`,
         ` * The matrix-product module of \`gemm.wat\`, compiled by wabt's wat2wasm:`,
@@ -311,6 +382,6 @@ if (import.meta.main) {
         ``,
       ].join("\n"),
     );
-    console.log(`core/nn/gemm.wat and core/nn/gemm_wasm.ts written (${plain.length} bytes)`);
+    console.log(`core/wasm/gemm.wat and core/wasm/gemm_wasm.ts written (${plain.length} bytes)`);
   }
 }

@@ -1,15 +1,15 @@
 /**
- * core/nn/gemm.ts: our WebAssembly matrix product on its own memory
+ * core/wasm/gemm.ts: our WebAssembly matrix product on its own memory
  * (strides, transposes, a row stride of C wider than N, sizes off the
  * tile), and the committed module text against its generator.
  */
 import assert from "node:assert/strict";
-import { instantiateGemm } from "../core/nn/gemm.ts";
-import { gemmWat } from "../scripts/build_gemm.ts";
+import { instantiateGemm, TILE_ROWS } from "../core/wasm/gemm.ts";
+import { gemmWat, MR } from "../scripts/build_gemm.ts";
 import { RandomState } from "../core/random.ts";
 
 Deno.test("gemm.wat is what scripts/build_gemm.ts generates", async () => {
-  const committed = await Deno.readTextFile(new URL("../core/nn/gemm.wat", import.meta.url));
+  const committed = await Deno.readTextFile(new URL("../core/wasm/gemm.wat", import.meta.url));
   assert.equal(committed, gemmWat(false));
 });
 
@@ -74,4 +74,27 @@ Deno.test("gemm: biasRelu adds the bias to each row, then clips at zero", () => 
   f.set(x, 0);
   g.biasRelu(0, M, N, 0, 0); // neither: unchanged
   assert.deepEqual(Array.from(f.subarray(0, M * N)), x);
+});
+
+Deno.test("gemm: gemmPacked with A packed once by packA gives gemm's products bit for bit", () => {
+  assert.equal(TILE_ROWS, MR);
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const g = instantiateGemm(memory)!;
+  const f = new Float32Array(memory.buffer);
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  for (const [M, N, K] of [[13, 10, 37], [6, 8, 5], [256, 3, 300], [1, 17, 9]]) {
+    const a = 0, b = 4 * M * K, c1 = b + 4 * K * N, c2 = c1 + 4 * M * N, q = c2 + 4 * M * N;
+    const work = q + 4 * Math.ceil(M / MR) * MR * K;
+    for (let i = 0; i < M * K + K * N; i++) f[i] = next();
+    // B as the rows of an N×K matrix (transposed), as k-means multiplies its centres.
+    g.gemm(M, N, K, a, K, 1, b, 1, K, c1, N, work);
+    g.packA(M, K, a, K, 1, q);
+    g.gemmPacked(M, N, K, q, b, 1, K, c2, N, work);
+    assert.deepEqual(
+      f.slice(c2 / 4, c2 / 4 + M * N),
+      f.slice(c1 / 4, c1 / 4 + M * N),
+      `${M}x${N}x${K}`,
+    );
+  }
 });

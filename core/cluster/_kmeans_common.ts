@@ -33,6 +33,26 @@ export function updateCenters(
     const o = c * d, xo = i * d;
     for (let j = 0; j < d; j++) sums[o + j] += w * X.data[xo + j];
   }
+  finishCenters(X, labels, centersOld, centersNew, counts, shift, weights);
+}
+
+/**
+ * The rest of the M-step, from the (weighted) sums of each cluster's
+ * samples in `centersNew` and the cluster weights in `counts`: relocates
+ * empty clusters, divides, and writes each centre's shift. `counts` is
+ * updated for relocated samples (`labels` is not, as scikit-learn).
+ */
+export function finishCenters(
+  X: Matrix,
+  labels: Int32Array,
+  centersOld: Matrix,
+  centersNew: Matrix,
+  counts: Float64Array,
+  shift: Float64Array,
+  weights?: Float64Array,
+): void {
+  const k = centersOld.rows, d = X.cols, n = X.rows;
+  const sums = centersNew.data;
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
   if (empty.length > 0) {
@@ -92,33 +112,7 @@ export function assignLabels(
   const norms = rowSqNorms(centers);
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    const xo = i * d;
-    let best = 0, bestV = Infinity;
-    let a = 0;
-    for (; a + 4 <= k; a += 4) {
-      const o0 = a * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let j = 0; j < d; j++) {
-        const xj = x[xo + j];
-        s0 += xj * c[o0 + j];
-        s1 += xj * c[o1 + j];
-        s2 += xj * c[o2 + j];
-        s3 += xj * c[o3 + j];
-      }
-      const v0 = norms[a] - 2 * s0, v1 = norms[a + 1] - 2 * s1;
-      const v2 = norms[a + 2] - 2 * s2, v3 = norms[a + 3] - 2 * s3;
-      if (v0 < bestV) (bestV = v0), (best = a);
-      if (v1 < bestV) (bestV = v1), (best = a + 1);
-      if (v2 < bestV) (bestV = v2), (best = a + 2);
-      if (v3 < bestV) (bestV = v3), (best = a + 3);
-    }
-    for (; a < k; a++) {
-      const o = a * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += x[xo + j] * c[o + j];
-      const v = norms[a] - 2 * s;
-      if (v < bestV) (bestV = v), (best = a);
-    }
+    const best = nearestCenter(x, i * d, c, norms, d, k);
     labels[i] = best;
     inertia += (weights ? weights[i] : 1) * sqDist(X, i, centers, best);
   }
@@ -133,4 +127,48 @@ export function isSameClustering(a: Int32Array, b: Int32Array, k: number): boole
     else if (map[a[i]] !== b[i]) return false;
   }
   return true;
+}
+
+/**
+ * Index of the centre nearest to the sample at `x[xo .. xo + d)` (the first
+ * on ties), by ‖c‖² − 2x·c with the centres' squared norms `norms`: four
+ * centres per pass over x, as a blocked matrix product. The exact
+ * arithmetic of every assignment step, so that a faster approximate step
+ * can fall back on it where its own rounding could change the answer.
+ */
+export function nearestCenter(
+  x: Float64Array,
+  xo: number,
+  c: Float64Array,
+  norms: Float64Array,
+  d: number,
+  k: number,
+): number {
+  let best = 0, bestV = Infinity;
+  let a = 0;
+  for (; a + 4 <= k; a += 4) {
+    const o0 = a * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const xj = x[xo + j];
+      s0 += xj * c[o0 + j];
+      s1 += xj * c[o1 + j];
+      s2 += xj * c[o2 + j];
+      s3 += xj * c[o3 + j];
+    }
+    const v0 = norms[a] - 2 * s0, v1 = norms[a + 1] - 2 * s1;
+    const v2 = norms[a + 2] - 2 * s2, v3 = norms[a + 3] - 2 * s3;
+    if (v0 < bestV) (bestV = v0), (best = a);
+    if (v1 < bestV) (bestV = v1), (best = a + 1);
+    if (v2 < bestV) (bestV = v2), (best = a + 2);
+    if (v3 < bestV) (bestV = v3), (best = a + 3);
+  }
+  for (; a < k; a++) {
+    const o = a * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += x[xo + j] * c[o + j];
+    const v = norms[a] - 2 * s;
+    if (v < bestV) (bestV = v), (best = a);
+  }
+  return best;
 }

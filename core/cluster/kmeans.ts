@@ -15,8 +15,15 @@ import { columnMeans, columnVariances, matrix } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
-import { kmeansPlusPlus } from "./kmeans_plusplus.ts";
-import { assignLabels, inertiaOf, isSameClustering, updateCenters } from "./_kmeans_common.ts";
+import { plusPlus } from "./kmeans_plusplus.ts";
+import {
+  assignLabels,
+  finishCenters,
+  inertiaOf,
+  isSameClustering,
+  updateCenters,
+} from "./_kmeans_common.ts";
+import { KMeansPool } from "./_kmeans_pool.ts";
 import { hartiganRefine } from "./_hartigan.ts";
 
 /** Largest n·d·k that `refine` defaults to true for (about a second of refinement). */
@@ -175,14 +182,38 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
   const w = o.weights;
   // Centre the data (as scikit-learn) for more accurate distances.
   const mean = columnMeans(X, w);
-  const Xc = matrix(X.rows, X.cols, X.data.slice());
+  // In high dimension, the steps run on two cores from a shared memory.
+  const kMax = Math.max(o.nClusters, 2 + Math.floor(Math.log(o.nClusters)));
+  const pool = KMeansPool.create(X.rows, X.cols, kMax, w);
+  try {
+    return fit(X, o, mean, pool, options.onRun);
+  } finally {
+    pool?.close();
+  }
+}
+
+function fit(
+  X: Matrix,
+  o: Resolved,
+  mean: Float64Array,
+  pool: KMeansPool | undefined,
+  onRun: KMeansOptions["onRun"],
+): KMeansResult {
+  const w = o.weights;
+  const Xc = pool ? pool.X : matrix(X.rows, X.cols, X.data.slice());
+  if (pool) Xc.data.set(X.data);
   for (let i = 0; i < X.rows; i++) {
     for (let j = 0; j < X.cols; j++) Xc.data[i * X.cols + j] -= mean[j];
   }
+  pool?.prepare();
   const variances = columnVariances(X, w);
   const tol = o.tol === 0 ? 0 : (variances.reduce((a, b) => a + b, 0) / X.cols) * o.tol;
 
-  const single = o.algorithm === "elkan" ? elkanSingle : lloydSingle;
+  const single: Single = o.algorithm === "elkan"
+    ? elkanSingle
+    : pool
+    ? (X, init, maxIter, tol, w) => lloydPooled(pool, X, init, maxIter, tol, w)
+    : lloydSingle;
   // Hartigan moves, then iterate again from the improved centres, until
   // neither changes anything (each round strictly lowers the inertia).
   const refined = (start: KMeansResult): KMeansResult => {
@@ -199,14 +230,14 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
   };
   let best: KMeansResult | undefined;
   for (let r = 0; r < o.nInit; r++) {
-    const plain = single(Xc, initialCenters(Xc, o, mean), o.maxIter, tol, w);
+    const plain = single(Xc, initialCenters(Xc, o, mean, pool), o.maxIter, tol, w);
     const result = o.refine ? refined(plain) : plain;
     if (
       best === undefined ||
       (result.inertia < best.inertia &&
         !isSameClustering(result.labels, best.labels, o.nClusters))
     ) best = result;
-    options.onRun?.(r + 1, o.nInit, result.inertia);
+    onRun?.(r + 1, o.nInit, result.inertia);
   }
   // Random swap: move one centre of the best solution onto a sample drawn
   // with probability ∝ w·D(x)², its weighted squared distance to its centre.
@@ -235,7 +266,21 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
   return best!;
 }
 
-function initialCenters(Xc: Matrix, o: Resolved, mean: Float64Array): Matrix {
+/** One run of Lloyd or Elkan from `init` (on centred data, `tol` absolute). */
+type Single = (
+  X: Matrix,
+  init: Matrix,
+  maxIter: number,
+  tol: number,
+  w?: Float64Array,
+) => KMeansResult;
+
+function initialCenters(
+  Xc: Matrix,
+  o: Resolved,
+  mean: Float64Array,
+  pool?: KMeansPool,
+): Matrix {
   const k = o.nClusters, d = Xc.cols;
   if (typeof o.init === "object") {
     const c = matrix(k, d, o.init.data.slice());
@@ -248,7 +293,7 @@ function initialCenters(Xc: Matrix, o: Resolved, mean: Float64Array): Matrix {
     for (let i = 0; i < k; i++) c.data.set(Xc.data.subarray(perm[i] * d, (perm[i] + 1) * d), i * d);
     return c;
   }
-  return kmeansPlusPlus(Xc, k, o.rng, { sampleWeight: o.weights }).centers;
+  return plusPlus(Xc, k, o.rng, { sampleWeight: o.weights }, pool).centers;
 }
 
 /**
@@ -332,6 +377,54 @@ function lloydSingle(
   for (let i = 0; i < X.rows && strict; i++) strict = s.labels[i] === prevLabels![i];
   const converged = strict || s.centerShift <= tol;
   return finish(X, s.centers, s.labels, s.iteration, converged, strict, w);
+}
+
+/**
+ * Lloyd's iterations on the two-core pool: the same iterates as
+ * {@linkcode lloydSingle} (the same labels; centre sums added per chunk of
+ * 256 samples, so centres may differ in the last bits).
+ */
+function lloydPooled(
+  pool: KMeansPool,
+  X: Matrix,
+  init: Matrix,
+  maxIter: number,
+  tol: number,
+  w?: Float64Array,
+): KMeansResult {
+  const n = X.rows, k = init.rows, d = X.cols;
+  let centers = matrix(k, d, init.data.slice());
+  let next = matrix(k, d);
+  const labels = new Int32Array(n);
+  const labelsOld = new Int32Array(n).fill(-1);
+  const counts = new Float64Array(k);
+  const shift = new Float64Array(k);
+  let strict = false, converged = false, it = 0;
+  while (it < maxIter) {
+    it++;
+    pool.assign(centers, labels, next.data, counts);
+    finishCenters(X, labels, centers, next, counts, shift, w);
+    [centers, next] = [next, centers];
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = labels[i] === labelsOld[i];
+    if (same) {
+      strict = converged = true;
+      break;
+    }
+    let shiftTot = 0;
+    for (const s of shift) shiftTot += s * s;
+    if (shiftTot <= tol) {
+      converged = true;
+      break;
+    }
+    labelsOld.set(labels);
+  }
+  if (strict) {
+    return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: it, converged };
+  }
+  // Labels to match the final centres.
+  pool.assign(centers, labels, next.data, counts);
+  return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: it, converged };
 }
 
 /** Elkan's accelerated k-means: same iterates as Lloyd, fewer distances. */

@@ -13,6 +13,17 @@ import { takeRows } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import type { RandomState } from "../random.ts";
 
+/**
+ * Computes k-means++'s distances; `kmeans` passes its two-core pool
+ * (`_kmeans_pool.ts`), which returns the same values bit for bit.
+ */
+export interface PlusPlusDistances {
+  /** closest[i] = wᵢ‖xᵢ − x_first‖². */
+  first(first: number, closest: Float64Array): void;
+  /** out[t][i] = min(closest[i], wᵢ‖xᵢ − x_{ids[t]}‖²). */
+  candidates(ids: Int32Array, closest: Float64Array, out: Float64Array[]): void;
+}
+
 /** Options of {@linkcode kmeansPlusPlus}. */
 export interface KMeansPlusPlusOptions {
   /** Candidates drawn per centre. @default 2 + ⌊ln k⌋ */
@@ -52,6 +63,17 @@ export function kmeansPlusPlus(
   rng: RandomState,
   options: KMeansPlusPlusOptions = {},
 ): KMeansPlusPlusResult {
+  return plusPlus(X, k, rng, options);
+}
+
+/** {@linkcode kmeansPlusPlus} with its distances from `engine` when given. */
+export function plusPlus(
+  X: Matrix,
+  k: number,
+  rng: RandomState,
+  options: KMeansPlusPlusOptions,
+  engine?: PlusPlusDistances,
+): KMeansPlusPlusResult {
   const n = X.rows;
   const trials = options.nLocalTrials ?? 2 + Math.floor(Math.log(k));
   const indices = new Int32Array(k).fill(-1);
@@ -80,10 +102,16 @@ export function kmeansPlusPlus(
   // wD(x)² to the nearest chosen centre, and the potential φ = Σ w D(x)².
   let closest = new Float64Array(n);
   let pot = 0;
-  for (let i = 0; i < n; i++) {
-    closest[i] = (w ? w[i] : 1) * sqDist(X, i, X, first);
-    pot += closest[i];
+  if (engine) {
+    engine.first(first, closest);
+    for (let i = 0; i < n; i++) pot += closest[i];
+  } else {
+    for (let i = 0; i < n; i++) {
+      closest[i] = (w ? w[i] : 1) * sqDist(X, i, X, first);
+      pot += closest[i];
+    }
   }
+  const byEngine = engine ? Array.from({ length: trials }, () => new Float64Array(n)) : [];
 
   const candidateIds = new Int32Array(trials);
   let candidateDist = new Float64Array(n);
@@ -93,16 +121,22 @@ export function kmeansPlusPlus(
     let acc = 0;
     for (let i = 0; i < n; i++) cumsum[i] = acc += closest[i];
     for (let t = 0; t < trials; t++) candidateIds[t] = search(rng.nextDouble() * pot);
+    engine?.candidates(candidateIds, closest, byEngine);
     // Keep the candidate giving the lowest potential (first one on ties).
     let bestPot = Infinity;
     let best = -1;
     for (let t = 0; t < trials; t++) {
       const id = candidateIds[t];
       let p = 0;
-      for (let i = 0; i < n; i++) {
-        const d = Math.min(closest[i], (w ? w[i] : 1) * sqDist(X, i, X, id));
-        candidateDist[i] = d;
-        p += d;
+      if (engine) {
+        candidateDist.set(byEngine[t]);
+        for (let i = 0; i < n; i++) p += candidateDist[i];
+      } else {
+        for (let i = 0; i < n; i++) {
+          const d = Math.min(closest[i], (w ? w[i] : 1) * sqDist(X, i, X, id));
+          candidateDist[i] = d;
+          p += d;
+        }
       }
       if (p < bestPot) {
         bestPot = p;

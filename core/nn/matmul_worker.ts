@@ -9,7 +9,7 @@
  * @module
  */
 import { parentPort } from "node:worker_threads";
-import { instantiateGemm } from "./gemm.ts";
+import { instantiateGemm } from "../wasm/gemm.ts";
 import { HEADER_BYTES, Slot } from "./matmul_protocol.ts";
 
 const port = parentPort;

@@ -16,7 +16,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import type { Gemm } from "./gemm.ts";
+import type { Gemm } from "../wasm/gemm.ts";
 import { HEADER_BYTES, Slot } from "./matmul_protocol.ts";
 
 /** The arguments of one product (see {@linkcode Gemm.gemm}), `work` aside. */

@@ -39,11 +39,41 @@ export interface Gemm {
     ldc: number,
     work: number,
   ): void;
-  /** Scratch bytes `gemm` needs for an M×K by K×N product. */
+  /**
+   * Packs the M×K matrix A (element (i, k) at `a + 4·(i·ars + k·acs)`) at
+   * `q` for {@linkcode Gemm.gemmPacked}: ⌈M/{@linkcode TILE_ROWS}⌉·TILE_ROWS·K floats.
+   */
+  packA(M: number, K: number, a: number, ars: number, acs: number, q: number): void;
+  /**
+   * {@linkcode Gemm.gemm} with A already packed at `ap` by
+   * {@linkcode Gemm.packA}: for an A multiplied many times (k-means' samples).
+   */
+  gemmPacked(
+    M: number,
+    N: number,
+    K: number,
+    ap: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+  /** Scratch bytes `gemm` (or `gemmPacked`) needs for an M×K by K×N product. */
   workBytes(M: number, N: number, K: number): number;
+  /**
+   * Adds each float64 row i < n of the n×d matrix at `x` to row `labels[i]`
+   * (int32s at `labels`) of the float64 matrix at `sums`, in the order of a
+   * scalar loop (the same sums).
+   */
+  sumRows(n: number, d: number, x: number, labels: number, sums: number): void;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
 }
+
+/** Rows of a packed tile of A (MR of `scripts/build_gemm.ts`; the gemm test checks it). */
+export const TILE_ROWS = 6;
 
 const modules = new Map<boolean, WebAssembly.Module | null>();
 

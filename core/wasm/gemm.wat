@@ -74,18 +74,41 @@
     (v128.store (local.get $p) (local.get $c5_0))
     (v128.store offset=16 (local.get $p) (local.get $c5_1))
   )
+  (func $packA (export "packA") (param $M i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $q i32)
+    (local $i i32) (local $k i32) (local $ii i32)
+    (local.set $i (i32.const 0))
+    (block $i_end (loop $i_next
+      (br_if $i_end (i32.ge_u (local.get $i) (local.get $M)))
+      (local.set $k (i32.const 0))
+      (block $k_end (loop $k_next
+        (br_if $k_end (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $ii (i32.const 0))
+        (block $ii_end (loop $ii_next
+          (br_if $ii_end (i32.ge_u (local.get $ii) (i32.const 6)))
+          (f32.store (local.get $q)
+            (if (result f32) (i32.lt_u (i32.add (local.get $i) (local.get $ii)) (local.get $M))
+              (then (f32.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $ii)) (local.get $ars)) (i32.mul (local.get $k) (local.get $acs))) (i32.const 2)))))
+              (else (f32.const 0))))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (local.set $ii (i32.add (local.get $ii) (i32.const 1)))
+          (br $ii_next)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $k_next)))
+      (local.set $i (i32.add (local.get $i) (i32.const 6)))
+      (br $i_next)))
+  )
   (func (export "gemm") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32) (param $c i32) (param $ldc i32) (param $work i32)
     (local $Mp i32) (local $Np i32) (local $ap i32) (local $bp i32) (local $cp i32) (local $ldcp i32) (local $i i32) (local $j i32) (local $k i32) (local $ii i32) (local $jj i32) (local $q i32) (local $k0 i32) (local $kc i32) (local $src i32) (local $direct i32)
     (local.set $Mp (i32.mul (i32.div_u (i32.add (local.get $M) (i32.const 5)) (i32.const 6)) (i32.const 6)))
     (local.set $Np (i32.mul (i32.div_u (i32.add (local.get $N) (i32.const 7)) (i32.const 8)) (i32.const 8)))
-    ;; work: packed B [Np·K], packed A [Mp·K], then C padded to Mp×Np unless C
-    ;; itself has that shape
+    ;; work: packed B [Np·K], packed A [Mp·K] (unless given), then C padded to
+    ;; Mp×Np unless C itself has that shape
     (local.set $bp (local.get $work))
     (local.set $ap (i32.add (local.get $bp) (i32.shl (i32.mul (local.get $Np) (local.get $K)) (i32.const 2))))
     (local.set $direct (i32.and (i32.and (i32.eq (local.get $Mp) (local.get $M)) (i32.eq (local.get $Np) (local.get $N))) (i32.eq (local.get $ldc) (local.get $N))))
     (if (local.get $direct)
       (then (local.set $cp (local.get $c)) (local.set $ldcp (local.get $N)))
-      (else (local.set $cp (i32.add (local.get $ap) (i32.shl (i32.mul (local.get $Mp) (local.get $K)) (i32.const 2))))
+      (else (local.set $cp (i32.add (local.get $bp) (i32.shl (i32.mul (i32.add (local.get $Np) (local.get $Mp)) (local.get $K)) (i32.const 2))))
             (local.set $ldcp (local.get $Np))))
     ;; pack B: panel p, row k holds B(k, 8p .. 8p+7), zeros past N
     (local.set $q (local.get $bp))
@@ -116,28 +139,82 @@
         (br $k_next)))
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
       (br $j_next)))
-    ;; pack A: tile t, column k holds A(MR·t .. MR·t+MR-1, k), zeros past M
-    (local.set $q (local.get $ap))
-    (local.set $i (i32.const 0))
-    (block $i_end (loop $i_next
-      (br_if $i_end (i32.ge_u (local.get $i) (local.get $M)))
+    (call $packA (local.get $M) (local.get $K) (local.get $a) (local.get $ars) (local.get $acs) (local.get $ap))
+    ;; the product, K in blocks of KC; each B panel block is reused by all A tiles
+    (local.set $k0 (i32.const 0))
+    (block $k0_end (loop $k0_next
+      (br_if $k0_end (i32.ge_u (local.get $k0) (local.get $K)))
+      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
+      (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+      (local.set $j (i32.const 0))
+      (block $j_end (loop $j_next
+        (br_if $j_end (i32.ge_u (local.get $j) (local.get $Np)))
+        (local.set $i (i32.const 0))
+        (block $i_end (loop $i_next
+          (br_if $i_end (i32.ge_u (local.get $i) (local.get $Mp)))
+          (call $kernel
+            (i32.add (local.get $ap) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $K)) (i32.mul (local.get $k0) (i32.const 6))) (i32.const 2)))
+            (i32.add (local.get $bp) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k0) (i32.const 8))) (i32.const 2)))
+            (i32.add (local.get $cp) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldcp)) (local.get $j)) (i32.const 2)))
+            (local.get $kc) (i32.shl (local.get $ldcp) (i32.const 2)) (i32.ne (local.get $k0) (i32.const 0)))
+          (local.set $i (i32.add (local.get $i) (i32.const 6)))
+          (br $i_next)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $j_next)))
+      (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
+      (br $k0_next)))
+    ;; the padded C into C
+    (if (i32.eqz (local.get $direct)) (then
+      (local.set $i (i32.const 0))
+      (block $i_end (loop $i_next
+        (br_if $i_end (i32.ge_u (local.get $i) (local.get $M)))
+        (memory.copy (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $ldc)) (i32.const 2)))
+          (i32.add (local.get $cp) (i32.shl (i32.mul (local.get $i) (local.get $ldcp)) (i32.const 2))) (i32.shl (local.get $N) (i32.const 2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $i_next)))
+    ))
+  )
+  (func (export "gemmPacked") (param $M i32) (param $N i32) (param $K i32) (param $ap i32) (param $b i32) (param $brs i32) (param $bcs i32) (param $c i32) (param $ldc i32) (param $work i32)
+    (local $Mp i32) (local $Np i32) (local $bp i32) (local $cp i32) (local $ldcp i32) (local $i i32) (local $j i32) (local $k i32) (local $ii i32) (local $jj i32) (local $q i32) (local $k0 i32) (local $kc i32) (local $src i32) (local $direct i32)
+    (local.set $Mp (i32.mul (i32.div_u (i32.add (local.get $M) (i32.const 5)) (i32.const 6)) (i32.const 6)))
+    (local.set $Np (i32.mul (i32.div_u (i32.add (local.get $N) (i32.const 7)) (i32.const 8)) (i32.const 8)))
+    ;; work: packed B [Np·K], packed A [Mp·K] (unless given), then C padded to
+    ;; Mp×Np unless C itself has that shape
+    (local.set $bp (local.get $work))
+    (local.set $direct (i32.and (i32.and (i32.eq (local.get $Mp) (local.get $M)) (i32.eq (local.get $Np) (local.get $N))) (i32.eq (local.get $ldc) (local.get $N))))
+    (if (local.get $direct)
+      (then (local.set $cp (local.get $c)) (local.set $ldcp (local.get $N)))
+      (else (local.set $cp (i32.add (local.get $bp) (i32.shl (i32.mul (i32.add (local.get $Np) (local.get $Mp)) (local.get $K)) (i32.const 2))))
+            (local.set $ldcp (local.get $Np))))
+    ;; pack B: panel p, row k holds B(k, 8p .. 8p+7), zeros past N
+    (local.set $q (local.get $bp))
+    (local.set $j (i32.const 0))
+    (block $j_end (loop $j_next
+      (br_if $j_end (i32.ge_u (local.get $j) (local.get $N)))
       (local.set $k (i32.const 0))
       (block $k_end (loop $k_next
         (br_if $k_end (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $ii (i32.const 0))
-        (block $ii_end (loop $ii_next
-          (br_if $ii_end (i32.ge_u (local.get $ii) (i32.const 6)))
-          (f32.store (local.get $q)
-            (if (result f32) (i32.lt_u (i32.add (local.get $i) (local.get $ii)) (local.get $M))
-              (then (f32.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $ii)) (local.get $ars)) (i32.mul (local.get $k) (local.get $acs))) (i32.const 2)))))
-              (else (f32.const 0))))
-          (local.set $q (i32.add (local.get $q) (i32.const 4)))
-          (local.set $ii (i32.add (local.get $ii) (i32.const 1)))
-          (br $ii_next)))
+        (if (i32.and (i32.eq (local.get $bcs) (i32.const 1)) (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $N)))
+          (then
+            (local.set $src (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $brs)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $q) (v128.load (local.get $src)))
+            (v128.store offset=16 (local.get $q) (v128.load offset=16 (local.get $src))))
+          (else
+            (local.set $jj (i32.const 0))
+            (block $jj_end (loop $jj_next
+              (br_if $jj_end (i32.ge_u (local.get $jj) (i32.const 8)))
+              (f32.store (i32.add (local.get $q) (i32.shl (local.get $jj) (i32.const 2)))
+                (if (result f32) (i32.lt_u (i32.add (local.get $j) (local.get $jj)) (local.get $N))
+                  (then (f32.load (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $brs)) (i32.mul (i32.add (local.get $j) (local.get $jj)) (local.get $bcs))) (i32.const 2)))))
+                  (else (f32.const 0))))
+              (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+              (br $jj_next)))
+          ))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $k_next)))
-      (local.set $i (i32.add (local.get $i) (i32.const 6)))
-      (br $i_next)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $j_next)))
     ;; the product, K in blocks of KC; each B panel block is reused by all A tiles
     (local.set $k0 (i32.const 0))
     (block $k0_end (loop $k0_next
@@ -201,6 +278,28 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $j_next)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $i_next)))
+  )
+  (func (export "sumRows") (param $n i32) (param $d i32) (param $x i32) (param $labels i32) (param $sums i32)
+    (local $i i32) (local $j i32) (local $src i32) (local $dst i32) (local $d2 i32)
+    (local.set $d2 (i32.and (local.get $d) (i32.const -2)))
+    (local.set $src (local.get $x))
+    (local.set $i (i32.const 0))
+    (block $i_end (loop $i_next
+      (br_if $i_end (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $dst (i32.add (local.get $sums) (i32.shl (i32.mul (local.get $d) (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2))))) (i32.const 3))))
+      (local.set $j (i32.const 0))
+      (block $j_end (loop $j_next
+        (br_if $j_end (i32.ge_u (local.get $j) (local.get $d2)))
+        (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $j_next)))
+      (if (i32.ne (local.get $d2) (local.get $d)) (then
+        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $i_next)))
   )

@@ -1,0 +1,253 @@
+/**
+ * k-means steps on two cores for high-dimensional data, as scikit-learn
+ * computes them: distances as ‖x‖² − 2x·c + ‖c‖² over chunks of 256
+ * samples, with the product on our float32 WebAssembly kernel
+ * (`core/wasm/gemm.ts`), and the chunks shared between the main thread and
+ * a worker thread through a shared WebAssembly memory. The float32 product
+ * only screens: rows it leaves in doubt are redone in float64 exactly as the
+ * one-core code does (`_kmeans_jobs.ts`), so labels and k-means++ distances
+ * are the one-core ones. The centre sums are accumulated per chunk and
+ * added in chunk order, so results never depend on how the chunks were
+ * shared.
+ *
+ * The worker starts with the pool and takes chunks once it is up; until
+ * then the main thread takes them all. One pool serves one fit and is
+ * closed after it, which frees its memory.
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import { type Gemm, instantiateGemm } from "../wasm/gemm.ts";
+import type { Matrix } from "../matrix.ts";
+import { runChunks } from "./_kmeans_jobs.ts";
+import {
+  CHUNK,
+  F64_C2MAX,
+  F64_CMAX,
+  Job,
+  layout,
+  packedChunkFloats,
+  Slot,
+  type Views,
+  views,
+} from "./_kmeans_protocol.ts";
+
+/** The shared memory's limit: 32768 pages of 64 KiB, 2 GiB. */
+const MAX_PAGES = 32768;
+/** Below this many features the float32 screen does not pay. */
+const MIN_FEATURES = 16;
+/** Below this n·d·k the one-core code is as fast. */
+const MIN_WORK = 1e6;
+
+let allowed = true;
+let workerAllowed = true;
+
+/**
+ * Lets k-means use the two-core steps (the default) or not, and with them
+ * the worker thread or not. Results are the same either way (tests check it).
+ */
+export function useKMeansPool(on: boolean, worker = true): void {
+  allowed = on;
+  workerAllowed = worker;
+}
+
+/** Statistics of the last closed pool, for tests and reports. */
+export const lastPoolStats = {
+  jobs: 0,
+  workerChunks: 0,
+  /** Rows redone exactly by k-means++ candidate jobs and by assignment jobs. */
+  fallbacks: { candidates: 0, assign: 0 },
+  /** Rows screened by k-means++ candidate jobs (rows × candidates) and by assignment jobs. */
+  rows: { candidates: 0, assign: 0 },
+};
+
+/** The two-core steps of one fit. */
+export class KMeansPool {
+  readonly #memory: WebAssembly.Memory;
+  readonly #gemm: Gemm;
+  readonly #worker: Worker | undefined;
+  readonly v: Views;
+  /** The centred samples, in the shared memory (fill them in). */
+  readonly X: Matrix;
+  readonly #stats = {
+    jobs: 0,
+    fallbacks: { candidates: 0, assign: 0 },
+    rows: { candidates: 0, assign: 0 },
+  };
+
+  private constructor(memory: WebAssembly.Memory, gemm: Gemm, v: Views, worker?: Worker) {
+    this.#memory = memory;
+    this.#gemm = gemm;
+    this.v = v;
+    this.#worker = worker;
+    this.X = { rows: v.header[Slot.N], cols: v.header[Slot.D], data: v.xc };
+  }
+
+  /**
+   * A pool for n × d samples and at most `kMax` centres, or undefined when
+   * the problem is small, low-dimensional, too large for the memory, or the
+   * engine lacks relaxed SIMD.
+   */
+  static create(
+    n: number,
+    d: number,
+    kMax: number,
+    weights?: Float64Array,
+  ): KMeansPool | undefined {
+    if (!allowed || d < MIN_FEATURES || n * d * kMax < MIN_WORK || n < 2 * CHUNK) return undefined;
+    let memory: WebAssembly.Memory;
+    try {
+      const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+      const gemm = instantiateGemm(probe, true);
+      if (!gemm) return undefined;
+      const workBytes = gemm.workBytes(CHUNK, kMax, d);
+      const end = layout(n, d, kMax, workBytes).end;
+      if (end > MAX_PAGES * 65536) return undefined;
+      memory = new WebAssembly.Memory({
+        initial: Math.ceil(end / 65536),
+        maximum: MAX_PAGES,
+        shared: true,
+      });
+      const v = views(memory.buffer, n, d, kMax, workBytes);
+      const h = v.header;
+      h[Slot.N] = n;
+      h[Slot.D] = d;
+      h[Slot.KMax] = kMax;
+      h[Slot.WorkBytes] = workBytes;
+      h[Slot.Weighted] = weights ? 1 : 0;
+      h[Slot.Chunk] = CHUNK;
+      if (weights) v.w.set(weights);
+      let worker: Worker | undefined;
+      if (workerAllowed && (navigator.hardwareConcurrency ?? 1) >= 2) {
+        try {
+          worker = new Worker(new URL("./_kmeans_worker.ts", import.meta.url));
+          worker.on("error", () => {});
+          worker.unref();
+          worker.postMessage({ memory });
+        } catch {
+          worker = undefined;
+        }
+      }
+      return new KMeansPool(memory, instantiateGemm(memory, true)!, v, worker);
+    } catch {
+      return undefined; // out of memory: the one-core code runs
+    }
+  }
+
+  /** After the samples are filled in: their float32 copy, packed per chunk, and norms. */
+  prepare(): void {
+    const { xc, xsq, xnorm, stage, offsets } = this.v;
+    const n = this.X.rows, d = this.X.cols;
+    for (let from = 0, c = 0; from < n; from += CHUNK, c++) {
+      const m = Math.min(CHUNK, n - from);
+      stage.set(xc.subarray(from * d, (from + m) * d));
+      this.#gemm.packA(m, d, offsets.stage, d, 1, offsets.xp + 4 * c * packedChunkFloats(d));
+    }
+    for (let i = 0; i < this.X.rows; i++) {
+      let s = 0;
+      for (let k = i * d, e = k + d; k < e; k++) s += xc[k] * xc[k];
+      xsq[i] = s;
+      xnorm[i] = Math.sqrt(s);
+    }
+  }
+
+  /** Makes the rows of `C` (at most kMax) the centres of the next job. */
+  #setCenters(C: Float64Array, k: number): void {
+    const v = this.v, d = this.X.cols;
+    v.c.set(C.subarray(0, k * d));
+    v.cf.set(C.subarray(0, k * d));
+    let cmax = 0, c2max = 0;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let t = j * d, e = t + d; t < e; t++) s += C[t] * C[t];
+      v.csq[j] = s;
+      v.cnorm[j] = Math.sqrt(s);
+      cmax = Math.max(cmax, v.cnorm[j]);
+      c2max = Math.max(c2max, s);
+    }
+    v.f64[F64_CMAX] = cmax;
+    v.f64[F64_C2MAX] = c2max;
+    v.header[Slot.K] = k;
+  }
+
+  /** Runs a job over all rows on both threads and returns when every chunk is done. */
+  #run(job: number): void {
+    const h = this.v.header;
+    h[Slot.Job] = job;
+    Atomics.store(h, Slot.Fallbacks, 0);
+    Atomics.store(h, Slot.Next, 0);
+    if (this.#worker) {
+      Atomics.add(h, Slot.Gen, 1);
+      Atomics.notify(h, Slot.Gen);
+    }
+    runChunks(this.v, this.#gemm, 0);
+    for (let a = Atomics.load(h, Slot.Active); a !== 0; a = Atomics.load(h, Slot.Active)) {
+      Atomics.wait(h, Slot.Active, a, 50);
+    }
+    this.#stats.jobs++;
+    const kind = job === Job.Assign ? "assign" : job === Job.Candidates ? "candidates" : undefined;
+    if (kind) {
+      this.#stats.rows[kind] += h[Slot.N] * (kind === "candidates" ? h[Slot.K] : 1);
+      this.#stats.fallbacks[kind] += Atomics.load(h, Slot.Fallbacks);
+    }
+  }
+
+  /** closest[i] = wᵢ‖xᵢ − x_first‖², exactly as the one-core k-means++. */
+  first(first: number, closest: Float64Array): void {
+    this.v.header[Slot.Ids] = first;
+    this.#run(Job.First);
+    closest.set(this.v.closest);
+  }
+
+  /**
+   * For each candidate sample `ids[t]`: out[t][i] = min(closest[i],
+   * wᵢ‖xᵢ − x_{ids[t]}‖²), exactly as the one-core k-means++.
+   */
+  candidates(ids: Int32Array, closest: Float64Array, out: Float64Array[]): void {
+    const v = this.v, d = this.X.cols, n = this.X.rows, k = ids.length;
+    const rows = new Float64Array(k * d);
+    for (let t = 0; t < k; t++) {
+      rows.set(v.xc.subarray(ids[t] * d, (ids[t] + 1) * d), t * d);
+      v.header[Slot.Ids + t] = ids[t];
+    }
+    this.#setCenters(rows, k);
+    v.closest.set(closest);
+    this.#run(Job.Candidates);
+    for (let t = 0; t < k; t++) out[t].set(v.cand.subarray(t * n, (t + 1) * n));
+  }
+
+  /**
+   * Assigns every sample to its nearest centre of `centers` (labels in
+   * `labels`, exactly as the one-core step) and writes each cluster's
+   * (weighted) sum of samples into `sums` and its weight into `counts`.
+   */
+  assign(centers: Matrix, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+    const v = this.v, k = centers.rows, d = this.X.cols, kMax = v.header[Slot.KMax];
+    this.#setCenters(centers.data, k);
+    this.#run(Job.Assign);
+    labels.set(v.labels);
+    sums.fill(0);
+    counts.fill(0);
+    for (let c = 0; c < v.offsets.chunks; c++) {
+      const po = c * kMax * d, co = c * kMax;
+      for (let t = 0; t < k * d; t++) sums[t] += v.psum[po + t];
+      for (let j = 0; j < k; j++) counts[j] += v.pcount[co + j];
+    }
+  }
+
+  /** Stops the worker and lets the memory go. */
+  close(): void {
+    const h = this.v.header;
+    lastPoolStats.jobs = this.#stats.jobs;
+    lastPoolStats.fallbacks = { ...this.#stats.fallbacks };
+    lastPoolStats.rows = { ...this.#stats.rows };
+    lastPoolStats.workerChunks = Atomics.load(h, Slot.WorkerChunks);
+    if (this.#worker) {
+      Atomics.store(h, Slot.Stop, 1);
+      Atomics.add(h, Slot.Gen, 1);
+      Atomics.notify(h, Slot.Gen);
+      void this.#worker.terminate();
+    }
+    void this.#memory;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The two-core k-means steps (core/cluster/_kmeans_pool.ts): the float32
+ * screen with its exact fallback gives the one-core labels and k-means++
+ * choices, with or without the worker, weighted or not.
+ */
+import assert from "node:assert/strict";
+import { kmeans } from "../core/cluster/kmeans.ts";
+import { lastPoolStats, useKMeansPool } from "../core/cluster/_kmeans_pool.ts";
+import { matrix } from "../core/matrix.ts";
+import { RandomState } from "../core/random.ts";
+
+function fitBoth(weighted: boolean, worker: boolean) {
+  const n = 3000, d = 64;
+  const rng = new RandomState(1);
+  const X = matrix(n, d, Float64Array.from(rng.rand(n * d)));
+  const sampleWeight = weighted ? Float64Array.from(rng.rand(n), (v) => 0.5 + v) : undefined;
+  const options = { nClusters: 8, nInit: 3, refine: false, sampleWeight };
+  try {
+    useKMeansPool(false);
+    const one = kmeans(X, options);
+    useKMeansPool(true, worker);
+    const two = kmeans(X, options);
+    return { one, two, stats: structuredClone(lastPoolStats) };
+  } finally {
+    useKMeansPool(true, true);
+  }
+}
+
+for (const weighted of [false, true]) {
+  for (const worker of [false, true]) {
+    Deno.test(`kmeans pool (weighted=${weighted}, worker=${worker}): the one-core labels`, () => {
+      const { one, two, stats } = fitBoth(weighted, worker);
+      assert.ok(stats.jobs > 0, "the pool ran");
+      assert.ok(stats.rows.assign > 0 && stats.rows.candidates > 0);
+      assert.deepEqual(two.labels, one.labels);
+      assert.equal(two.nIter, one.nIter);
+      assert.ok(Math.abs(two.inertia - one.inertia) <= 1e-9 * one.inertia);
+      for (let t = 0; t < one.centers.data.length; t++) {
+        assert.ok(Math.abs(two.centers.data[t] - one.centers.data[t]) <= 1e-12);
+      }
+    });
+  }
+}
