@@ -120,6 +120,14 @@ const CASES: Case[] = [
     },
   ]),
   {
+    // DEC's baseline: all 70,000 MNIST images / 255 (loaded before setup).
+    name: "kmeans 70000x784 mnist k=10 nInit=20 lloyd",
+    setup: () => {
+      const X = mnistPixels();
+      return () => kmeans(X, { nClusters: 10, nInit: 20 });
+    },
+  },
+  {
     name: "kmeans 1e5x2 blobs k=8 nInit=10 lloyd refine",
     setup: () => {
       const { X } = blobs(100_000, 8);
@@ -200,6 +208,13 @@ const CASES: Case[] = [
   },
 ];
 
+/** All 70,000 MNIST images (training then test) / 255, loaded before its case's setup. */
+let mnistX: ReturnType<typeof matrix> | undefined;
+function mnistPixels() {
+  if (!mnistX) throw new Error("MNIST not loaded");
+  return mnistX;
+}
+
 /** The stock recipe's standardised daily variations, loaded before its case's setup. */
 let stockX: ReturnType<typeof matrix> | undefined;
 function stockVariations() {
@@ -263,6 +278,12 @@ if (import.meta.main) {
     if (!c) throw new Error(`unknown case ${values.case}`);
     if (c.name.startsWith("graphical lasso")) {
       stockX = (await loadStockVariations("data/symbol_map.json", "data/stock_market_data.xlsx")).X;
+    }
+    if (c.name.includes("mnist")) {
+      const { train, test } = await loadMnist();
+      mnistX = matrix(train.count + test.count, train.rows * train.cols);
+      let o = 0;
+      for (const set of [train, test]) for (const b of set.images) mnistX.data[o++] = b / 255;
     }
     const work = c.setup();
     const t = performance.now();
