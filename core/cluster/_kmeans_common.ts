@@ -172,3 +172,22 @@ export function nearestCenter(
   }
   return best;
 }
+
+/**
+ * Why Lloyd/Elkan iterations stop after a step: "strict" when the labels
+ * equal the previous step's, "tol" when the total squared centre shift is
+ * ≤ `tol`, else undefined.
+ */
+export function stopReason(
+  labels: Int32Array,
+  labelsOld: Int32Array,
+  shift: Float64Array,
+  tol: number,
+): "strict" | "tol" | undefined {
+  let same = true;
+  for (let i = 0; i < labels.length && same; i++) same = labels[i] === labelsOld[i];
+  if (same) return "strict";
+  let shiftTot = 0;
+  for (const s of shift) shiftTot += s * s;
+  return shiftTot <= tol ? "tol" : undefined;
+}

@@ -63,7 +63,6 @@ export const lastPoolStats = {
 
 /** The two-core steps of one fit. */
 export class KMeansPool {
-  readonly #memory: WebAssembly.Memory;
   readonly #gemm: Gemm;
   readonly #worker: Worker | undefined;
   readonly v: Views;
@@ -75,8 +74,7 @@ export class KMeansPool {
     rows: { candidates: 0, assign: 0 },
   };
 
-  private constructor(memory: WebAssembly.Memory, gemm: Gemm, v: Views, worker?: Worker) {
-    this.#memory = memory;
+  private constructor(gemm: Gemm, v: Views, worker?: Worker) {
     this.#gemm = gemm;
     this.v = v;
     this.#worker = worker;
@@ -128,7 +126,7 @@ export class KMeansPool {
           worker = undefined;
         }
       }
-      return new KMeansPool(memory, instantiateGemm(memory, true)!, v, worker);
+      return new KMeansPool(instantiateGemm(memory, true)!, v, worker);
     } catch {
       return undefined; // out of memory: the one-core code runs
     }
@@ -248,6 +246,5 @@ export class KMeansPool {
       Atomics.notify(h, Slot.Gen);
       void this.#worker.terminate();
     }
-    void this.#memory;
   }
 }

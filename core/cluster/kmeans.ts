@@ -21,6 +21,7 @@ import {
   finishCenters,
   inertiaOf,
   isSameClustering,
+  stopReason,
   updateCenters,
 } from "./_kmeans_common.ts";
 import { KMeansPool } from "./_kmeans_pool.ts";
@@ -405,25 +406,16 @@ function lloydPooled(
     pool.assign(centers, labels, next.data, counts);
     finishCenters(X, labels, centers, next, counts, shift, w);
     [centers, next] = [next, centers];
-    let same = true;
-    for (let i = 0; i < n && same; i++) same = labels[i] === labelsOld[i];
-    if (same) {
-      strict = converged = true;
-      break;
-    }
-    let shiftTot = 0;
-    for (const s of shift) shiftTot += s * s;
-    if (shiftTot <= tol) {
+    const stop = stopReason(labels, labelsOld, shift, tol);
+    if (stop) {
+      strict = stop === "strict";
       converged = true;
       break;
     }
     labelsOld.set(labels);
   }
-  if (strict) {
-    return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: it, converged };
-  }
-  // Labels to match the final centres.
-  pool.assign(centers, labels, next.data, counts);
+  // Without strict convergence, labels to match the final centres.
+  if (!strict) pool.assign(centers, labels, next.data, counts);
   return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: it, converged };
 }
 
@@ -513,15 +505,9 @@ function elkanSingle(
       }
     }
     [centers, centersNew] = [centersNew, centers];
-    let same = true;
-    for (let i = 0; i < n && same; i++) same = labels[i] === labelsOld[i];
-    if (same) {
-      strict = converged = true;
-      break;
-    }
-    let shiftTot = 0;
-    for (const s of shift) shiftTot += s * s;
-    if (shiftTot <= tol) {
+    const stop = stopReason(labels, labelsOld, shift, tol);
+    if (stop) {
+      strict = stop === "strict";
       converged = true;
       break;
     }
