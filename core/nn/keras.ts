@@ -11,20 +11,47 @@ import { heapView, type WasmBackend } from "./wasm_heap.ts";
 /** Keras' fuzz factor (`keras.backend.epsilon()`). */
 export const KERAS_EPSILON = 1e-7;
 
+/** A Dense layer's kernel initialiser: Keras' default, or DEC's (see {@linkcode decUniform}). */
+export type KernelInit = "glorotUniform" | "decUniform";
+
 /**
- * A Dense layer as Keras builds it by default: glorot-uniform kernel (seeded,
- * so a given seed gives the same initial weights) and zero bias.
+ * DEC's kernel initialiser, `VarianceScaling(scale = 1/3, mode = "fan_in",
+ * distribution = "uniform")`: U(−√(1/fan_in), √(1/fan_in)), variance
+ * 1/(3·fan_in) (the original's choice, PyTorch's default for Linear
+ * weights). Seeded.
+ *
+ * @example
+ * ```ts ignore
+ * const w = decUniform(7).apply([500, 2000]); // |w| ≤ √(1/500)
+ * ```
+ */
+export function decUniform(seed: number): ReturnType<typeof tf.initializers.varianceScaling> {
+  return tf.initializers.varianceScaling({
+    scale: 1 / 3,
+    mode: "fanIn",
+    distribution: "uniform",
+    seed,
+  });
+}
+
+/**
+ * A Dense layer as Keras builds it: glorot-uniform kernel by default (or
+ * `init`), seeded so that a given seed gives the same initial weights, and a
+ * zero bias.
  */
 export function denseLayer(
   units: number,
   activation: "relu" | "elu" | "sigmoid" | "linear",
   seed: number,
   inputShape?: number[],
+  init: KernelInit = "glorotUniform",
 ): tf.layers.Layer {
   return tf.layers.dense({
     units,
     activation,
-    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    kernelInitializer: init === "decUniform"
+      ? decUniform(seed)
+      : tf.initializers.glorotUniform({ seed }),
     biasInitializer: "zeros",
     ...(inputShape ? { inputShape } : {}),
   });
@@ -111,6 +138,31 @@ export function kerasAdadelta(): tf.Optimizer {
 }
 
 /**
+ * Replaces `variable` by `step(gradient, weights, out)`, an elementwise
+ * loop over float32 arrays. On the WASM backend the three arrays are views of
+ * the heap (reading tensors out costs more than the update itself).
+ */
+function updateInPlace(
+  variable: tf.Variable,
+  grad: tf.Tensor,
+  step: (g: Float32Array, w: Float32Array, out: Float32Array) => void,
+): void {
+  let next: tf.Tensor;
+  if (tf.getBackend() === "wasm") {
+    const b = tf.backend() as WasmBackend;
+    const info = b.makeOutput(variable.shape, "float32");
+    next = tf.engine().makeTensorFromTensorInfo(info);
+    step(heapView(b, grad), heapView(b, variable), heapView(b, info));
+  } else {
+    const out = new Float32Array(variable.size);
+    step(grad.dataSync() as Float32Array, variable.dataSync() as Float32Array, out);
+    next = tf.tensor(out, variable.shape, "float32");
+  }
+  variable.assign(next);
+  next.dispose();
+}
+
+/**
  * Adam with TensorFlow's update (`ApplyAdam`, as Keras uses it), one fused
  * loop per variable:
  *   m ← m + (g − m)(1 − β₁);   v ← v + (g² − v)(1 − β₂)
@@ -151,32 +203,14 @@ export class KerasAdam extends tf.Optimizer {
         this.#v.set(name, new Float32Array(variable.size));
       }
       const m = this.#m.get(name)!, v = this.#v.get(name)!;
-      const step = (g: Float32Array, w: Float32Array, out: Float32Array) => {
+      updateInPlace(variable, grad, (g, w, out) => {
         for (let i = 0; i < out.length; i++) {
           const gi = g[i];
           const mi = (m[i] += (gi - m[i]) * (1 - beta1));
           const vi = (v[i] += (gi * gi - v[i]) * (1 - beta2));
           out[i] = w[i] - lrT * mi / (Math.sqrt(vi) + epsilon);
         }
-      };
-      let next: tf.Tensor;
-      if (tf.getBackend() === "wasm") {
-        // Straight from heap to heap: reading tensors out costs more than the update.
-        const b = tf.backend() as WasmBackend;
-        const info = b.makeOutput(variable.shape, "float32");
-        next = tf.engine().makeTensorFromTensorInfo(info);
-        step(
-          heapView(b, grad),
-          heapView(b, variable),
-          heapView(b, info),
-        );
-      } else {
-        const out = new Float32Array(variable.size);
-        step(grad.dataSync() as Float32Array, variable.dataSync() as Float32Array, out);
-        next = tf.tensor(out, variable.shape, "float32");
-      }
-      variable.assign(next);
-      next.dispose();
+      });
     }
     this.incrementIterations();
   }
@@ -199,6 +233,61 @@ export class KerasAdam extends tf.Optimizer {
 /** Adam as Keras configures it: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
 export function kerasAdam(): tf.Optimizer {
   return new KerasAdam();
+}
+
+/**
+ * SGD with momentum as Keras (TensorFlow 2) applies it
+ * (`ResourceApplyKerasMomentum`, not Nesterov):
+ *   v ← momentum·v − lr·g;   w ← w + v
+ * (with a constant learning rate, the same path as PyTorch's
+ * v ← momentum·v + g, w ← w − lr·v). Without momentum, w ← w − lr·g. The
+ * velocities are kept in float32, starting at zero.
+ *
+ * @example
+ * ```ts ignore
+ * const optimizer = new KerasSGD(1, 0.9); // DEC's pretraining optimiser
+ * ```
+ */
+export class KerasSGD extends tf.Optimizer {
+  static get className(): string {
+    return "KerasSGD";
+  }
+  readonly #velocity = new Map<string, Float32Array>();
+
+  constructor(readonly learningRate = 0.01, readonly momentum = 0) {
+    super();
+  }
+
+  override applyGradients(grads: Gradients): void {
+    const { learningRate: lr, momentum } = this;
+    for (const [name, grad] of gradientList(grads)) {
+      if (grad == null) continue;
+      const variable = tf.engine().registeredVariables[name];
+      if (momentum === 0) {
+        updateInPlace(variable, grad, (g, w, out) => {
+          for (let i = 0; i < out.length; i++) out[i] = w[i] - lr * g[i];
+        });
+        continue;
+      }
+      if (!this.#velocity.has(name)) this.#velocity.set(name, new Float32Array(variable.size));
+      const v = this.#velocity.get(name)!;
+      updateInPlace(variable, grad, (g, w, out) => {
+        for (let i = 0; i < out.length; i++) {
+          const vi = (v[i] = Math.fround(momentum * v[i] - lr * g[i]));
+          out[i] = w[i] + vi;
+        }
+      });
+    }
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    this.#velocity.clear();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, momentum: this.momentum };
+  }
 }
 
 /**

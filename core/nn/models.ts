@@ -134,7 +134,14 @@ export function bottleneckAutoencoder(
  * The deep-embedded-clustering autoencoder: encoder d → dims… (relu, the
  * last layer linear: the embedding), decoder mirrored back to d (linear
  * output), as in Xie, Girshick and Farhadi, "Unsupervised deep embedding for
- * clustering analysis" (ICML 2016).
+ * clustering analysis" (ICML 2016). Kernels are drawn as the original's,
+ * VarianceScaling(1/3, fan_in, uniform) ({@linkcode decUniform}); biases
+ * zero. The encoder is layers 0 … dims.length − 1.
+ *
+ * @example
+ * ```ts ignore
+ * const ae = stackedAutoencoder(784, [500, 500, 2000, 10], new RandomState(0));
+ * ```
  */
 export function stackedAutoencoder(d: number, dims: number[], rng: RandomState): tf.Sequential {
   const sizes = [...dims, ...dims.slice(0, -1).reverse(), d];
@@ -147,6 +154,7 @@ export function stackedAutoencoder(d: number, dims: number[], rng: RandomState):
         i === code || i === sizes.length - 1 ? "linear" : "relu",
         seeds[i],
         i === 0 ? [d] : undefined,
+        "decUniform",
       )
     ),
   });
@@ -192,15 +200,25 @@ export function denseCode(
  */
 export function layerOutputs(model: tf.LayersModel, index: number, x: tf.Tensor): Matrix {
   const layer = model.layers[index];
-  const units = (layer.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1);
-  const encoder = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  return predictMatrix(
+    tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor }),
+    x,
+  );
+}
+
+/**
+ * `model`'s (single, flat) output for the inputs `x`, in batches of 1024,
+ * as an n × units float64 matrix.
+ */
+export function predictMatrix(model: tf.LayersModel, x: tf.Tensor): Matrix {
+  const units = (model.outputs[0].shape as number[]).slice(1).reduce((a, b) => a * b, 1);
   const n = x.shape[0];
   const out = matrix(n, units);
   for (let start = 0; start < n; start += 1024) {
     const size = Math.min(1024, n - start);
     // (Not through tf.tidy: a typed array returned from it is walked element by element.)
     const batch = x.slice(start, size);
-    const codes = encoder.predict(batch) as tf.Tensor;
+    const codes = model.predict(batch) as tf.Tensor;
     out.data.set(codes.dataSync(), start * units);
     tf.dispose([batch, codes]);
   }
