@@ -145,7 +145,10 @@ function tinyProblem(seed: number, n = 600) {
   const { X, y } = makeBlobs({ nSamples: n, centers: 4, nFeatures: 20, randomState: 1 });
   const x = tf.tensor2d(Float32Array.from(X.data), [n, 20]);
   const ae = stackedAutoencoder(20, [16, 3], new RandomState(seed));
-  const encoder = tf.model({ inputs: ae.inputs, outputs: ae.layers[1].output as tf.SymbolicTensor });
+  const encoder = tf.model({
+    inputs: ae.inputs,
+    outputs: ae.layers[1].output as tf.SymbolicTensor,
+  });
   const z = encoder.predict(x) as tf.Tensor;
   const codes = matrix(n, 3, Float64Array.from(z.dataSync()));
   z.dispose();

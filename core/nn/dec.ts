@@ -212,6 +212,8 @@ export function decFit(encoder: tf.LayersModel, x: tf.Tensor2D, o: DecOptions): 
   const optimizer = new KerasSGD(o.learningRate ?? 0.01, o.momentum ?? 0.9);
   const vars = [...encoder.trainableWeights.map((w) => w.read() as tf.Variable), mu];
   const history: DecUpdate[] = [];
+  // Batches come from one copy of x: on the WASM backend every `slice` copies the whole tensor.
+  const xs = x.dataSync() as Float32Array, d = x.shape[1];
   const progress = new Progress("DEC", maxIter, o.quiet);
   let last: Int32Array = Int32Array.from(o.labels);
   let p = new Float32Array(0);
@@ -243,7 +245,7 @@ export function decFit(encoder: tf.LayersModel, x: tf.Tensor2D, o: DecOptions): 
         }
       }
       const start = index * batchSize, size = Math.min(batchSize, n - start);
-      const xb = x.slice([start, 0], [size, -1]);
+      const xb = tf.tensor2d(xs.subarray(start * d, (start + size) * d), [size, d]);
       const pb = tf.tensor2d(p.subarray(start * k, (start + size) * k), [size, k]);
       const cost = optimizer.minimize(
         () =>
