@@ -201,12 +201,20 @@ export async function main(argv: string[]): Promise<void> {
   const log = (line: string) => args.json || console.log(line);
   const announce = (n: number, title: string) => log(`\n== ${n}. ${title} ==`);
   const runs = (stage: (typeof STAGES)[number]) => s.stage === stage || s.stage === "all";
-  const pretrainedDir = s.pretrained ?? (s.stage === "dec" ? `${args.out}/pretrained` : undefined);
+  // A saved autoencoder replaces pretraining (from --pretrained, or for --stage dec from out/).
+  const pretrainedDir = s.stage === "baseline"
+    ? undefined
+    : s.pretrained ?? (s.stage === "dec" ? `${args.out}/pretrained` : undefined);
 
   // The 70,000 images (training then test), as float64 for k-means and float32 for the network.
   const set = joinedImages(await loadMnist(s.dataDir), s.limit);
   const n = set.count, d = set.rows * set.cols;
   const y = Int32Array.from(set.labels);
+  let loaded: Awaited<ReturnType<typeof loadPretrained>> | undefined;
+  if (pretrainedDir !== undefined) {
+    await initBackend();
+    loaded = await loadPretrained(pretrainedDir, d);
+  }
   log(`MNIST: ${n} images of ${set.rows}x${set.cols}, pixels / 255`);
   const report: Record<string, unknown> = {
     baseline: null,
@@ -223,7 +231,9 @@ export async function main(argv: string[]): Promise<void> {
     const sc = scores(y, km.labels);
     log(`${f4(sc)}  inertia ${km.inertia.toFixed(3)}  (${seconds.toFixed(1)} s)`);
     report.baseline = { ...sc, inertia: km.inertia, seconds };
-    if (args.plot) await plotConfusion(args.out, "baseline", "k-means on pixels", y, km.labels);
+    if (args.plot) {
+      log(`Plot: ${await plotConfusion(args.out, "baseline", "k-means on pixels", y, km.labels)}`);
+    }
   }
   if (s.stage === "baseline") return finish(args, report);
 
@@ -233,8 +243,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     let ae: tf.LayersModel;
     let pretrain: PretrainInfo;
-    if (pretrainedDir !== undefined && (s.pretrained !== undefined || runs("dec"))) {
-      ({ ae, pretrain } = await loadPretrained(pretrainedDir, d));
+    if (loaded) {
+      ({ ae, pretrain } = loaded);
       log(
         `\nLoaded the pretrained autoencoder from ${pretrainedDir}/ (${pretrain.epochs} epochs of ${pretrain.optimizer}, loss ${
           pretrain.loss?.toFixed(5) ?? "unknown"
@@ -275,7 +285,7 @@ export async function main(argv: string[]): Promise<void> {
       await saveModel(ae, dir);
       await writeAtomic(`${dir}/pretrain.json`, JSON.stringify(pretrain));
       log(`Saved to ${dir}/ (reuse it with --pretrained ${dir}); ${pretrain.seconds.toFixed(0)} s`);
-      if (args.plot) await plotLoss(args.out, history.loss);
+      if (args.plot) log(`Plot: ${await plotLoss(args.out, history.loss)}`);
     }
     report.pretrain = { epochs: pretrain.epochs, loss: pretrain.loss, seconds: pretrain.seconds };
     if (s.stage === "pretrain") return finish(args, report);
@@ -332,9 +342,12 @@ export async function main(argv: string[]): Promise<void> {
     );
     log(`Saved the DEC encoder and centres to ${encoderDir}/`);
     if (args.plot) {
-      await plotConfusion(args.out, "dec", "DEC", y, result.labels);
-      await plotHistory(args.out, history);
-      await plotSamples(args.out, set, y, result.labels);
+      const paths = [
+        await plotConfusion(args.out, "dec", "DEC", y, result.labels),
+        await plotHistory(args.out, history),
+        await plotSamples(args.out, set, y, result.labels),
+      ];
+      log(`Plots: ${paths.join(", ")}`);
     }
   } finally {
     x.dispose();
@@ -390,17 +403,15 @@ async function loadPretrained(
   dir: string,
   d: number,
 ): Promise<{ ae: tf.LayersModel; pretrain: PretrainInfo }> {
-  let ae: tf.LayersModel;
   try {
-    ae = await loadModel(dir);
+    await Deno.stat(`${dir}/model.json`);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(
-        `Cannot load a pretrained autoencoder from ${dir} as it holds no model.json (run --stage pretrain first, or pass --pretrained DIR)`,
-      );
-    }
-    throw e;
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new UsageError(
+      `Cannot load a pretrained autoencoder as there is no model.json at ${dir} (run --stage pretrain first, or pass --pretrained DIR)`,
+    );
   }
+  const ae = await loadModel(dir);
   const code = ae.layers[DIMS.length - 1]?.outputShape as number[] | undefined;
   if (
     ae.inputs[0].shape[1] !== d || ae.layers.length !== 2 * DIMS.length ||
@@ -437,7 +448,7 @@ async function plotConfusion(
   what: string,
   y: Int32Array,
   labels: Int32Array,
-): Promise<void> {
+): Promise<string> {
   const { acc, classes, clusters, counts, byDigit } = mappedOrder(y, labels);
   const values = new Float64Array(classes.length * byDigit.length);
   byDigit.forEach((c, j) => {
@@ -462,10 +473,10 @@ async function plotConfusion(
     }),
     `${out}/confusion_${name}`,
   );
-  console.log(`Plot: ${path}`);
+  return path;
 }
 
-async function plotLoss(out: string, loss: number[]): Promise<void> {
+async function plotLoss(out: string, loss: number[]): Promise<string> {
   const path = await savePlot(
     lineChart({
       title: "Pretraining loss",
@@ -476,13 +487,13 @@ async function plotLoss(out: string, loss: number[]): Promise<void> {
     }),
     `${out}/pretrain_loss`,
   );
-  console.log(`Plot: ${path}`);
+  return path;
 }
 
 async function plotHistory(
   out: string,
   history: { iteration: number; acc: number; nmi: number }[],
-): Promise<void> {
+): Promise<string> {
   const it = history.map((h) => h.iteration);
   const path = await savePlot(
     lineChart({
@@ -497,7 +508,7 @@ async function plotHistory(
     }),
     `${out}/history`,
   );
-  console.log(`Plot: ${path}`);
+  return path;
 }
 
 /** A row of the first 10 images of each cluster, clusters in mapped order. */
@@ -506,7 +517,7 @@ async function plotSamples(
   set: ImageSet,
   y: Int32Array,
   labels: Int32Array,
-): Promise<void> {
+): Promise<string> {
   const { acc, byDigit } = mappedOrder(y, labels);
   const d = set.rows * set.cols;
   const rows: GrayImage[][] = byDigit.map((c) => {
@@ -531,7 +542,7 @@ async function plotSamples(
     }),
     `${out}/samples`,
   );
-  console.log(`Plot: ${path}`);
+  return path;
 }
 
 if (import.meta.main) await runMain(CLI.name, main);

@@ -10,6 +10,7 @@ import { fixture, ROOT, runJson, runTask, taskWords, xlsxFixture } from "./_reci
 /** Recipes whose data is not one `--input-file`. */
 const DATA_FLAG: Record<string, string> = {
   autoencoder_kmeans: "--data-dir",
+  dec: "--data-dir",
   latent_tsne: "--data-dir",
   autoencoder_mnist: "--data-dir",
   conv_autoencoder: "--data-dir",
@@ -483,6 +484,31 @@ const BAD: [string, () => string[], RegExp][] = [
     /no-such-dir\/train-images-idx3-ubyte/,
   ],
   ["autoencoder_kmeans", () => ["--train-limit", "1"], /--train-limit must be an integer in \[2,/],
+  ["dec", () => ["--stage", "finetune"], /--stage must be one of baseline, pretrain, dec, all/],
+  [
+    "dec",
+    () => ["--pretrain-optimizer", "rmsprop"],
+    /--pretrain-optimizer must be one of adam, sgd/,
+  ],
+  ["dec", () => ["--train-limit", "5"], /--train-limit must be an integer in \[10,/],
+  ["dec", () => ["--pretrain-epochs", "0"], /--pretrain-epochs must be an integer in \[1, 10000\]/],
+  ["dec", () => ["--tol", "2"], /--tol must be a number >= 0 and <= 1: --tol=2/],
+  ["dec", () => ["--update-interval", "x"], /--update-interval must be an integer/],
+  [
+    "dec",
+    () => ["--stage", "dec", "--out", "out/test-fixtures/dec-nothing"],
+    /no model\.json at out\/test-fixtures\/dec-nothing\/pretrained \(run --stage pretrain first/,
+  ],
+  [
+    "dec",
+    () => ["--pretrained", "out/test-fixtures/no-model"],
+    /no model\.json at out\/test-fixtures\/no-model/,
+  ],
+  [
+    "dec",
+    () => ["--data-dir", "out/test-fixtures/no-such-dir"],
+    /no-such-dir\/train-images-idx3-ubyte/,
+  ],
   ["stock_market", () => ["--symbols", "out/test-fixtures/missing.json"], /missing\.json/],
   [
     "stock_market",

@@ -49,7 +49,7 @@ export function evaluate(
     const size = Math.min(batchSize, n - start);
     total += tf.tidy(() => {
       const xb = tf.tensor(values.subarray(start * row, (start + size) * row), [size, ...rowShape]);
-      return loss(xb, model.predict(xb) as tf.Tensor).dataSync()[0] * size;
+      return loss(xb, model.predict(xb, { batchSize: size }) as tf.Tensor).dataSync()[0] * size;
     });
   }
   return total / n;
