@@ -222,6 +222,8 @@ export async function main(argv: string[]): Promise<void> {
     aeKmeans: null,
     dec: null,
   };
+  /** Each stage's clusters, saved for cross-checks (`scripts/crosscheck/issue12_dec_metrics.py`). */
+  const labels: Record<string, number[]> = { digits: Array.from(y) };
 
   // Stage 1. k-means on the raw pixels.
   if (runs("baseline")) {
@@ -231,11 +233,12 @@ export async function main(argv: string[]): Promise<void> {
     const sc = scores(y, km.labels);
     log(`${f4(sc)}  inertia ${km.inertia.toFixed(3)}  (${seconds.toFixed(1)} s)`);
     report.baseline = { ...sc, inertia: km.inertia, seconds };
+    labels.baseline = Array.from(km.labels);
     if (args.plot) {
       log(`Plot: ${await plotConfusion(args.out, "baseline", "k-means on pixels", y, km.labels)}`);
     }
   }
-  if (s.stage === "baseline") return finish(args, report);
+  if (s.stage === "baseline") return await finish(args, report, labels);
 
   // Stage 2. Pretrain the autoencoder, or load it.
   await initBackend();
@@ -288,7 +291,7 @@ export async function main(argv: string[]): Promise<void> {
       if (args.plot) log(`Plot: ${await plotLoss(args.out, history.loss)}`);
     }
     report.pretrain = { epochs: pretrain.epochs, loss: pretrain.loss, seconds: pretrain.seconds };
-    if (s.stage === "pretrain") return finish(args, report);
+    if (s.stage === "pretrain") return await finish(args, report, labels);
 
     // Stage 3. k-means on the embeddings.
     announce(3, `AE + k-means: k-means (n_init ${s.nInit}) on the ${DIMS.at(-1)}-d embeddings`);
@@ -303,6 +306,7 @@ export async function main(argv: string[]): Promise<void> {
     const aeScores = scores(y, km.labels);
     log(`${f4(aeScores)}  (${kmSeconds.toFixed(1)} s)`);
     report.aeKmeans = { ...aeScores, seconds: kmSeconds };
+    labels.aeKmeans = Array.from(km.labels);
 
     // Stage 4. DEC.
     announce(
@@ -321,6 +325,7 @@ export async function main(argv: string[]): Promise<void> {
       }; ${seconds.toFixed(0)} s)`,
     );
     log(`AE + k-means ${f4(aeScores)};  the original: DEC ACC 0.9623, NMI 0.9050, ARI 0.9190`);
+    labels.dec = Array.from(result.labels);
     report.dec = {
       ...final,
       iterations: result.iterations,
@@ -352,7 +357,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     x.dispose();
   }
-  finish(args, report);
+  await finish(args, report, labels);
 }
 
 function runDec(
@@ -393,8 +398,16 @@ function runDec(
   return { result, history, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** With `--json`, the report of the stages that ran (the others are null). */
-function finish(args: { json: boolean }, report: Record<string, unknown>): void {
+/**
+ * Saves every stage's cluster labels beside the digits (`labels.json`) and,
+ * with `--json`, prints the report of the stages that ran (the others null).
+ */
+async function finish(
+  args: { json: boolean; out: string },
+  report: Record<string, unknown>,
+  labels: Record<string, number[]>,
+): Promise<void> {
+  await writeAtomic(`${args.out}/labels.json`, JSON.stringify(labels));
   if (args.json) console.log(JSON.stringify(report));
 }
 

@@ -59,6 +59,10 @@ Deno.test("dec: all stages on 600 images, then --stage dec from the saved autoen
     assert.ok(Deno.statSync(`${ROOT}/${out}/pretrained/${file}`).size > 0, file);
   }
   assert.ok(Deno.statSync(`${ROOT}/${out}/dec_model/centers.json`).size > 0);
+  const labels = JSON.parse(Deno.readTextFileSync(`${ROOT}/${out}/labels.json`));
+  for (const stage of ["digits", "baseline", "aeKmeans", "dec"]) {
+    assert.equal(labels[stage].length, 600, stage);
+  }
 
   const again = await runJson("dec", [...SMALL, "--out", out, "--stage", "dec"]) as Report;
   assert.equal(again.baseline, null);
