@@ -319,6 +319,103 @@ function sumRows(): string[] {
   ];
 }
 
+/**
+ * The optimisers' elementwise updates on float32 arrays, two values at a
+ * time in float64 with float32 stores: the same operations in the same order
+ * as the JavaScript loops of `core/nn/keras.ts` (no fused multiply-adds), so
+ * the same weights bit for bit.
+ * - `adamStep(n, g, w, out, m, v, c1, c2, lrT, eps)`:
+ *   m += (g − m)·c1;  v += (g² − v)·c2;  out = w − lrT·m / (√v + ε), with m and
+ *   v taken before their float32 rounding, as JavaScript's `a[i] += x` yields.
+ * - `sgdStep(n, g, w, out, vel, lr, momentum)`: with `vel` 0, out = w − lr·g;
+ *   else vel = f32(momentum·vel − lr·g), out = w + vel.
+ */
+function optimizerSteps(): string[] {
+  const load2 = (p: string) => `(f64x2.promote_low_f32x4 (v128.load64_zero ${get(p)}))`;
+  const store2 = (p: string, x: string) =>
+    `(v128.store64_lane 0 ${get(p)} (f32x4.demote_f64x2_zero ${x}))`;
+  const load1 = (p: string) => `(f64.promote_f32 (f32.load ${get(p)}))`;
+  const store1 = (p: string, x: string) => `(f32.store ${get(p)} (f32.demote_f64 ${x}))`;
+  const step = (ptrs: string[], by: number) =>
+    ptrs.map((p) => `(local.set $${p} ${add(get(p), i32(by))})`);
+  const adam = (
+    L: (p: string) => string,
+    S: (p: string, x: string) => string,
+    op: string,
+    splat: (x: string) => string,
+  ) => [
+    `(local.set $gv ${L("g")})`,
+    `(local.set $mv (${op}.add ${L("m")} (${op}.mul (${op}.sub ${get("gv")} ${L("m")}) ${
+      splat("c1")
+    })))`,
+    `(local.set $vv (${op}.add ${L("v")} (${op}.mul (${op}.sub (${op}.mul ${get("gv")} ${
+      get("gv")
+    }) ${L("v")}) ${splat("c2")})))`,
+    S("m", get("mv")),
+    S("v", get("vv")),
+    S(
+      "out",
+      `(${op}.sub ${L("w")} (${op}.div (${op}.mul ${splat("lrT")} ${
+        get("mv")
+      }) (${op}.add (${op}.sqrt ${get("vv")}) ${splat("eps")})))`,
+    ),
+  ];
+  const sgd = (
+    L: (p: string) => string,
+    S: (p: string, x: string) => string,
+    op: string,
+    splat: (x: string) => string,
+    rounded: (x: string) => string,
+  ) => [
+    `(if ${get("vel")} (then`,
+    `  (local.set $vv ${
+      rounded(
+        `(${op}.sub (${op}.mul ${splat("momentum")} ${L("vel")}) (${op}.mul ${splat("lr")} ${
+          L("g")
+        }))`,
+      )
+    })`,
+    `  ${S("vel", get("vv"))}`,
+    `  ${S("out", `(${op}.add ${L("w")} ${get("vv")})`)})`,
+    `(else ${S("out", `(${op}.sub ${L("w")} (${op}.mul ${splat("lr")} ${L("g")}))`)}))`,
+  ];
+  const splat2 = (x: string) => `(f64x2.splat ${get(x)})`;
+  const same = (x: string) => get(x);
+  const round2 = (x: string) => `(f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${x}))`;
+  const round1 = (x: string) => `(f64.promote_f32 (f32.demote_f64 ${x}))`;
+  const n2 = `(local.set $n2 (i32.and ${get("n")} ${i32(-2)}))`;
+  return [
+    `(func (export "adamStep") (param $n i32) (param $g i32) (param $w i32) (param $out i32)` +
+    ` (param $m i32) (param $v i32) (param $c1 f64) (param $c2 f64) (param $lrT f64) (param $eps f64)`,
+    `  (local $i i32) (local $n2 i32) (local $gv v128) (local $mv v128) (local $vv v128)`,
+    `  (local $gs f64) (local $ms f64) (local $vs f64)`,
+    `  ${n2}`,
+    ...forLoop("i", i32(0), get("n2"), i32(2), [
+      ...adam(load2, store2, "f64x2", splat2),
+      ...step(["g", "w", "out", "m", "v"], 8),
+    ]).map((l) => "  " + l),
+    `  (if (i32.ne ${get("n2")} ${get("n")}) (then`,
+    ...adam(load1, store1, "f64", same).map((l) =>
+      "    " + l.replaceAll("$gv", "$gs").replaceAll("$mv", "$ms").replaceAll("$vv", "$vs")
+    ),
+    `  ))`,
+    `)`,
+    `(func (export "sgdStep") (param $n i32) (param $g i32) (param $w i32) (param $out i32)` +
+    ` (param $vel i32) (param $lr f64) (param $momentum f64)`,
+    `  (local $i i32) (local $n2 i32) (local $vv v128) (local $vs f64)`,
+    `  ${n2}`,
+    ...forLoop("i", i32(0), get("n2"), i32(2), [
+      ...sgd(load2, store2, "f64x2", splat2, round2),
+      ...step(["g", "w", "out"], 8),
+      `(if ${get("vel")} (then ${step(["vel"], 8)[0]}))`,
+    ]).map((l) => "  " + l),
+    `  (if (i32.ne ${get("n2")} ${get("n")}) (then`,
+    ...sgd(load1, store1, "f64", same, round1).map((l) => "    " + l.replaceAll("$vv", "$vs")),
+    `  ))`,
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -334,6 +431,7 @@ export function gemmWat(shared: boolean): string {
       ...workBytes(),
       ...biasRelu(),
       ...sumRows(),
+      ...optimizerSteps(),
     ].map((l) => "  " + l),
     `)`,
     ``,

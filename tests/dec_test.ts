@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../core/nn/backend.ts";
-import { decUniform, KerasSGD } from "../core/nn/keras.ts";
+import { decUniform, KerasAdam, KerasSGD, useHeapOptimizers } from "../core/nn/keras.ts";
 import {
   decFit,
   klDivergence,
@@ -210,4 +210,43 @@ Deno.test("decFit rejects centres of the wrong dimension", () => {
     /Cannot run DEC as the centres are 5-dimensional for a 3-dimensional embedding/,
   );
   x.dispose();
+});
+
+Deno.test("Adam and SGD give the same weights bit for bit in WebAssembly and in JavaScript", () => {
+  const rs = new RandomState(4);
+  const shapes = [[7, 3], [64], [1]];
+  const init = shapes.map((sh) => Float32Array.from(rs.randn(sh.reduce((a, b) => a * b, 1))));
+  const grads = [0, 1, 2].map(() =>
+    shapes.map((sh) => Float32Array.from(rs.randn(sh.reduce((a, b) => a * b, 1)), (g) => g * 0.3))
+  );
+  const run = (heap: boolean, make: () => tf.Optimizer) => {
+    useHeapOptimizers(heap);
+    try {
+      const vars = shapes.map((sh, i) => tf.variable(tf.tensor(init[i], sh)));
+      const opt = make();
+      for (const step of grads) {
+        const g = step.map((v, i) => tf.tensor(v, shapes[i]));
+        opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, g[i]])));
+        tf.dispose(g);
+      }
+      const out = vars.map((v) => Array.from(v.dataSync()));
+      tf.dispose(vars);
+      opt.dispose();
+      return out;
+    } finally {
+      useHeapOptimizers(true);
+    }
+  };
+  for (
+    const make of [
+      () => new KerasAdam(),
+      () => new KerasAdam(0.01, 0.8, 0.99, 1e-3),
+      () => new KerasSGD(0.01, 0.9),
+      () => new KerasSGD(1, 0),
+    ]
+  ) {
+    const wasm = run(true, make), js = run(false, make);
+    assert.deepEqual(wasm, js);
+    assert.notDeepEqual(wasm[0], Array.from(init[0]));
+  }
 });

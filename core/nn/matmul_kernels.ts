@@ -24,15 +24,15 @@ type Kernel = ReturnType<typeof tf.getKernel> & object;
 let stock: Kernel | undefined;
 
 /** The wasm backend's heap and allocator internals that our product needs. */
-type HeapBackend = WasmBackend & {
+export type HeapBackend = WasmBackend & {
   getMemoryOffset(dataId: object): number;
   wasm: { asm: { memory: WebAssembly.Memory } };
 };
 
 let ours: { gemm: Gemm; memory: WebAssembly.Memory } | null | undefined;
 
-/** Our product on the backend's heap, or `null` where it cannot run. */
-function heapGemm(backend: WasmBackend): { gemm: Gemm; memory: WebAssembly.Memory } | null {
+/** Our product (and the optimisers' updates) on the backend's heap, or `null` where it cannot run. */
+export function heapGemm(backend: WasmBackend): { gemm: Gemm; memory: WebAssembly.Memory } | null {
   if (ours === undefined) {
     const memory = (backend as HeapBackend).wasm?.asm?.memory;
     const gemm = memory instanceof WebAssembly.Memory ? instantiateGemm(memory) : undefined;

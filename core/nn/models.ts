@@ -219,7 +219,10 @@ export function predictMatrix(model: tf.LayersModel, x: tf.Tensor): Matrix {
   for (let start = 0; start < n; start += 1024) {
     const size = Math.min(1024, n - start);
     // (Not through tf.tidy: a typed array returned from it is walked element by element.)
-    const batch = tf.tensor(values.subarray(start * row, (start + size) * row), [size, ...rowShape]);
+    const batch = tf.tensor(values.subarray(start * row, (start + size) * row), [
+      size,
+      ...rowShape,
+    ]);
     // (predict's own default batch is 32: 2–3× slower for these layers.)
     const codes = model.predict(batch, { batchSize: size }) as tf.Tensor;
     out.data.set(codes.dataSync(), start * units);

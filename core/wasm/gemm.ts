@@ -70,6 +70,37 @@ export interface Gemm {
   sumRows(n: number, d: number, x: number, labels: number, sums: number): void;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
+  /**
+   * Adam's elementwise update of n float32 weights (addresses of the
+   * gradient, the weights, the output and the two moments), in float64 with
+   * float32 stores, as `KerasAdam`'s JavaScript loop computes it:
+   * m += (g − m)·c1; v += (g² − v)·c2; out = w − lrT·m/(√v + eps).
+   */
+  adamStep(
+    n: number,
+    g: number,
+    w: number,
+    out: number,
+    m: number,
+    v: number,
+    c1: number,
+    c2: number,
+    lrT: number,
+    eps: number,
+  ): void;
+  /**
+   * SGD's elementwise update, as `KerasSGD`'s JavaScript loop: with `vel`
+   * 0, out = w − lr·g; else vel = f32(momentum·vel − lr·g), out = w + vel.
+   */
+  sgdStep(
+    n: number,
+    g: number,
+    w: number,
+    out: number,
+    vel: number,
+    lr: number,
+    momentum: number,
+  ): void;
 }
 
 /** Rows of a packed tile of A (MR of `scripts/build_gemm.ts`; the gemm test checks it). */
