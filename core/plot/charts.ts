@@ -164,6 +164,9 @@ export function annotatedHeatmap(o: {
     }
   }
   const cell = Math.max(14, Math.min(40, Math.floor(560 / Math.max(o.rows.length, o.cols.length))));
+  let lo = Infinity, hi = -Infinity;
+  for (const { v } of values) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  const darkFrom = o.domainMid === undefined ? lo + 0.6 * (hi - lo) : Infinity;
   return {
     $schema: VL_SCHEMA,
     description: o.description,
@@ -193,7 +196,18 @@ export function annotatedHeatmap(o: {
       ...(cell >= 22
         ? [{
           mark: { type: "text", fontSize: 9 },
-          encoding: { text: { field: "v", type: "quantitative", format: o.format ?? ".2f" } },
+          encoding: {
+            text: { field: "v", type: "quantitative", format: o.format ?? ".2f" },
+            // Light text on the dark end of a sequential scale, so every value stays readable.
+            ...(Number.isFinite(darkFrom)
+              ? {
+                color: {
+                  condition: { test: `datum.v > ${darkFrom}`, value: "white" },
+                  value: "black",
+                },
+              }
+              : {}),
+          },
         }]
         : []),
     ],
