@@ -1,6 +1,7 @@
 /**
- * Optimisation: the linear assignment problem.
+ * Optimisation: the linear assignment problem, and L-BFGS.
  *
  * @module
  */
 export * from "./linear_sum_assignment.ts";
+export * from "./lbfgs.ts";

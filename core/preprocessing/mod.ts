@@ -1,0 +1,6 @@
+/**
+ * Preprocessing: min-max scaling.
+ *
+ * @module
+ */
+export * from "./min_max_scaler.ts";
