@@ -41,3 +41,21 @@ for (const weighted of [false, true]) {
     });
   }
 }
+
+Deno.test("kmeans pool: algorithm elkan gives the one-core Elkan labels in high dimension", () => {
+  const n = 2000, d = 48;
+  const X = matrix(n, d, Float64Array.from(new RandomState(4).rand(n * d)));
+  const options = { nClusters: 6, nInit: 2, algorithm: "elkan" as const };
+  try {
+    useKMeansPool(false);
+    const one = kmeans(X, options);
+    useKMeansPool(true, true);
+    const two = kmeans(X, options);
+    assert.ok(lastPoolStats.jobs > 0, "the pool ran");
+    assert.deepEqual(two.labels, one.labels);
+    assert.equal(two.nIter, one.nIter);
+    assert.ok(Math.abs(two.inertia - one.inertia) <= 1e-9 * one.inertia);
+  } finally {
+    useKMeansPool(true, true);
+  }
+});
