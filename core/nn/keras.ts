@@ -59,6 +59,31 @@ export function denseLayer(
   });
 }
 
+/**
+ * Keras' `BatchNormalization()` with its defaults: momentum 0.99, epsilon
+ * 1e-3, γ = 1, β = 0, moving mean 0, moving variance 1. In training
+ * (`apply(x, { training: true })`) it normalises by the batch's mean and
+ * biased variance and moves the running statistics,
+ * m ← m − (m − μ_B)·(1 − momentum); in inference it uses the running ones:
+ * y = γ·(x − m)/√(v + ε) + β. (Keras' non-fused path, which 2-D inputs take.)
+ *
+ * @example
+ * ```ts ignore
+ * tf.sequential({ layers: [denseLayer(8, "linear", 1, [4]), batchNormalization(), leakyReLU()] });
+ * ```
+ */
+export function batchNormalization(): tf.layers.Layer {
+  return tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3 });
+}
+
+/**
+ * Keras' `LeakyReLU()`: y = x for x > 0, α·x otherwise, with Keras'
+ * default α = 0.3 (tfjs and Keras agree on it).
+ */
+export function leakyReLU(alpha = 0.3): tf.layers.Layer {
+  return tf.layers.leakyReLU({ alpha });
+}
+
 /** What `tf.Optimizer.applyGradients` receives. */
 type Gradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { tf } from "./backend.ts";
-import { denseLayer } from "./keras.ts";
+import { batchNormalization, denseLayer, leakyReLU } from "./keras.ts";
 import type { RandomState } from "../random.ts";
 import { type Matrix, matrix } from "../matrix.ts";
 
@@ -158,6 +158,45 @@ export function stackedAutoencoder(d: number, dims: number[], rng: RandomState):
       )
     ),
   });
+}
+
+/** An autoencoder and its encoder (input → code), sharing layers. */
+export interface AutoencoderPair {
+  readonly autoencoder: tf.LayersModel;
+  readonly encoder: tf.LayersModel;
+}
+
+/**
+ * The feature-extraction autoencoder of spec §13: d → 2d → d → n (the
+ * code, linear) → d → 2d → d (linear output), every hidden layer Dense,
+ * then {@linkcode batchNormalization}, then {@linkcode leakyReLU}; Dense
+ * kernels glorot-uniform, drawn with six seeds from
+ * `rng.randint(0, 2³¹ − 1, 6)`. The encoder is the same layers up to the
+ * code, as a model of its own, to be saved alone.
+ *
+ * @example
+ * ```ts ignore
+ * const { autoencoder, encoder } = featureAutoencoder(100, 50, new RandomState(0));
+ * ```
+ */
+export function featureAutoencoder(d: number, n: number, rng: RandomState): AutoencoderPair {
+  const seeds = rng.randint(0, 2 ** 31 - 1, 6);
+  const input = tf.input({ shape: [d] });
+  const block = (x: tf.SymbolicTensor, units: number, seed: number) =>
+    [denseLayer(units, "linear", seed), batchNormalization(), leakyReLU()].reduce(
+      (h, layer) => layer.apply(h) as tf.SymbolicTensor,
+      x,
+    );
+  const code = denseLayer(n, "linear", seeds[2]).apply(
+    block(block(input, 2 * d, seeds[0]), d, seeds[1]),
+  ) as tf.SymbolicTensor;
+  const output = denseLayer(d, "linear", seeds[5]).apply(
+    block(block(code, d, seeds[3]), 2 * d, seeds[4]),
+  ) as tf.SymbolicTensor;
+  return {
+    autoencoder: tf.model({ inputs: input, outputs: output }),
+    encoder: tf.model({ inputs: input, outputs: code }),
+  };
 }
 
 /**
