@@ -7,6 +7,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import {
+  checkInterrupt,
+  Interrupted,
+  stopWatchingInterrupts,
+  watchInterrupts,
+} from "./interrupt.ts";
 
 /** A wrong flag or flag value (exit code 2). */
 export class UsageError extends Error {
@@ -237,26 +243,37 @@ function isInputError(e: unknown): boolean {
 /**
  * Runs a recipe's `main` with error handling: an error prints
  * `<recipe>: error: <message>` on one line of stderr and sets the exit code
- * (2 for bad input or usage, 1 for anything unexpected).
+ * (2 for bad input or usage, 1 for anything unexpected). Ctrl-C stops the
+ * recipe at its next progress update (see `interrupt.ts`) with one line
+ * saying what it kept, and exit code 130.
  */
 export async function runMain(
   name: string,
   main: (argv: string[]) => Promise<void>,
   argv: string[] = Deno.args,
 ): Promise<void> {
+  watchInterrupts();
   try {
     await main(argv);
   } catch (e) {
+    if (e instanceof Interrupted) {
+      const kept = e.saved.length ? `kept ${e.saved.join("; ")}` : "nothing was saved";
+      console.error(`${name}: interrupted (Ctrl-C); ${kept}`);
+      Deno.exitCode = 130;
+      return;
+    }
     const msg = e instanceof Error ? e.message : String(e);
     console.error(`${name}: error: ${msg.split("\n")[0]}`);
     Deno.exitCode = isInputError(e) ? 2 : 1;
+  } finally {
+    stopWatchingInterrupts();
   }
 }
 
 /**
  * A progress line on stderr (`label [#####.....] 50% ETA 3s`), redrawn in
  * place on a terminal and printed as a few plain lines otherwise. Silent when
- * `quiet`.
+ * `quiet`. Each update throws `Interrupted` once Ctrl-C was pressed.
  */
 export class Progress {
   #total: number;
@@ -275,6 +292,7 @@ export class Progress {
 
   /** Reports `done` of `total` units finished. */
   update(done: number, extra = ""): void {
+    checkInterrupt(); // every progress update is a safe point to stop at
     if (this.#quiet) return;
     const frac = Math.min(1, done / this.#total);
     const pct = Math.floor(frac * 100);

@@ -42,7 +42,7 @@ import type { Matrix } from "../core/matrix.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
 import { featureAutoencoder, predictMatrix } from "../core/nn/models.ts";
-import { loadModel, saveModel } from "../core/nn/model_io.ts";
+import { keepOnInterrupt, loadModel, saveModel } from "../core/nn/model_io.ts";
 import { type History, trainAutoencoder } from "../core/nn/train.ts";
 import { RandomState } from "../core/random.ts";
 import { barChart, lineChart } from "../core/plot/charts.ts";
@@ -154,20 +154,25 @@ export async function main(argv: string[]): Promise<void> {
           `(BatchNorm, LeakyReLU; Adam, mse, ${opts.epochs} epochs of batch ${opts.batchSize}; backend ${describeBackend()})`,
       );
       const progress = new Progress(`bottleneck ${n}`, opts.epochs, args.quiet);
-      history = trainAutoencoder(autoencoder, tTrain, {
-        epochs: opts.epochs,
-        batchSize: opts.batchSize,
-        loss: meanSquaredError,
-        optimizer: kerasAdam(),
-        rng,
-        quiet: true,
-        validation: tTest,
-        onEpoch: (e, h) =>
-          progress.update(
-            e,
-            `loss ${h.loss[e - 1].toFixed(4)}, val ${h.valLoss[e - 1].toFixed(4)}`,
-          ),
-      });
+      history = await keepOnInterrupt(
+        encoder,
+        job.dir,
+        () =>
+          trainAutoencoder(autoencoder, tTrain, {
+            epochs: opts.epochs,
+            batchSize: opts.batchSize,
+            loss: meanSquaredError,
+            optimizer: kerasAdam(),
+            rng,
+            quiet: true,
+            validation: tTest,
+            onEpoch: (e, h) =>
+              progress.update(
+                e,
+                `loss ${h.loss[e - 1].toFixed(4)}, val ${h.valLoss[e - 1].toFixed(4)}`,
+              ),
+          }),
+      );
       progress.done();
       await saveModel(encoder, job.dir);
       log(`  saved the encoder to ${job.dir}/ (reuse it with --encoder ${job.dir})`);

@@ -25,7 +25,7 @@ import { matrix, toRows } from "../core/matrix.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
 import { bottleneckAutoencoder, layerOutputs } from "../core/nn/models.ts";
-import { loadModel, saveModel } from "../core/nn/model_io.ts";
+import { keepOnInterrupt, loadModel, saveModel } from "../core/nn/model_io.ts";
 import { toGrayImages } from "../core/nn/images.ts";
 import { type History, trainAutoencoder } from "../core/nn/train.ts";
 import { RandomState } from "../core/random.ts";
@@ -115,15 +115,16 @@ export async function main(argv: string[]): Promise<void> {
     const rng = new RandomState(args.seed);
     net = bottleneckAutoencoder(d, hidden, CODE, rng);
     log(`Training ${d} → ${hidden} → ${CODE} → ${hidden} → ${d} (backend ${describeBackend()})`);
-    history = trainAutoencoder(net, x, {
-      epochs,
-      batchSize,
-      loss: meanSquaredError,
-      optimizer: kerasAdam(),
-      rng,
-      quiet: args.quiet,
-      onEpoch: (e, h) => log(`epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(5)}`),
-    });
+    history = await keepOnInterrupt(net, `${args.out}/model`, () =>
+      trainAutoencoder(net, x, {
+        epochs,
+        batchSize,
+        loss: meanSquaredError,
+        optimizer: kerasAdam(),
+        rng,
+        quiet: args.quiet,
+        onEpoch: (e, h) => log(`epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(5)}`),
+      }));
     await saveModel(net, `${args.out}/model`);
     log(`Saved the autoencoder to ${args.out}/model/ (reuse it with --model ${args.out}/model)`);
   }

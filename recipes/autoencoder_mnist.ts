@@ -23,7 +23,7 @@ import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { binaryCrossentropy, kerasAdadelta } from "../core/nn/keras.ts";
 import { denseAutoencoder } from "../core/nn/models.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
-import { saveModel } from "../core/nn/model_io.ts";
+import { keepOnInterrupt, saveModel } from "../core/nn/model_io.ts";
 import { RandomState } from "../core/random.ts";
 import { barChart, imageGrid, lineChart, sideBySide } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
@@ -108,24 +108,30 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   // Step 3. Train: binary cross-entropy, Adadelta, shuffled batches.
-  const history = trainAutoencoder(model, xTrain, {
-    epochs,
-    batchSize,
-    loss: binaryCrossentropy,
-    optimizer: kerasAdadelta(),
-    rng,
-    validation: xTest,
-    quiet: args.quiet,
-    onEpoch: (e, h) => {
-      if (!args.json) {
-        console.log(
-          `Epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(4)}, val_loss ${
-            h.valLoss[e - 1].toFixed(4)
-          } (${h.seconds[e - 1].toFixed(1)} s)`,
-        );
-      }
-    },
-  });
+  // Ctrl-C keeps the model of the last finished epoch.
+  const history = await keepOnInterrupt(
+    model,
+    `${args.out}/model`,
+    () =>
+      trainAutoencoder(model, xTrain, {
+        epochs,
+        batchSize,
+        loss: binaryCrossentropy,
+        optimizer: kerasAdadelta(),
+        rng,
+        validation: xTest,
+        quiet: args.quiet,
+        onEpoch: (e, h) => {
+          if (!args.json) {
+            console.log(
+              `Epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(4)}, val_loss ${
+                h.valLoss[e - 1].toFixed(4)
+              } (${h.seconds[e - 1].toFixed(1)} s)`,
+            );
+          }
+        },
+      }),
+  );
   emit(args, [`Validation loss after ${epochs} epochs: ${history.valLoss.at(-1)!.toFixed(4)}`], {
     trainShape: [train.count, train.rows, train.cols],
     testShape: [test.count, test.rows, test.cols],

@@ -63,7 +63,8 @@ import { type Matrix, matrix } from "../core/matrix.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, KerasSGD, meanSquaredError } from "../core/nn/keras.ts";
 import { layerOutputs, stackedAutoencoder } from "../core/nn/models.ts";
-import { loadModel, saveModel } from "../core/nn/model_io.ts";
+import { keepOnInterrupt, loadModel, saveModel } from "../core/nn/model_io.ts";
+import { Interrupted } from "../core/interrupt.ts";
 import { decFit, type DecUpdate } from "../core/nn/dec.ts";
 import { type History, trainAutoencoder } from "../core/nn/train.ts";
 import { readJson, writeAtomic } from "../core/io/files.ts";
@@ -221,9 +222,12 @@ export async function main(argv: string[]): Promise<void> {
   const n = set.count, d = set.rows * set.cols;
   const y = Int32Array.from(set.labels);
   let loaded: Awaited<ReturnType<typeof loadPretrained>> | undefined;
+  // The saved autoencoder, named in the one line Ctrl-C prints.
+  let kept: string | undefined;
   if (pretrainedDir !== undefined) {
     await initBackend();
     loaded = await loadPretrained(pretrainedDir, d);
+    kept = pretrainedDir;
   }
   log(`MNIST: ${n} images of ${set.rows}x${set.cols}, pixels / 255`);
   const report: Record<string, unknown> = {
@@ -273,20 +277,25 @@ export async function main(argv: string[]): Promise<void> {
       const rng = new RandomState(args.seed);
       ae = stackedAutoencoder(d, DIMS, rng);
       const t0 = performance.now();
-      const history: History = trainAutoencoder(ae, x, {
-        epochs: s.epochs,
-        batchSize: BATCH,
-        loss: meanSquaredError,
-        optimizer: s.optimizer === "adam" ? kerasAdam() : new KerasSGD(1, 0.9),
-        rng,
-        quiet: args.quiet,
-        onEpoch: (e, h) =>
-          log(
-            `epoch ${e}/${s.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
-              h.seconds[e - 1].toFixed(1)
-            } s)`,
-          ),
-      });
+      const history: History = await keepOnInterrupt(
+        ae,
+        `${args.out}/pretrained`,
+        () =>
+          trainAutoencoder(ae, x, {
+            epochs: s.epochs,
+            batchSize: BATCH,
+            loss: meanSquaredError,
+            optimizer: s.optimizer === "adam" ? kerasAdam() : new KerasSGD(1, 0.9),
+            rng,
+            quiet: args.quiet,
+            onEpoch: (e, h) =>
+              log(
+                `epoch ${e}/${s.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
+                  h.seconds[e - 1].toFixed(1)
+                } s)`,
+              ),
+          }),
+      );
       pretrain = {
         epochs: s.epochs,
         optimizer: s.optimizer,
@@ -297,6 +306,7 @@ export async function main(argv: string[]): Promise<void> {
       const dir = `${args.out}/pretrained`;
       await saveModel(ae, dir);
       await writeAtomic(`${dir}/pretrain.json`, JSON.stringify(pretrain));
+      kept = dir;
       log(`Saved to ${dir}/ (reuse it with --pretrained ${dir}); ${pretrain.seconds.toFixed(0)} s`);
       if (args.plot) log(`Plot: ${await plotLoss(args.out, history.loss)}`);
     }
@@ -364,6 +374,13 @@ export async function main(argv: string[]): Promise<void> {
       ];
       log(`Plots: ${paths.join(", ")}`);
     }
+  } catch (e) {
+    if (e instanceof Interrupted && kept) {
+      e.saved.push(
+        `the pretrained autoencoder in ${kept}/ (go on with --stage dec --pretrained ${kept})`,
+      );
+    }
+    throw e;
   } finally {
     x.dispose();
   }

@@ -172,7 +172,7 @@ async function latentCodes(
   const { describeBackend, initBackend, tf } = await import("../core/nn/backend.ts");
   const { kerasAdam, meanSquaredError } = await import("../core/nn/keras.ts");
   const { convAutoencoder, denseCode } = await import("../core/nn/models.ts");
-  const { loadModel, saveModel } = await import("../core/nn/model_io.ts");
+  const { keepOnInterrupt, loadModel, saveModel } = await import("../core/nn/model_io.ts");
   const { trainAutoencoder } = await import("../core/nn/train.ts");
   const { train } = await loadMnist(o.dataDir);
   const side = train.rows;
@@ -194,20 +194,21 @@ async function latentCodes(
     const rng = new RandomState(args.seed);
     net = convAutoencoder(side, "elu", rng, "both");
     log(`Training the elu conv autoencoder on ${count} images (backend ${describeBackend()})`);
-    trainAutoencoder(net, x, {
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      loss: meanSquaredError,
-      optimizer: kerasAdam(),
-      rng,
-      quiet: args.quiet,
-      onEpoch: (e, h) =>
-        log(
-          `epoch ${e}/${o.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
-            h.seconds[e - 1].toFixed(1)
-          } s)`,
-        ),
-    });
+    await keepOnInterrupt(net, `${args.out}/model`, () =>
+      trainAutoencoder(net, x, {
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        loss: meanSquaredError,
+        optimizer: kerasAdam(),
+        rng,
+        quiet: args.quiet,
+        onEpoch: (e, h) =>
+          log(
+            `epoch ${e}/${o.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
+              h.seconds[e - 1].toFixed(1)
+            } s)`,
+          ),
+      }));
     trainedEpochs = o.epochs;
     await saveModel(net, `${args.out}/model`);
     log(`Saved the autoencoder to ${args.out}/model/ (reuse it with --model ${args.out}/model)`);

@@ -26,6 +26,7 @@ import {
 } from "./_kmeans_common.ts";
 import { KMeansPool } from "./_kmeans_pool.ts";
 import { hartiganRefine } from "./_hartigan.ts";
+import { checkInterrupt } from "../interrupt.ts";
 
 /** Largest n·d·k that `refine` defaults to true for (about a second of refinement). */
 const REFINE_DEFAULT_LIMIT = 1e6;
@@ -329,6 +330,7 @@ export function* kmeansSteps(
   const labelsOld = new Int32Array(X.rows).fill(-1);
   const shift = new Float64Array(init.rows);
   for (let it = 1; it <= maxIter; it++) {
+    checkInterrupt(); // Ctrl-C stops a recipe between iterations
     const labels = new Int32Array(X.rows);
     const inertia = assignLabels(X, centers, labels, w);
     const next = matrix(init.rows, init.cols);
@@ -407,6 +409,7 @@ function lloydPooled(
   const shift = new Float64Array(k);
   let strict = false, converged = false, it = 0;
   while (it < maxIter) {
+    checkInterrupt();
     it++;
     pool.assign(centers, labels, next.data, counts);
     finishCenters(X, labels, centers, next, counts, shift, w);
@@ -476,6 +479,7 @@ function elkanSingle(
   let converged = false;
   let it = 0;
   while (it < maxIter) {
+    checkInterrupt();
     it++;
     for (let i = 0; i < n; i++) {
       let ub = upper[i];

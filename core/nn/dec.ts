@@ -17,6 +17,7 @@ import { tf } from "./backend.ts";
 import { KERAS_EPSILON, KerasSGD } from "./keras.ts";
 import { predictMatrix } from "./models.ts";
 import { Progress } from "../cli.ts";
+import { checkInterrupt } from "../interrupt.ts";
 import { type Matrix, matrix } from "../matrix.ts";
 
 /**
@@ -236,6 +237,7 @@ export function decFit(encoder: tf.LayersModel, x: tf.Tensor2D, o: DecOptions): 
 
   try {
     for (; ite < maxIter; ite++) {
+      checkInterrupt();
       if (ite % interval === 0) {
         const u = update();
         progress.update(ite, `Δlabels ${(100 * u.deltaLabel).toFixed(2)}%`);

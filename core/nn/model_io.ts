@@ -6,6 +6,7 @@
  */
 import { tf } from "./backend.ts";
 import { readBytes, readJson, writeAtomic } from "../io/files.ts";
+import { Interrupted } from "../interrupt.ts";
 
 /** Writes `model` to `dir`. Permissions: `--allow-write` (and read, for the rename) on `dir`. */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
@@ -36,4 +37,31 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     weightSpecs: json.weightsManifest[0].weights,
     weightData: weights.slice().buffer,
   }));
+}
+
+/**
+ * Runs `train` (a training loop on `model`); when Ctrl-C interrupts it
+ * after at least one finished epoch, saves `model`, which then holds that
+ * epoch's weights, to `dir` before passing the interruption on, and says so
+ * in `Interrupted.saved`.
+ *
+ * @example
+ * ```ts ignore
+ * const history = await keepOnInterrupt(model, "out/x/model", () => trainAutoencoder(model, x, o));
+ * ```
+ */
+export async function keepOnInterrupt<T>(
+  model: tf.LayersModel,
+  dir: string,
+  train: () => T,
+): Promise<T> {
+  try {
+    return train();
+  } catch (e) {
+    if (e instanceof Interrupted && e.completedEpochs) {
+      await saveModel(model, dir);
+      e.saved.push(`the model after epoch ${e.completedEpochs} in ${dir}/`);
+    }
+    throw e;
+  }
 }

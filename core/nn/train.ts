@@ -9,6 +9,7 @@
 import { tf } from "./backend.ts";
 import { Progress } from "../cli.ts";
 import type { RandomState } from "../random.ts";
+import { Interrupted } from "../interrupt.ts";
 
 /** Per-epoch losses. */
 export interface History {
@@ -57,13 +58,35 @@ export function evaluate(
 
 /**
  * Trains `model` to reconstruct `x`. The loss reported for an epoch is the
- * sample-weighted mean of its batch losses, as Keras reports it.
+ * sample-weighted mean of its batch losses, as Keras reports it. Ctrl-C
+ * (`Interrupted`, at the next batch) leaves the weights of the last finished
+ * epoch in `model` and their count in `completedEpochs`.
  */
 export function trainAutoencoder(model: tf.LayersModel, x: tf.Tensor, o: TrainOptions): History {
   const n = x.shape[0];
   const history: History = { loss: [], valLoss: [], seconds: [] };
   const batches = Math.ceil(n / o.batchSize);
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  // The weights after the last finished epoch, restored if Ctrl-C stops an epoch.
+  let finished: tf.Tensor[] | undefined;
+  let epoch = 1;
+  try {
+    for (; epoch <= o.epochs; epoch++) {
+      runEpoch(epoch);
+      tf.dispose(finished ?? []);
+      finished = model.getWeights().map((w) => tf.clone(w));
+    }
+  } catch (e) {
+    if (e instanceof Interrupted) {
+      if (finished) model.setWeights(finished);
+      e.completedEpochs = epoch - 1;
+    }
+    throw e;
+  } finally {
+    tf.dispose(finished ?? []);
+  }
+  return history;
+
+  function runEpoch(epoch: number): void {
     const t0 = performance.now();
     const order = o.rng.permutation(n);
     const progress = new Progress(`epoch ${epoch}/${o.epochs}`, batches, o.quiet);
@@ -87,5 +110,4 @@ export function trainAutoencoder(model: tf.LayersModel, x: tf.Tensor, o: TrainOp
     progress.done();
     o.onEpoch?.(epoch, history);
   }
-  return history;
 }
