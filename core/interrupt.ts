@@ -1,8 +1,8 @@
 /**
  * Ctrl-C (SIGINT) for long synchronous loops. A signal listener on the main
  * thread only runs when the event loop gets control, which a training loop
- * never gives it; so a small worker thread (`_interrupt_worker.ts`) listens
- * instead and raises a flag in shared memory, and the loops poll it at
+ * never gives it; so a small worker thread listens instead and raises a
+ * flag in shared memory, and the loops poll it at
  * their safe points (every progress update, every k-means iteration) with
  * {@linkcode checkInterrupt}, which throws {@linkcode Interrupted}. The
  * recipe then saves what it can (a neural recipe: the model of its last
@@ -27,12 +27,28 @@ export class Interrupted extends Error {
   }
 }
 
+/**
+ * The worker: on the first SIGINT it raises the flag and stops listening,
+ * so a second SIGINT has its default effect. Given as source (a blob URL)
+ * so that starting it needs no read permission.
+ */
+const WORKER_SOURCE = `
+self.onmessage = (e) => {
+  const flag = new Int32Array(e.data);
+  const onSigint = () => {
+    Atomics.store(flag, 0, 1);
+    Deno.removeSignalListener("SIGINT", onSigint);
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+};
+`;
+
 let flag: Int32Array | undefined;
 let worker: Worker | undefined;
+let workerUrl: string | undefined;
 
 /**
- * Starts listening for Ctrl-C (once per process). Permissions: none beyond
- * reading this module's folder (the worker's source).
+ * Starts listening for Ctrl-C (once per process). Permissions: none.
  *
  * @example
  * ```ts ignore
@@ -44,10 +60,14 @@ export function watchInterrupts(): void {
   if (worker) return;
   const shared = new SharedArrayBuffer(4);
   try {
-    worker = new Worker(new URL("./_interrupt_worker.ts", import.meta.url), { type: "module" });
+    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    worker = new Worker(url, { type: "module" });
+    workerUrl = url;
   } catch {
     return; // no worker: Ctrl-C keeps its default (the process ends at once)
   }
+  // A worker that cannot start leaves Ctrl-C's default, silently.
+  worker.onerror = (e) => e.preventDefault();
   flag = new Int32Array(shared);
   worker.postMessage(shared);
 }
@@ -55,7 +75,8 @@ export function watchInterrupts(): void {
 /** Stops the listener (a finished program must not be kept alive by it). */
 export function stopWatchingInterrupts(): void {
   worker?.terminate();
-  worker = flag = undefined;
+  if (workerUrl) URL.revokeObjectURL(workerUrl);
+  worker = flag = workerUrl = undefined;
 }
 
 /** True once Ctrl-C was pressed while {@linkcode watchInterrupts} listened. */

@@ -5,7 +5,7 @@
  * loads), and leaves no temp file.
  */
 import assert from "node:assert/strict";
-import { ROOT, taskWords } from "./_recipes.ts";
+import { ROOT, runTask, taskWords } from "./_recipes.ts";
 import { checkInterrupt, Interrupted, interrupted } from "../core/interrupt.ts";
 
 function filesUnder(dir: string): string[] {
@@ -81,4 +81,12 @@ Deno.test({
     const model = JSON.parse(Deno.readTextFileSync(`${ROOT}/${out}/model/model.json`));
     assert.equal(model.format, "layers-model");
   },
+});
+
+Deno.test("a second kmeans run prints nothing on stderr (the Ctrl-C listener needs no permission)", async () => {
+  const args = ["--no-plot", "--out", "out/test-fixtures/quiet-kmeans"];
+  await runTask("kmeans", args);
+  const r = await runTask("kmeans", args);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, "");
 });
