@@ -240,6 +240,60 @@ function isInputError(e: unknown): boolean {
     e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable;
 }
 
+/** Quotes a shell word when it needs it. */
+const shellWord = (w: string) => /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * For a missing read or write permission, the recipe's command with that
+ * permission widened to the folder it needed, followed by the same
+ * arguments: a command that works. `undefined` for any other error.
+ *
+ * @example
+ * ```ts
+ * import { permissionHint } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * const e = new Deno.errors.NotCapable('Requires read access to "/tmp/a/p.txt", run again with the --allow-read flag');
+ * assert.equal(
+ *   permissionHint("deno run --allow-read=data,out --allow-write=out recipes/kmeans.ts", e, ["--input-file", "/tmp/a/p.txt"]),
+ *   "deno run --allow-read=data,out,/tmp/a --allow-write=out recipes/kmeans.ts --input-file /tmp/a/p.txt",
+ * );
+ * ```
+ */
+export function permissionHint(command: string, e: unknown, argv: string[]): string | undefined {
+  if (!(e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable)) {
+    return undefined;
+  }
+  const m = /Requires (read|write) access to "([^"]+)"/.exec(e.message) ??
+    /(read|write) permission is missing .*: path=(.+)$/.exec(e.message);
+  if (!m) return undefined;
+  const [, kind, path] = m;
+  // Reading: the file's folder. Writing: the --out folder when the path is in
+  // it, else the path's folder; and read access there too (atomic writes
+  // rename a temp file).
+  const outAt = argv.findIndex((a) => a === "--out" || a.startsWith("--out="));
+  const out = outAt < 0
+    ? undefined
+    : argv[outAt].startsWith("--out=")
+    ? argv[outAt].slice(6)
+    : argv[outAt + 1];
+  const dir = kind === "write" && out && (path === out || path.startsWith(`${out}/`))
+    ? out
+    : dirname(path);
+  const words = command.split(/\s+/);
+  for (const k of kind === "write" ? ["write", "read"] : ["read"]) {
+    const at = words.findIndex((w) => w === `--allow-${k}` || w.startsWith(`--allow-${k}=`));
+    if (at < 0) words.splice(2, 0, `--allow-${k}=${dir}`);
+    else if (words[at].includes("=")) words[at] += `,${dir}`;
+  }
+  return [...words, ...argv].map(shellWord).join(" ");
+}
+
+/** The folder part of a path ("." for a bare name). */
+function dirname(path: string): string {
+  const i = path.replace(/\/+$/, "").lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
 /**
  * Runs a recipe's `main` with error handling: an error prints
  * `<recipe>: error: <message>` on one line of stderr and sets the exit code
@@ -248,10 +302,11 @@ function isInputError(e: unknown): boolean {
  * saying what it kept, and exit code 130.
  */
 export async function runMain(
-  name: string,
+  cli: string | Pick<RecipeCli, "name" | "command">,
   main: (argv: string[]) => Promise<void>,
   argv: string[] = Deno.args,
 ): Promise<void> {
+  const name = typeof cli === "string" ? cli : cli.name;
   watchInterrupts();
   try {
     await main(argv);
@@ -262,8 +317,10 @@ export async function runMain(
       Deno.exitCode = 130;
       return;
     }
-    const msg = e instanceof Error ? e.message : String(e);
-    console.error(`${name}: error: ${msg.split("\n")[0]}`);
+    let msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    const hint = typeof cli === "string" ? undefined : permissionHint(cli.command, e, argv);
+    if (hint) msg = `${msg.replace(/ \(run with --allow-\w+\)/, "")}; run: ${hint}`;
+    console.error(`${name}: error: ${msg}`);
     Deno.exitCode = isInputError(e) ? 2 : 1;
   } finally {
     stopWatchingInterrupts();

@@ -276,4 +276,4 @@ export async function main(argv: string[]): Promise<void> {
   log(`Plots: ${written.join(", ")}`);
 }
 
-if (import.meta.main) await runMain(CLI.name, main);
+if (import.meta.main) await runMain(CLI, main);

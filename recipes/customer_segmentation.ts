@@ -152,4 +152,4 @@ export async function main(argv: string[]): Promise<void> {
   if (!args.json) console.log(`Plots: ${written.join(", ")}`);
 }
 
-if (import.meta.main) await runMain(CLI.name, main);
+if (import.meta.main) await runMain(CLI, main);

@@ -585,4 +585,4 @@ async function plotSamples(
   return path;
 }
 
-if (import.meta.main) await runMain(CLI.name, main);
+if (import.meta.main) await runMain(CLI, main);

@@ -1,8 +1,9 @@
 /**
- * Ctrl-C during a long recipe (core/interrupt.ts): SIGINT sent to a running
- * `autoencoder_mnist` ends it within a second with exit code 130 and one
- * line saying what it kept (the model of its last finished epoch, which
- * loads), and leaves no temp file.
+ * Running recipes as a user does: Ctrl-C during a long recipe (SIGINT sent
+ * to a running `autoencoder_mnist` ends it within a second with exit code
+ * 130 and one line saying what it kept, the model of its last finished
+ * epoch, and leaves no temp file); a quiet second run; and permission
+ * errors that print a `deno run` command that works.
  */
 import assert from "node:assert/strict";
 import { ROOT, runTask, taskWords } from "./_recipes.ts";
@@ -89,4 +90,39 @@ Deno.test("a second kmeans run prints nothing on stderr (the Ctrl-C listener nee
   const r = await runTask("kmeans", args);
   assert.equal(r.code, 0);
   assert.equal(r.stderr, "");
+});
+
+Deno.test("a read outside the task's folders fails with one line holding a working deno run command", async () => {
+  // tests/fixtures/ is outside kmeans' --allow-read=data,out.
+  const file = "tests/fixtures/sklearn_kmeans.json";
+  const r = await runTask("kmeans", ["--input-file", file, "--no-plot"]);
+  assert.equal(r.code, 2);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  const m = /; run: (deno run .*)$/.exec(lines[0]);
+  assert.ok(m, lines[0]);
+  assert.equal(
+    m[1],
+    `deno run --allow-read=data,out,tests/fixtures --allow-write=out recipes/kmeans.ts --input-file ${file} --no-plot`,
+  );
+  // The suggested command gets past the permission check (the JSON is not a table of points).
+  const [, ...args] = m[1].split(" ");
+  const again = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT, stderr: "piped" })
+    .output();
+  const err = new TextDecoder().decode(again.stderr);
+  assert.equal(again.code, 2);
+  assert.doesNotMatch(err, /permission/);
+  assert.match(err, /kmeans: error: Cannot parse/);
+});
+
+Deno.test("an --out outside the task's folders names the flags that allow it", async () => {
+  const r = await runTask("kmeans", ["--out", "/nonexistent-cookbook/out", "--no-plot"]);
+  // --no-plot writes nothing: no permission needed.
+  assert.equal(r.code, 0, r.stderr);
+  const w = await runTask("kmeans", ["--out", "/nonexistent-cookbook/out"]);
+  assert.equal(w.code, 2);
+  assert.match(
+    w.stderr.trim(),
+    /; run: deno run --allow-read=data,out,\/nonexistent-cookbook\/out --allow-write=out,\/nonexistent-cookbook\/out recipes\/kmeans\.ts --out \/nonexistent-cookbook\/out$/,
+  );
 });
