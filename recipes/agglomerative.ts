@@ -14,7 +14,7 @@
  * n_clusters=3)` with and without `kneighbors_graph(X, 10, include_self=False)`.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/agglomerative.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/agglomerative.ts
  *
  * @module
  */
@@ -31,7 +31,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "agglomerative",
   summary: "Hierarchical clustering of a spiral, without and with a k-NN connectivity graph.",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/agglomerative.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/agglomerative.ts",
   defaultSeed: 2,
   flags: {
     "input-file": {

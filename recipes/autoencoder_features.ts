@@ -21,7 +21,7 @@
  *    is fitted on the codes (0.9394 in the original for n = 50).
  *
  * Run (reads the shipped CSV and Deno's npm cache for the WASM backend):
- *   deno run --allow-read --allow-write=out recipes/autoencoder_features.ts
+ *   deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_features.ts
  *
  * @module
  */
@@ -52,7 +52,7 @@ export const CLI: RecipeCli = {
   name: "autoencoder_features",
   summary:
     "Logistic regression on raw features against the same on an autoencoder's codes (BatchNorm + LeakyReLU layers), with the encoder saved and reloaded.",
-  command: "deno run --allow-read --allow-write=out recipes/autoencoder_features.ts",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_features.ts",
   defaultInput: "data/classification.csv",
   flags: {
     "bottleneck": {

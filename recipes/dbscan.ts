@@ -13,7 +13,7 @@
  * 1.0 → 0.5629, 1.1 → 0.5629, 1.2 → 0.5629; best ε 0.8; 5 clusters.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/dbscan.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/dbscan.ts
  *
  * @module
  */
@@ -38,7 +38,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "dbscan",
   summary: "DBSCAN over a sweep of eps, choosing eps by silhouette score.",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/dbscan.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/dbscan.ts",
   defaultInput: "data/data_perf.txt",
   flags: {
     "eps": {

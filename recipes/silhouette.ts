@@ -11,7 +11,7 @@
  * 5: 0.6582796909760834 (global optima); best k = 5.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/silhouette.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/silhouette.ts
  *
  * @module
  */
@@ -27,7 +27,7 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "silhouette",
   summary: "Silhouette score of k-means for a range of k, to pick the number of clusters.",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/silhouette.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/silhouette.ts",
   defaultInput: "data/data_perf.txt",
   flags: {
     "k-min": { type: "string", value: "K", description: "Smallest k.", default: "2" },

@@ -19,7 +19,7 @@
  * Cisco, Dell, HP, IBM | Comcast, Cablevision | CVS | ConocoPhillips, Chevron.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/stock_market.ts
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/stock_market.ts
  *
  * @module
  */
@@ -36,7 +36,7 @@ export const CLI: RecipeCli = {
   name: "stock_market",
   summary:
     "Groups companies whose stock prices move together (graphical lasso + affinity propagation).",
-  command: "deno run --allow-read=data,out --allow-write=out recipes/stock_market.ts",
+  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/stock_market.ts",
   flags: {
     "symbols": {
       type: "string",

@@ -13,7 +13,7 @@
  * 75.0%; 1 bit → 8.0 and 87.5%.
  *
  * Run:
- *   deno run --allow-read=data,out --allow-write=out recipes/vector_quantization.ts \
+ *   deno run --cached-only --allow-read=data,out --allow-write=out recipes/vector_quantization.ts \
  *     --input-file data/flower_image.jpg --num-bits 4
  *
  * @module
@@ -39,7 +39,7 @@ export const CLI: RecipeCli = {
   name: "vector_quantization",
   summary: "Compresses a grayscale image by k-means vector quantization of its pixel values.",
   command:
-    "deno run --allow-read=data,out --allow-write=out recipes/vector_quantization.ts --input-file data/flower_image.jpg",
+    "deno run --cached-only --allow-read=data,out --allow-write=out recipes/vector_quantization.ts --input-file data/flower_image.jpg",
   flags: {
     "input-file": {
       type: "string",

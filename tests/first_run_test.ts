@@ -103,7 +103,7 @@ Deno.test("a read outside the task's folders fails with one line holding a worki
   assert.ok(m, lines[0]);
   assert.equal(
     m[1],
-    `deno run --allow-read=data,out,tests/fixtures --allow-write=out recipes/kmeans.ts --input-file ${file} --no-plot`,
+    `deno run --cached-only --allow-read=data,out,tests/fixtures --allow-write=out recipes/kmeans.ts --input-file ${file} --no-plot`,
   );
   // The suggested command gets past the permission check (the JSON is not a table of points).
   const [, ...args] = m[1].split(" ");
@@ -123,6 +123,22 @@ Deno.test("an --out outside the task's folders names the flags that allow it", a
   assert.equal(w.code, 2);
   assert.match(
     w.stderr.trim(),
-    /; run: deno run --allow-read=data,out,\/nonexistent-cookbook\/out --allow-write=out,\/nonexistent-cookbook\/out recipes\/kmeans\.ts --out \/nonexistent-cookbook\/out$/,
+    /; run: deno run --cached-only --allow-read=data,out,\/nonexistent-cookbook\/out --allow-write=out,\/nonexistent-cookbook\/out recipes\/kmeans\.ts --out \/nonexistent-cookbook\/out$/,
   );
+});
+
+Deno.test("a second `deno task kmeans` prints nothing on stderr but the task runner's own line", async () => {
+  const run = () =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["task", "kmeans", "--no-plot", "--out", "out/test-fixtures/quiet-task"],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  await run();
+  const r = await run();
+  assert.equal(r.code, 0);
+  const lines = new TextDecoder().decode(r.stderr).split("\n").filter((l) => l !== "");
+  assert.deepEqual(lines.filter((l) => !l.startsWith("Task kmeans ")), []);
 });
