@@ -31,7 +31,8 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "agglomerative",
   summary: "Hierarchical clustering of a spiral, without and with a k-NN connectivity graph.",
-  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/agglomerative.ts",
+  command:
+    "deno run --cached-only --allow-read=data,out --allow-write=out recipes/agglomerative.ts",
   defaultSeed: 2,
   flags: {
     "input-file": {

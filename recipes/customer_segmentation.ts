@@ -29,7 +29,8 @@ import { savePlot } from "../core/plot/render.ts";
 export const CLI: RecipeCli = {
   name: "customer_segmentation",
   summary: "Segments wholesale customers by their spending with mean shift.",
-  command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/customer_segmentation.ts",
+  command:
+    "deno run --cached-only --allow-read=data,out --allow-write=out recipes/customer_segmentation.ts",
   defaultInput: "data/wholesale.csv",
   flags: {
     "quantile": {

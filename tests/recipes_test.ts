@@ -35,7 +35,10 @@ for (const name of RECIPES) {
   Deno.test(`${name} --help prints usage and exits 0`, async () => {
     const r = await runTask(name, ["--help"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Usage:\n {2}deno run --cached-only --allow-read(=data,out)? --allow-write=out/);
+    assert.match(
+      r.stdout,
+      /Usage:\n {2}deno run --cached-only --allow-read(=data,out)? --allow-write=out/,
+    );
     // The data flag: a folder of IDX files for the MNIST recipes, a workbook for stocks.
     const dataFlag = DATA_FLAG[name] ?? "--input-file";
     for (const flag of ["--seed", "--out", "--json", "--no-plot", "--quiet", dataFlag]) {
