@@ -6,21 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { ROOT, taskWords } from "./_recipes.ts";
+import { ROOT, runTask } from "./_recipes.ts";
 import { openPage } from "./_browser.ts";
 
-async function gallery(args: string[]) {
-  const [, ...rest] = taskWords("gallery");
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [...rest, ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
-}
+const gallery = (args: string[]) => runTask("gallery", args);
 
 interface PageCheck {
   sections: string[];
