@@ -5,6 +5,7 @@
  * VarianceScaling initialiser, and the training loop on a tiny problem.
  */
 import assert from "node:assert/strict";
+import { assertClose } from "./_assert.ts";
 import { initBackend, tf } from "../core/nn/backend.ts";
 import { decUniform, KerasAdam, KerasSGD, useHeapOptimizers } from "../core/nn/keras.ts";
 import {
@@ -27,18 +28,6 @@ await initBackend();
 const randomMatrix = (rs: RandomState, rows: number, cols: number, scale = 1) =>
   matrix(rows, cols, Float64Array.from(rs.randn(rows * cols), (v) => v * scale));
 const tensor = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number) {
-  assert.equal(actual.length, expected.length);
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(actual[i] - expected[i]) <= rel * scale,
-      `element ${i}: ${actual[i]} vs ${expected[i]} (scale ${scale})`,
-    );
-  }
-}
 
 Deno.test("studentT (tfjs) equals softAssignment (float64), α = 1 and α = 2", () => {
   const rs = new RandomState(3);

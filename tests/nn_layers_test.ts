@@ -5,6 +5,7 @@
  * loop; and a save → load round trip with identical predictions.
  */
 import assert from "node:assert/strict";
+import { assertClose } from "./_assert.ts";
 import { initBackend, tf } from "../core/nn/backend.ts";
 import { batchNormalization, kerasAdam, leakyReLU, meanSquaredError } from "../core/nn/keras.ts";
 import { featureAutoencoder } from "../core/nn/models.ts";
@@ -13,18 +14,6 @@ import { trainAutoencoder } from "../core/nn/train.ts";
 import { RandomState } from "../core/random.ts";
 
 await initBackend();
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number) {
-  assert.equal(actual.length, expected.length);
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(actual[i] - expected[i]) <= rel * scale,
-      `element ${i}: ${actual[i]} vs ${expected[i]} (scale ${scale})`,
-    );
-  }
-}
 
 const N = 6, D = 3, EPS = 1e-3, ALPHA = 0.3, MOMENTUM = 0.99;
 const rs = new RandomState(5);
