@@ -19,7 +19,7 @@
  * @module
  */
 import { emit, numberFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { loadNumericCsv } from "../core/io/numeric_csv.ts";
+import { loadWholesale } from "../core/datasets/wholesale.ts";
 import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { matrix, toRows } from "../core/matrix.ts";
 import { centroidsLayer, pointsLayer } from "../core/plot/layers.ts";
@@ -47,9 +47,6 @@ export const CLI: RecipeCli = {
   },
 };
 
-/** The spending features start at the third column. */
-const FIRST_FEATURE = 2;
-
 export async function main(argv: string[]): Promise<void> {
   const args = parseCli(CLI, argv);
   if (!args) return;
@@ -63,21 +60,8 @@ export async function main(argv: string[]): Promise<void> {
     : numberFlag(String(args.flags.bandwidth), "bandwidth", { min: 0, exclusiveMin: true });
 
   // Step 1. Load the spending columns (from the third on), with their names.
-  const table = await loadNumericCsv(args.inputFile, { header: true });
-  if (table.X.cols <= FIRST_FEATURE) {
-    throw new RangeError(
-      `Cannot use ${args.inputFile} as it needs spending columns after Channel and Region: cols=${table.X.cols}`,
-    );
-  }
-  const names = table.names.slice(FIRST_FEATURE);
+  const { X, names } = await loadWholesale(args.inputFile);
   const d = names.length;
-  const X = matrix(table.X.rows, d);
-  for (let i = 0; i < X.rows; i++) {
-    X.data.set(
-      table.X.data.subarray(i * table.X.cols + FIRST_FEATURE, (i + 1) * table.X.cols),
-      i * d,
-    );
-  }
 
   // Step 2. Bandwidth: mean distance to the ⌊quantile·n⌋-th nearest customer
   // (as estimate_bandwidth(X, quantile, n_samples=len(X))).

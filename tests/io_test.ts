@@ -88,10 +88,18 @@ Deno.test("a file that is not an image, and a corrupt one, fail clearly", () => 
   const png = encodePng({ width: 4, height: 4, data: new Uint8Array(16) });
   assert.throws(() => decodeGray(png.slice(0, 30), "cut.png"), {
     name: "SyntaxError",
+    message: "Cannot decode cut.png as its PNG header is cut: bytes=30",
+  });
+  assert.throws(() => decodeGray(png.slice(0, png.length - 14), "cut.png"), {
+    name: "SyntaxError",
     message: /^Cannot decode cut\.png as the image is corrupt/,
   });
   const jpg = Deno.readFileSync("data/flower_image.jpg");
-  assert.throws(() => decodeGray(jpg.slice(0, 200), "cut.jpg"), /cut\.jpg as the image is corrupt/);
+  assert.throws(() => decodeGray(jpg.slice(0, 200), "cut.jpg"), /cut\.jpg as it has no JPEG frame/);
+  assert.throws(
+    () => decodeGray(jpg.slice(0, 100000), "cut.jpg"),
+    /cut\.jpg as the image is corrupt/,
+  );
 });
 
 Deno.test("writeAtomic writes through a temporary file; readJson names bad JSON", async () => {

@@ -7,8 +7,8 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { columnVariances, matrix } from "../matrix.ts";
-import { readJson } from "../io/files.ts";
-import { readWorkbook, sheetColumns } from "../io/xlsx.ts";
+import { readText } from "../io/files.ts";
+import { readWorkbook, sheetColumns, type Workbook } from "../io/xlsx.ts";
 
 /** Companies and their standardised daily variations (days × companies). */
 export interface StockVariations {
@@ -17,28 +17,63 @@ export interface StockVariations {
   readonly X: Matrix;
 }
 
+/** A symbol map: symbols in order, and their company names. */
+export interface SymbolMap {
+  readonly symbols: readonly string[];
+  readonly names: readonly string[];
+}
+
 /**
- * Loads `symbolFile` (JSON: symbol → company name, in order) and, per
- * symbol, the open and close columns of its sheet in `xlsxFile`; returns
- * (close − open) / std per company (population std, as NumPy's `std`).
- * Permissions: `--allow-read` on both files.
+ * Parses a symbol map: a JSON object of at least 2 symbols, each mapped to
+ * its company's name (a string).
  *
- * @throws {TypeError} when the symbol map is not an object of at least 2 symbols.
- * @throws {RangeError} on a missing sheet or column, sheets of different lengths, or a constant series.
+ * @example
+ * ```ts
+ * import { parseSymbolMap } from "./stock_quotes.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseSymbolMap('{"KO": "Coca Cola", "PEP": "Pepsi"}').symbols, ["KO", "PEP"]);
+ * assert.throws(() => parseSymbolMap('{"KO": 1, "PEP": "Pepsi"}'), /name must be a string/);
+ * ```
+ * @throws {SyntaxError} when the text is not JSON.
+ * @throws {TypeError} when it is not an object of at least 2 symbols, each named by a string.
  */
-export async function loadStockVariations(
-  symbolFile: string,
-  xlsxFile: string,
-): Promise<StockVariations> {
-  const map = await readJson(symbolFile);
+export function parseSymbolMap(text: string, source = "input"): SymbolMap {
+  let map: unknown;
+  try {
+    map = JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(
+      `Cannot parse JSON as it is malformed (${(e as Error).message}): path=${source}`,
+    );
+  }
   if (!map || typeof map !== "object" || Array.isArray(map) || Object.keys(map).length < 2) {
     throw new TypeError(
-      `Cannot use ${symbolFile} as it must map at least 2 symbols to names: file=${symbolFile}`,
+      `Cannot use ${source} as it must map at least 2 symbols to names: file=${source}`,
     );
   }
   const symbols = Object.keys(map);
-  const names = symbols.map((s) => String((map as Record<string, unknown>)[s]));
-  const wb = await readWorkbook(xlsxFile);
+  const names = symbols.map((s) => {
+    const name = (map as Record<string, unknown>)[s];
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot use ${source} as the name must be a string: ${JSON.stringify(s)}=${
+          JSON.stringify(name)
+        }`,
+      );
+    }
+    return name;
+  });
+  return { symbols, names };
+}
+
+/**
+ * Per symbol, the open and close columns of its sheet in `wb`; returns
+ * (close − open) / std per company (population std, as NumPy's `std`).
+ *
+ * @throws {RangeError} on a missing sheet or column, sheets of different lengths, or a constant series.
+ */
+export function stockVariations(map: SymbolMap, wb: Workbook): StockVariations {
+  const { symbols, names } = map;
   const quotes = symbols.map((s) => sheetColumns(wb, s, ["open", "close"]));
   const days = quotes[0].rows, p = symbols.length;
   quotes.forEach((q, c) => {
@@ -66,4 +101,20 @@ export async function loadStockVariations(
   });
   for (let k = 0; k < X.data.length; k++) X.data[k] /= sd[k % p];
   return { symbols, names, X };
+}
+
+/**
+ * Loads `symbolFile` (see {@linkcode parseSymbolMap}) and the workbook
+ * `xlsxFile` (one sheet per symbol), and returns {@linkcode stockVariations}.
+ * Permissions: `--allow-read` on both files.
+ *
+ * @throws {TypeError} when the symbol map is not an object of at least 2 symbols.
+ * @throws {RangeError} on a missing sheet or column, sheets of different lengths, or a constant series.
+ */
+export async function loadStockVariations(
+  symbolFile: string,
+  xlsxFile: string,
+): Promise<StockVariations> {
+  const map = parseSymbolMap(await readText(symbolFile), symbolFile);
+  return stockVariations(map, await readWorkbook(xlsxFile));
 }

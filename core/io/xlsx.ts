@@ -18,26 +18,41 @@ export interface Workbook {
 }
 
 /**
- * Reads a workbook. Permissions: `--allow-read` on `path`.
+ * Parses workbook bytes (`source` names them in errors).
  *
- * @throws {SyntaxError} when the file is not a readable workbook.
+ * @throws {SyntaxError} when the bytes are not a readable `.xlsx` workbook.
  */
-export async function readWorkbook(path: string): Promise<Workbook> {
-  const bytes = await readBytes(path);
+export function parseWorkbook(bytes: Uint8Array, source = "input"): Workbook {
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    throw new SyntaxError(
+      `Cannot parse ${source} as it is not an .xlsx workbook: bytes=${bytes.length}`,
+    );
+  }
   let book: XLSX.WorkBook;
   try {
     book = XLSX.read(bytes, { type: "array", dense: true });
   } catch (e) {
     throw new SyntaxError(
-      `Cannot parse ${path} as a workbook (${(e as Error).message}): bytes=${bytes.length}`,
+      `Cannot parse ${source} as a workbook (${
+        String((e as Error)?.message ?? e).split("\n")[0]
+      }): bytes=${bytes.length}`,
     );
   }
-  if (book.SheetNames.length === 0 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+  if (book.SheetNames.length === 0) {
     throw new SyntaxError(
-      `Cannot parse ${path} as it is not an .xlsx workbook: bytes=${bytes.length}`,
+      `Cannot parse ${source} as it is not an .xlsx workbook: bytes=${bytes.length}`,
     );
   }
-  return { source: path, sheetNames: book.SheetNames, book };
+  return { source, sheetNames: book.SheetNames, book };
+}
+
+/**
+ * Reads a workbook. Permissions: `--allow-read` on `path`.
+ *
+ * @throws {SyntaxError} when the file is not a readable workbook.
+ */
+export async function readWorkbook(path: string): Promise<Workbook> {
+  return parseWorkbook(await readBytes(path), path);
 }
 
 /**
