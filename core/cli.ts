@@ -7,6 +7,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { oneLine, shown } from "./messages.ts";
 import {
   checkInterrupt,
   Interrupted,
@@ -122,7 +123,7 @@ export function parseCli(cli: RecipeCli, argv: string[]): CommonArgs | undefined
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
       .values as Record<string, string | boolean | undefined>;
   } catch (e) {
-    const msg = (e as Error).message.split("\n")[0].replace(/\. To specify.*$/, "");
+    const msg = oneLine((e as Error).message).replace(/\. To specify.*$/, "");
     throw new UsageError(`Cannot parse the command line as ${lowerFirst(msg)} (see --help)`);
   }
   if (values.help) {
@@ -162,7 +163,7 @@ export function intFlag(value: string, name: string, min: number, max: number): 
   const v = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(v) || v < min || v > max) {
     throw new UsageError(
-      `Cannot run as --${name} must be an integer in [${min}, ${max}]: --${name}=${value}`,
+      `Cannot run as --${name} must be an integer in [${min}, ${max}]: --${name}=${shown(value)}`,
     );
   }
   return v;
@@ -187,7 +188,9 @@ export function numberFlag(
     const hi = range.max === undefined ? "" : `<= ${range.max}`;
     const what = [lo, hi].filter(Boolean).join(" and ");
     throw new UsageError(
-      `Cannot run as --${name} must be a number${what ? " " + what : ""}: --${name}=${value}`,
+      `Cannot run as --${name} must be a number${what ? " " + what : ""}: --${name}=${
+        shown(value)
+      }`,
     );
   }
   return v;
@@ -227,7 +230,7 @@ export function choiceFlag<T extends string>(
 ): T {
   if (!(choices as readonly string[]).includes(value)) {
     throw new UsageError(
-      `Cannot run as --${name} must be one of ${choices.join(", ")}: --${name}=${value}`,
+      `Cannot run as --${name} must be one of ${choices.join(", ")}: --${name}=${shown(value)}`,
     );
   }
   return value as T;

@@ -62,14 +62,22 @@ export const CLI: RecipeCli = {
   },
 };
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const shape = choiceFlag(String(args.flags.shape), "shape", CURVES);
   const which = choiceFlag(String(args.flags.linkage), "linkage", [...LINKAGES, "all"]);
   const k = intFlag(String(args.flags.clusters), "clusters", 1, 1e6);
   const neighbors = intFlag(String(args.flags.neighbors), "neighbors", 1, 1e6);
   const file = args.flags["input-file"] as string | undefined;
+  return { args, shape, which, k, neighbors, file };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, shape, which, k, neighbors, file } = parsed;
 
   // Step 1. The data: a generated curve (seeded like the original) or a file.
   const X = file ? await loadPoints2D(file) : makeCurve(shape, { seed: args.seed });

@@ -96,9 +96,10 @@ interface Run {
   encoder: string;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const f = args.flags;
   const opts = {
     bottlenecks: listFlag(String(f.bottleneck), "bottleneck", {
@@ -111,6 +112,13 @@ export async function main(argv: string[]): Promise<void> {
     maxIter: intFlag(String(f["max-iter"]), "max-iter", 1, 1e6),
     encoder: f.encoder as string | undefined,
   };
+  return { args, opts };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, opts } = parsed;
   const log = (s: string) => args.json || console.log(s);
   const warn = (s: string) => console.error(`${CLI.name}: warning: ${s}`);
 

@@ -64,9 +64,10 @@ const TF1_VALIDATION = 5000;
 /** The size of the code. */
 const CODE = 2;
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const f = args.flags;
   const epochs = intFlag(String(f.epochs), "epochs", 1, 10000);
   const batchSize = intFlag(String(f["batch-size"]), "batch-size", 1, 1e6);
@@ -74,6 +75,14 @@ export async function main(argv: string[]): Promise<void> {
   const limit = f["train-limit"] === undefined
     ? Infinity
     : intFlag(String(f["train-limit"]), "train-limit", 2, 1e9);
+  return { args, epochs, batchSize, hidden, limit };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, epochs, batchSize, hidden, limit } = parsed;
+  const f = args.flags;
   const log = (s: string) => args.json || console.log(s);
 
   // Step 1. The 0s and 1s of TensorFlow 1's training split.

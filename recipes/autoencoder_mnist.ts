@@ -64,9 +64,10 @@ function toTensor(set: ImageSet, limit: number): tf.Tensor2D {
   return tf.tensor2d(values, [count, set.rows * set.cols]);
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const epochs = intFlag(String(args.flags.epochs), "epochs", 1, 10000);
   const batchSize = intFlag(String(args.flags["batch-size"]), "batch-size", 1, 1e6);
   const trainLimit = args.flags["train-limit"] === undefined
@@ -75,6 +76,13 @@ export async function main(argv: string[]): Promise<void> {
   const testLimit = args.flags["test-limit"] === undefined
     ? Infinity
     : intFlag(String(args.flags["test-limit"]), "test-limit", 1, 1e9);
+  return { args, epochs, batchSize, trainLimit, testLimit };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, epochs, batchSize, trainLimit, testLimit } = parsed;
 
   // Step 1. The data, as the original prints it.
   const data = await loadMnist(args.flags["data-dir"] as string | undefined);

@@ -88,9 +88,10 @@ function images(set: ImageSet, limit: number): tf.Tensor4D {
   return tf.tensor4d(values, [count, set.rows, set.cols, 1]);
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const which = choiceFlag(String(args.flags.activation), "activation", [
     "relu",
     "elu",
@@ -110,6 +111,14 @@ export async function main(argv: string[]): Promise<void> {
   const batchSize = intFlag(String(args.flags["batch-size"]), "batch-size", 1, 1e6);
   const limit = (name: string) =>
     args.flags[name] === undefined ? Infinity : intFlag(String(args.flags[name]), name, 1, 1e9);
+  const trainLimit = limit("train-limit"), testLimit = limit("test-limit");
+  return { args, which, kinds, denseAct, epochs, batchSize, trainLimit, testLimit };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, which, kinds, denseAct, epochs, batchSize, trainLimit, testLimit } = parsed;
   const activations: Activation[] = which === "both" ? ["relu", "elu"] : [which];
 
   // Step 1. Data and backend.
@@ -120,7 +129,7 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   await initBackend();
-  const xTrain = images(train, limit("train-limit")), xTest = images(test, limit("test-limit"));
+  const xTrain = images(train, trainLimit), xTest = images(test, testLimit);
   const d = train.rows * train.cols;
   const flat = (x: tf.Tensor4D) => x.reshape([x.shape[0], d]);
   if (!args.json) {

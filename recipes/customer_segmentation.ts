@@ -47,9 +47,10 @@ export const CLI: RecipeCli = {
   },
 };
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const quantile = numberFlag(String(args.flags.quantile), "quantile", {
     min: 0,
     max: 1,
@@ -58,6 +59,13 @@ export async function main(argv: string[]): Promise<void> {
   const fixedBandwidth = args.flags.bandwidth === undefined
     ? undefined
     : numberFlag(String(args.flags.bandwidth), "bandwidth", { min: 0, exclusiveMin: true });
+  return { args, quantile, fixedBandwidth };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, quantile, fixedBandwidth } = parsed;
 
   // Step 1. Load the spending columns (from the third on), with their names.
   const { X, names } = await loadWholesale(args.inputFile);

@@ -66,13 +66,21 @@ interface SweepRow {
   noise: number;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const minSamples = intFlag(String(args.flags["min-samples"]), "min-samples", 1, 1e9);
   const grid = args.flags.eps === undefined
     ? Array.from(EPS_GRID)
     : [numberFlag(String(args.flags.eps), "eps", { min: 0, exclusiveMin: true })];
+  return { args, minSamples, grid };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, minSamples, grid } = parsed;
 
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);

@@ -205,10 +205,18 @@ function kmeansWithProgress(X: Matrix, label: string, nInit: number, seed: numbe
   return { km, seconds: progress.done() };
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const s = settings(args.flags);
+  return { args, s };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, s } = parsed;
   const log = (line: string) => args.json || console.log(line);
   const announce = (n: number, title: string) => log(`\n== ${n}. ${title} ==`);
   const runs = (stage: (typeof STAGES)[number]) => s.stage === stage || s.stage === "all";

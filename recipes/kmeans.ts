@@ -41,11 +41,19 @@ const MESH_STEP = 0.01;
 const PAD = 1;
 const SIZE = 480;
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const k = intFlag(String(args.flags.clusters), "clusters", 1, 1000);
   const nInit = intFlag(String(args.flags["n-init"]), "n-init", 1, 1000);
+  return { args, k, nInit };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, k, nInit } = parsed;
 
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);

@@ -43,12 +43,20 @@ export const CLI: RecipeCli = {
   },
 };
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const k = intFlag(String(args.flags.clusters), "clusters", 1, 10);
   const iterations = intFlag(String(args.flags.iterations), "iterations", 1, 50);
   const file = args.flags["input-file"] as string | undefined;
+  return { args, k, iterations, file };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, k, iterations, file } = parsed;
 
   // Step 1. The data: three blobs, exactly as make_blobs(random_state=6).
   const X = file ? await loadPoints2D(file) : makeBlobs({ randomState: 6 }).X;

@@ -225,13 +225,21 @@ async function latentCodes(
   };
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const o = readFlags(args.flags);
   if (o.inputFile && o.model) {
     throw new UsageError("Cannot run as --input-file and --model exclude each other");
   }
+  return { args, o };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, o } = parsed;
   const log = (s: string) => args.json || console.log(s);
 
   // Step 1. The features: autoencoder codes of the training digits, or the user's CSV.

@@ -41,12 +41,20 @@ export const CLI: RecipeCli = {
   },
 };
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const kMin = intFlag(String(args.flags["k-min"]), "k-min", 2, 1000);
   const kMax = intFlag(String(args.flags["k-max"]), "k-max", kMin, 1000);
   const nInit = intFlag(String(args.flags["n-init"]), "n-init", 1, 1000);
+  return { args, kMin, kMax, nInit };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, kMin, kMax, nInit } = parsed;
 
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);

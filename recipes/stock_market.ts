@@ -56,11 +56,19 @@ export const CLI: RecipeCli = {
 /** Partial correlations smaller than this are not drawn as edges. */
 const EDGE_THRESHOLD = 0.02;
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const symbolFile = String(args.flags.symbols);
   const xlsxFile = String(args.flags.xlsx);
+  return { args, symbolFile, xlsxFile };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, symbolFile, xlsxFile } = parsed;
 
   // Step 1–2. Companies (in the symbol file's order) and their daily
   // variations close − open, each scaled to unit standard deviation.

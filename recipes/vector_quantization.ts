@@ -73,14 +73,22 @@ function compress(img: GrayImage, bits: number, seed: number) {
   return { q, image: { ...img, data: out }, ...distortion(img.data, out) };
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** The command line, checked and typed up front (`undefined` after `--help`). */
+export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return;
+  if (!args) return undefined;
   const inputFile = args.flags["input-file"];
   if (typeof inputFile !== "string" || inputFile === "") {
     throw new UsageError("Cannot run as --input-file is required: --input-file=(missing)");
   }
   const bits = intFlag(String(args.flags["num-bits"]), "num-bits", 1, 8);
+  return { args, inputFile, bits };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const parsed = options(argv);
+  if (!parsed) return;
+  const { args, inputFile, bits } = parsed;
 
   // Step 1. Read the image as 8-bit grayscale (ITU-R 601-2 luma).
   const img = await loadGray(inputFile);

@@ -83,6 +83,84 @@ const FILES = {
   testLabels: "t10k-labels-idx1-ubyte",
 } as const;
 
+/** Concatenates chunks. */
+function joinChunks(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) out.set(c, at), at += c.length;
+  return out;
+}
+
+/**
+ * Decompresses and parses a gzipped IDX file, checking the header as soon as
+ * it arrives: a header whose size disagrees with the gzip trailer's, or data
+ * running past the size the header declares, fails before the rest is
+ * decompressed, so a forged header or a gzip bomb costs no more memory than
+ * the header declares.
+ *
+ * @example
+ * ```ts
+ * import { gunzipIdx } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const raw = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9]);
+ * const gz = new Uint8Array(await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+ * assert.deepEqual(Array.from((await gunzipIdx(gz)).data), [7, 8, 9]);
+ * await assert.rejects(gunzipIdx(raw), /not gzip/);
+ * ```
+ * @throws {SyntaxError} when the bytes are not gzip, or the IDX inside is invalid (see {@linkcode parseIdx}).
+ */
+export async function gunzipIdx(gz: Uint8Array, source = "input"): Promise<IdxTensor> {
+  if (gz.length < 18 || gz[0] !== 0x1f || gz[1] !== 0x8b) {
+    throw new SyntaxError(`Cannot parse ${source} as it is not gzip: bytes=${gz.length}`);
+  }
+  const trailer = new DataView(gz.buffer, gz.byteOffset + gz.length - 4, 4).getUint32(0, true);
+  const reader = new Blob([new Uint8Array(gz)]).stream().pipeThrough(
+    new DecompressionStream("gzip"),
+  ).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0, expected = Infinity;
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (err) {
+        throw new SyntaxError(
+          `Cannot parse ${source} as it is not valid gzip (${(err as Error).message})`,
+        );
+      }
+      if (step.done) break;
+      chunks.push(step.value);
+      total += step.value.length;
+      if (expected === Infinity && total >= 4) {
+        const head = joinChunks(chunks, total);
+        const ndim = head[3];
+        if (head[0] !== 0 || head[1] !== 0 || head[2] !== 8 || ndim < 1) parseIdx(head, source);
+        if (total >= 4 + 4 * ndim) {
+          const view = new DataView(head.buffer);
+          const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
+          expected = 4 + 4 * ndim + dims.reduce((a, b) => a * b, 1);
+          if (expected % 2 ** 32 !== trailer) {
+            throw new SyntaxError(
+              `Cannot parse ${source} as its header declares ${expected} bytes but the gzip holds ${trailer}: shape=${
+                dims.join("x")
+              }`,
+            );
+          }
+        }
+      }
+      if (total > expected) {
+        throw new SyntaxError(
+          `Cannot parse ${source} as it is longer than its header says: expected=${expected}`,
+        );
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return parseIdx(joinChunks(chunks, total), source);
+}
+
 /** Reads `path`, or `path.gz` (gunzipped) when only that exists. */
 async function readIdxFile(path: string): Promise<IdxTensor> {
   try {
@@ -95,18 +173,7 @@ async function readIdxFile(path: string): Promise<IdxTensor> {
     } catch {
       throw e;
     }
-    const stream = new Blob([new Uint8Array(gz)]).stream().pipeThrough(
-      new DecompressionStream("gzip"),
-    );
-    let raw: Uint8Array;
-    try {
-      raw = new Uint8Array(await new Response(stream).arrayBuffer());
-    } catch (err) {
-      throw new SyntaxError(
-        `Cannot parse ${path}.gz as it is not valid gzip (${(err as Error).message})`,
-      );
-    }
-    return parseIdx(raw, `${path}.gz`);
+    return gunzipIdx(gz, `${path}.gz`);
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { oneLine } from "../messages.ts";
 import type { Matrix } from "../matrix.ts";
 import { columnVariances, matrix } from "../matrix.ts";
 import { readText } from "../io/files.ts";
@@ -43,7 +44,7 @@ export function parseSymbolMap(text: string, source = "input"): SymbolMap {
     map = JSON.parse(text);
   } catch (e) {
     throw new SyntaxError(
-      `Cannot parse JSON as it is malformed (${(e as Error).message}): path=${source}`,
+      `Cannot parse JSON as it is malformed (${oneLine((e as Error).message)}): path=${source}`,
     );
   }
   if (!map || typeof map !== "object" || Array.isArray(map) || Object.keys(map).length < 2) {

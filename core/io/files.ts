@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { oneLine } from "../messages.ts";
 import { dirname } from "node:path";
 
 /** Turns a Deno file-system error into a one-line error naming the path. */
@@ -47,7 +48,7 @@ export async function readJson(path: string): Promise<unknown> {
     return JSON.parse(text);
   } catch (e) {
     throw new SyntaxError(
-      `Cannot parse JSON as it is malformed (${(e as Error).message}): path=${path}`,
+      `Cannot parse JSON as it is malformed (${oneLine((e as Error).message)}): path=${path}`,
     );
   }
 }

@@ -9,6 +9,7 @@ import * as XLSX from "xlsx";
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { readBytes } from "./files.ts";
+import { readZip } from "./zip.ts";
 
 /** A parsed workbook and where it came from. */
 export interface Workbook {
@@ -17,20 +18,30 @@ export interface Workbook {
   readonly book: XLSX.WorkBook;
 }
 
+/** SheetJS's parser of an unzipped container (exported by the module, not in its types). */
+const parseZip = (XLSX as unknown as {
+  parse_zip(zip: unknown, options: XLSX.ParsingOptions): XLSX.WorkBook;
+}).parse_zip;
+
 /**
- * Parses workbook bytes (`source` names them in errors).
+ * Parses workbook bytes (`source` names them in errors). The zip container
+ * is read by our strict reader ({@linkcode readZip}); SheetJS parses the
+ * workbook's XML from it.
  *
  * @throws {SyntaxError} when the bytes are not a readable `.xlsx` workbook.
  */
-export function parseWorkbook(bytes: Uint8Array, source = "input"): Workbook {
+export async function parseWorkbook(bytes: Uint8Array, source = "input"): Promise<Workbook> {
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new SyntaxError(
       `Cannot parse ${source} as it is not an .xlsx workbook: bytes=${bytes.length}`,
     );
   }
+  const files = await readZip(bytes, source);
+  const zip = XLSX.CFB.utils.cfb_new();
+  for (const [name, content] of files) XLSX.CFB.utils.cfb_add(zip, name, content);
   let book: XLSX.WorkBook;
   try {
-    book = XLSX.read(bytes, { type: "array", dense: true });
+    book = parseZip(zip, { dense: true });
   } catch (e) {
     throw new SyntaxError(
       `Cannot parse ${source} as a workbook (${

@@ -13,7 +13,12 @@
 import { RandomState } from "../../core/random.ts";
 
 /** A format-aware mutation: returns a new input, or `undefined` when it does not apply. */
-export type Structural = (input: Uint8Array, rng: RandomState) => Uint8Array | undefined;
+export type Structural = (
+  input: Uint8Array,
+  rng: RandomState,
+  /** One generic mutation, for a structural one to apply inside a container. */
+  mutate: (b: Uint8Array) => Uint8Array,
+) => Uint8Array | undefined;
 
 /** What a target offers the generator. */
 export interface Corpus {
@@ -164,10 +169,10 @@ export function generate(corpus: Corpus, seed: number, target: string, index: nu
   const structural = corpus.structural ?? [];
   if (structural.length > 0 && rng.nextDouble() < 0.3) {
     const k = below(rng, structural.length);
-    const s = structural[k](bytes, rng);
+    const s = structural[k](bytes, rng, (b) => mutateOnce(b, corpus, rng));
     if (s) bytes = s, steps.push(`structural ${k}`);
   }
-  const count = rng.nextDouble() < 0.2 && steps.length > 1 ? 0 : 1 + below(rng, 8);
+  const count = rng.nextDouble() < 0.5 && steps.length > 1 ? 0 : 1 + below(rng, 8);
   for (let i = 0; i < count; i++) bytes = mutateOnce(bytes, corpus, rng);
   steps.push(`${count} mutations`);
   return { bytes, recipe: steps.join(", ") };

@@ -1,0 +1,36 @@
+/**
+ * One-line error messages: user values shown safely (quoted when they hold
+ * control characters, cut when long), multi-line library messages joined.
+ *
+ * @module
+ */
+
+/**
+ * A user's value as an error message shows it: as typed when it is printable
+ * and short, else JSON-quoted (control characters escaped) and cut at 60
+ * characters, so that an error stays one line.
+ *
+ * @example
+ * ```ts
+ * import { shown } from "./messages.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(shown("10"), "10");
+ * assert.equal(shown("1\n0"), '"1\\n0"');
+ * ```
+ */
+export function shown(value: string): string {
+  // deno-lint-ignore no-control-regex
+  const plain = !/[\u0000-\u001f\u007f-\u009f\u2028\u2029"]|[\ud800-\udfff]/.test(value);
+  if (plain && value.length <= 60) return value;
+  const cut = value.length > 60 ? value.slice(0, 60) + "…" : value;
+  return JSON.stringify(cut);
+}
+
+/** Joins a multi-line message into one line, control characters escaped. */
+export function oneLine(message: string): string {
+  // deno-lint-ignore no-control-regex
+  return message.replace(/\s*\n\s*/g, " ").replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
