@@ -29,8 +29,9 @@ export function shown(value: string): string {
 /** Joins a multi-line message into one line, control characters escaped. */
 export function oneLine(message: string): string {
   // deno-lint-ignore no-control-regex
+  const control = /[\u0000-\u001f\u007f]/g;
   return message.replace(/\s*\n\s*/g, " ").replace(
-    /[\u0000-\u001f\u007f]/g,
+    control,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
