@@ -7,6 +7,7 @@
  */
 // @ts-types="@types/d3-dsv"
 import { csvParseRows } from "d3-dsv";
+import { shown } from "../messages.ts";
 import { type Matrix, matrix } from "../matrix.ts";
 import { readText } from "../io/files.ts";
 
@@ -64,7 +65,7 @@ export function parseSplitTable(text: string, options: SplitTableOptions = {}): 
   for (const [name, at] of [[split, si], [label, li]] as const) {
     if (at < 0) {
       throw new RangeError(
-        `Cannot use ${source} as it has no column "${name}": columns=${header.join(",")}`,
+        `Cannot use ${source} as it has no column "${name}": columns=${shown(header.join(","))}`,
       );
     }
   }

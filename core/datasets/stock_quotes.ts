@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { oneLine } from "../messages.ts";
+import { oneLine, shown } from "../messages.ts";
 import type { Matrix } from "../matrix.ts";
 import { columnVariances, matrix } from "../matrix.ts";
 import { readText } from "../io/files.ts";
@@ -80,8 +80,8 @@ export function stockVariations(map: SymbolMap, wb: Workbook): StockVariations {
   quotes.forEach((q, c) => {
     if (q.rows !== days) {
       throw new RangeError(
-        `Cannot compare ${symbols[c]} with ${
-          symbols[0]
+        `Cannot compare ${shown(symbols[c])} with ${
+          shown(symbols[0])
         } as their sheets have different lengths: rows=${q.rows}, expected=${days}`,
       );
     }
@@ -96,7 +96,7 @@ export function stockVariations(map: SymbolMap, wb: Workbook): StockVariations {
   sd.forEach((s, c) => {
     if (!(s > 0)) {
       throw new RangeError(
-        `Cannot scale ${symbols[c]} as its daily variation is constant: std=${s}`,
+        `Cannot scale ${shown(symbols[c])} as its daily variation is constant: std=${s}`,
       );
     }
   });

@@ -8,6 +8,7 @@
 import jpeg from "jpeg-js";
 import { decode as decodePngRaw, encode as encodePngRaw } from "fast-png";
 import { readBytes } from "./files.ts";
+import { oneLine } from "../messages.ts";
 
 /** An 8-bit single-channel image, row-major. */
 export interface GrayImage {
@@ -55,6 +56,8 @@ export interface ImageHeader {
   readonly depth: number;
   /** PNG: total bytes of the IDAT chunks; JPEG: bytes after the frame header. */
   readonly dataBytes: number;
+  /** JPEG: the 8×8 blocks of all components (each costs at least one bit of data). */
+  readonly blocks?: number;
 }
 
 const corrupt = (source: string, why: string, bytes: Uint8Array) =>
@@ -99,13 +102,28 @@ function jpegHeader(bytes: Uint8Array, source: string): ImageHeader {
     const len = (bytes[at + 2] << 8) | bytes[at + 3];
     if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
       if (at + 10 > bytes.length) break;
+      const height = (bytes[at + 5] << 8) | bytes[at + 6];
+      const width = (bytes[at + 7] << 8) | bytes[at + 8];
+      const components = bytes[at + 9];
+      if (at + 10 + 3 * components > bytes.length) break;
+      // Sampling factors: component i covers ⌈w·Hᵢ/Hmax⌉ × ⌈h·Vᵢ/Vmax⌉ pixels.
+      const hv = Array.from({ length: components }, (_, i) => bytes[at + 11 + 3 * i]);
+      const hs = hv.map((b) => Math.max(1, b >> 4)), vs = hv.map((b) => Math.max(1, b & 15));
+      const hMax = Math.max(...hs), vMax = Math.max(...vs);
+      const blocks = hs.reduce(
+        (sum, hi, i) =>
+          sum + Math.ceil(Math.ceil((width * hi) / hMax) / 8) *
+            Math.ceil(Math.ceil((height * vs[i]) / vMax) / 8),
+        0,
+      );
       return {
         format: "jpeg",
         depth: bytes[at + 4],
-        height: (bytes[at + 5] << 8) | bytes[at + 6],
-        width: (bytes[at + 7] << 8) | bytes[at + 8],
-        components: bytes[at + 9],
+        height,
+        width,
+        components,
         dataBytes: bytes.length - at - 2 - len,
+        blocks,
       };
     }
     if (marker === 0xd9 || marker === 0xda) break; // end of image, or a scan before any frame
@@ -116,9 +134,9 @@ function jpegHeader(bytes: Uint8Array, source: string): ImageHeader {
 
 /**
  * Reads the width, height and layout an image's header declares, and checks
- * them before anything is allocated: at most {@linkcode MAX_PIXELS}, and, for
- * PNG, enough compressed data to hold that many pixels (deflate expands at
- * most 1032×).
+ * them before anything is allocated: at most {@linkcode MAX_PIXELS}, and
+ * enough data to hold that many pixels (a JPEG spends at least one bit on
+ * every 8×8 block; deflate expands PNG data at most 1032×).
  *
  * @example
  * ```ts
@@ -152,6 +170,16 @@ export function imageHeader(bytes: Uint8Array, source = "input"): ImageHeader {
       } megapixels`,
     );
   }
+  // Huffman-coded JPEG spends at least one bit on every block's DC coefficient.
+  if (h.format === "jpeg" && h.blocks! > 8 * h.dataBytes) {
+    throw corrupt(
+      source,
+      `its data is too short for ${h.width}x${h.height} pixels (${h.dataBytes} bytes after the frame header, at least ${
+        Math.ceil(h.blocks! / 8)
+      } needed)`,
+      bytes,
+    );
+  }
   if (h.format === "png") {
     const rowBytes = Math.ceil((h.width * h.components * h.depth) / 8);
     if (h.height * (rowBytes + 1) > 1032 * h.dataBytes + 1024) {
@@ -177,6 +205,8 @@ function jpegGray(bytes: Uint8Array, header: ImageHeader): GrayImage {
     useTArray: true,
     maxMemoryUsageInMB: 1024,
     maxResolutionInMP: MAX_PIXELS / 1e6,
+    // A scan that ends early is an error, as in Pillow (not gray filler for the rest).
+    tolerantDecoding: false,
   } as const;
   if (header.components !== 1 && header.components !== 3) {
     // CMYK/YCCK: let jpeg-js convert to RGB.
@@ -257,7 +287,7 @@ export function decodeGray(bytes: Uint8Array, source = "input"): GrayImage {
   try {
     img = header.format === "jpeg" ? jpegGray(bytes, header) : pngGray(bytes);
   } catch (e) {
-    const why = String((e as Error)?.message ?? e).split("\n")[0];
+    const why = oneLine(String((e as Error)?.message ?? e));
     throw new SyntaxError(
       `Cannot decode ${source} as the image is corrupt (${why}): bytes=${bytes.length}`,
     );

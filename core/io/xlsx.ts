@@ -10,6 +10,7 @@ import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { readBytes } from "./files.ts";
 import { readZip } from "./zip.ts";
+import { oneLine, shown } from "../messages.ts";
 
 /** A parsed workbook and where it came from. */
 export interface Workbook {
@@ -45,7 +46,7 @@ export async function parseWorkbook(bytes: Uint8Array, source = "input"): Promis
   } catch (e) {
     throw new SyntaxError(
       `Cannot parse ${source} as a workbook (${
-        String((e as Error)?.message ?? e).split("\n")[0]
+        oneLine(String((e as Error)?.message ?? e))
       }): bytes=${bytes.length}`,
     );
   }
@@ -74,28 +75,41 @@ export async function readWorkbook(path: string): Promise<Workbook> {
  * @throws {SyntaxError} when a cell is not a finite number (with its sheet, row and column).
  */
 export function sheetColumns(wb: Workbook, sheet: string, columns: readonly string[]): Matrix {
-  const ws = wb.book.Sheets[sheet];
+  // Own sheets only: a symbol such as "__proto__" must not find Object.prototype.
+  const ws = wb.sheetNames.includes(sheet) && Object.hasOwn(wb.book.Sheets, sheet)
+    ? wb.book.Sheets[sheet]
+    : undefined;
   if (!ws) {
     throw new RangeError(
-      `Cannot read ${wb.source} as it has no sheet ${JSON.stringify(sheet)}: sheet=${sheet}`,
+      `Cannot read ${wb.source} as it has no sheet ${JSON.stringify(sheet)}: sheet=${shown(sheet)}`,
     );
   }
-  const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, blankrows: false });
+  let rows: unknown[][];
+  try {
+    rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, blankrows: false });
+  } catch (e) {
+    // e.g. a cell of an unknown type (t="tr"), which SheetJS reads but cannot convert.
+    throw new SyntaxError(
+      `Cannot read sheet ${shown(sheet)} of ${wb.source} as a cell is corrupt (${
+        oneLine(String((e as Error)?.message ?? e))
+      })`,
+    );
+  }
   const header = (rows[0] ?? []).map((h) => String(h ?? "").trim());
   const idx = columns.map((c) => {
     const j = header.indexOf(c);
     if (j < 0) {
       throw new RangeError(
-        `Cannot read sheet ${sheet} of ${wb.source} as it has no column ${
+        `Cannot read sheet ${shown(sheet)} of ${wb.source} as it has no column ${
           JSON.stringify(c)
-        }: columns=${header.filter(Boolean).join(",")}`,
+        }: columns=${shown(header.filter(Boolean).join(","))}`,
       );
     }
     return j;
   });
   if (rows.length < 2) {
     throw new RangeError(
-      `Cannot read sheet ${sheet} of ${wb.source} as it has no data rows: rows=0`,
+      `Cannot read sheet ${shown(sheet)} of ${wb.source} as it has no data rows: rows=0`,
     );
   }
   const X = matrix(rows.length - 1, columns.length);
@@ -104,7 +118,7 @@ export function sheetColumns(wb: Workbook, sheet: string, columns: readonly stri
       const v = rows[r][j];
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new SyntaxError(
-          `Cannot read sheet ${sheet} of ${wb.source} as row ${r + 1}, column ${
+          `Cannot read sheet ${shown(sheet)} of ${wb.source} as row ${r + 1}, column ${
             JSON.stringify(columns[c])
           } is not a number: ${JSON.stringify(v ?? "")}`,
         );

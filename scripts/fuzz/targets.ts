@@ -211,7 +211,8 @@ const XLSX_DICTIONARY = [
 const hugeImage: Structural = (input, rng) => {
   const out = input.slice();
   const view = new DataView(out.buffer);
-  const side = () => [65535, 65500, 20000, 8000, 7072, 1][rng.interval(5)];
+  const side = () =>
+    [65535, 65500, 20000, 8000, 7072, 7000, 4000, 2000, 500, 64, 1][rng.interval(10)];
   if (out[0] === 0x89) {
     if (out.length < 24) return undefined;
     view.setUint32(16, rng.nextDouble() < 0.2 ? 0x7fffffff : side());
