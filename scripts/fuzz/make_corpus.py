@@ -31,3 +31,16 @@ crop.convert("L").convert("I").point(lambda v: v * 257).convert("I;16").save(out
 crop.convert("1").save(out / "bilevel.png")
 for f in sorted(out.iterdir()):
     print(f.name, f.stat().st_size)
+
+# Pillow's grayscale of each file (convert("L")), the reference of
+# tests/fuzz_test.ts. Pillow clips I;16 to 255 on convert("L"), so the
+# 16-bit file's reference is the 8-bit one it was made from (v * 257).
+import json
+import numpy as np
+
+ref = {}
+for f in sorted(out.iterdir()):
+    src = out / "gray8.png" if f.name == "gray16.png" else f
+    a = np.asarray(Image.open(src).convert("L"), dtype=np.float64)
+    ref[f.name] = {"width": a.shape[1], "height": a.shape[0], "mean": a.mean()}
+(root / "tests" / "fixtures" / "pil_corpus_gray.json").write_text(json.dumps(ref, indent=1) + "\n")
