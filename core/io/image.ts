@@ -145,8 +145,10 @@ function jpegHeader(bytes: Uint8Array, source: string): ImageHeader {
  * const png = encodePng({ width: 3, height: 2, data: new Uint8Array(6) });
  * assert.equal(imageHeader(png).width, 3);
  * const huge = png.slice();
- * new DataView(huge.buffer).setUint32(16, 1_000_000); // claim a million columns
- * assert.throws(() => imageHeader(huge), /too large/);
+ * new DataView(huge.buffer).setUint32(16, 100_000); // claim 100,000 columns
+ * assert.throws(() => imageHeader(huge), /too short for 100000x2 pixels/);
+ * new DataView(huge.buffer).setUint32(20, 100_000); // and rows
+ * assert.throws(() => imageHeader(huge), /too large: 100000x100000 pixels/);
  * ```
  * @throws {SyntaxError} when the bytes are not a JPEG or PNG, or the header is cut, invalid or implausible.
  * @throws {RangeError} when the image is larger than {@linkcode MAX_PIXELS}.
