@@ -35,7 +35,8 @@ import { RandomState } from "../core/random.ts";
 import { generate } from "./fuzz/mutate.ts";
 import { check, NS_PER_DECLARED_BYTE, type Outcome, TIME_LIMIT_MS } from "./fuzz/check.ts";
 import { type Target, targets } from "./fuzz/targets.ts";
-import type { Batch, Job, Start } from "./fuzz/worker.ts";
+import type { Job } from "./fuzz/worker.ts";
+import { runJobs } from "./fuzz/jobs.ts";
 
 export const CLI: RecipeCli = {
   name: "fuzz",
@@ -114,59 +115,6 @@ async function save(out: string, name: string, seed: number, index: number, byte
 const describe = (o: Outcome) =>
   o.failure ? `${o.failure}: ${o.message}` : `${o.kind} (${o.ms.toFixed(1)} ms)`;
 
-/** Runs the jobs in a worker, restarting it past an input that hangs or kills it. */
-function runJobs(
-  seed: number,
-  jobs: Job[],
-  onBatch: (job: Job, b: Batch) => void,
-  onLost: (job: Job, index: number, why: string) => void,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const start = (pending: Job[]) => {
-      if (pending.length === 0) return resolve();
-      const heartbeat = new SharedArrayBuffer(8);
-      const beat = new Int32Array(heartbeat);
-      beat[0] = -1;
-      const worker = new Worker(new URL("./fuzz/worker.ts", import.meta.url), { type: "module" });
-      const next = pending.map((j) => j.from); // first index not yet reported, per job
-      let last = "", since = performance.now();
-      const restart = (why: string) => {
-        clearInterval(timer);
-        worker.terminate();
-        const j = Math.max(0, beat[0]), i = beat[1];
-        onLost(pending[j], i, why);
-        const rest = pending.slice(j).map((job, k) =>
-          k === 0 ? { ...job, from: next[j], skip: [...job.skip, i] } : job
-        );
-        start(rest);
-      };
-      const timer = setInterval(() => {
-        const now = `${beat[0]}/${beat[1]}`;
-        if (now !== last) last = now, since = performance.now();
-        else if (beat[0] >= 0 && performance.now() - since > HANG_MS) {
-          restart(`hang: no result after ${HANG_MS / 1000} s`);
-        }
-      }, 100);
-      worker.onmessage = (e: MessageEvent<Batch>) => {
-        const b = e.data;
-        onBatch(pending[b.job], b);
-        if (b.results.length) next[b.job] = b.results[b.results.length - 1].index + 1;
-        if (b.done && b.job === pending.length - 1) {
-          clearInterval(timer);
-          worker.terminate();
-          resolve();
-        }
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        restart(`crash: the worker died (${e.message})`);
-      };
-      worker.postMessage({ seed, jobs: pending, heartbeat } satisfies Start);
-    };
-    start(jobs);
-  });
-}
-
 async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
@@ -236,7 +184,7 @@ async function main(argv: string[]): Promise<void> {
     }
   };
   const t0 = performance.now();
-  await runJobs(seed, jobs, (job, b) => {
+  await runJobs(new URL("./fuzz/worker.ts", import.meta.url), seed, jobs, HANG_MS, (job, b) => {
     const tally = tallies.get(job.target)!;
     for (const { index, outcome, input } of b.results) {
       tally.done++;

@@ -9,6 +9,7 @@ import { runTask } from "./_recipes.ts";
 import { check, template } from "../scripts/fuzz/check.ts";
 import { generate } from "../scripts/fuzz/mutate.ts";
 import { storedZip } from "../scripts/fuzz/targets.ts";
+import { runJobs } from "../scripts/fuzz/jobs.ts";
 import { UsageError } from "../core/cli.ts";
 import { intFlag, parseCli } from "../core/cli.ts";
 import { decodeGray, encodePng } from "../core/io/image.ts";
@@ -278,4 +279,21 @@ Deno.test("IDX headers claiming 10^9 images fail fast, plain or gzipped", async 
       .arrayBuffer(),
   );
   await assert.rejects(gunzipIdx(lgz, "l.gz"), /declares 9 bytes but the gzip holds 10000009/);
+});
+
+Deno.test("fuzz driver: an input that hangs or kills the worker is reported, skipped, and the run goes on", async () => {
+  const worker = new URL("./fixtures/fuzz/misbehaving_worker.ts", import.meta.url);
+  const seen: Record<string, number[]> = { hang: [], die: [] };
+  const lost: string[] = [];
+  const jobs = ["hang", "die"].map((target) => ({ target, from: 0, to: 8, skip: [] }));
+  await runJobs(worker, 0, jobs, 300, (job, b) => {
+    seen[job.target].push(...b.results.map((r) => r.index));
+  }, (job, index, why) => lost.push(`${job.target} #${index} ${why.split(":")[0]}`));
+  assert.deepEqual(lost, ["hang #3 hang", "die #5 crash"]);
+  assert.deepEqual(seen.hang, [0, 1, 2, 4, 5, 6, 7]);
+  assert.deepEqual(seen.die, [0, 1, 2, 3, 4, 6, 7]);
+  await assert.rejects(
+    runJobs(worker, 0, [{ target: "broken", from: 0, to: 1, skip: [] }], 300, () => {}, () => {}),
+    /worker failed to start/,
+  );
 });
