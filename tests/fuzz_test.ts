@@ -297,3 +297,17 @@ Deno.test("fuzz driver: an input that hangs or kills the worker is reported, ski
     /worker failed to start/,
   );
 });
+
+Deno.test("deno task fuzz --index saves the input, and --replay of that file gives the same outcome", async () => {
+  const one = await runTask("fuzz", ["--target", "png", "--seed", "9", "--index", "41", "--json"]);
+  assert.equal(one.code, 0, one.stderr);
+  const a = JSON.parse(one.stdout);
+  const saved = "out/fuzz/png-seed9-41.bin";
+  assert.ok(Deno.statSync(saved).size > 0);
+  const again = await runTask("fuzz", ["--target", "png", "--replay", saved, "--json"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).outcome.kind, a.outcome.kind);
+  const bad = await runTask("fuzz", ["--target", "nope"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /fuzz: error: Cannot run as --target must be among points, /);
+});
