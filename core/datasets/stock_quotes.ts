@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { oneLine, shown } from "../messages.ts";
+import { shown } from "../messages.ts";
 import type { Matrix } from "../matrix.ts";
 import { columnVariances, matrix } from "../matrix.ts";
-import { readText } from "../io/files.ts";
+import { parseJson, readText } from "../io/files.ts";
 import { readWorkbook, sheetColumns, type Workbook } from "../io/xlsx.ts";
 
 /** Companies and their standardised daily variations (days × companies). */
@@ -39,14 +39,7 @@ export interface SymbolMap {
  * @throws {TypeError} when it is not an object of at least 2 symbols, each named by a string.
  */
 export function parseSymbolMap(text: string, source = "input"): SymbolMap {
-  let map: unknown;
-  try {
-    map = JSON.parse(text);
-  } catch (e) {
-    throw new SyntaxError(
-      `Cannot parse JSON as it is malformed (${oneLine((e as Error).message)}): path=${source}`,
-    );
-  }
+  const map = parseJson(text, source);
   if (!map || typeof map !== "object" || Array.isArray(map) || Object.keys(map).length < 2) {
     throw new TypeError(
       `Cannot use ${source} as it must map at least 2 symbols to names: file=${source}`,

@@ -6,8 +6,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
-import { type NumericTable, parseNumericCsv } from "../io/numeric_csv.ts";
-import { readText } from "../io/files.ts";
+import { loadNumericCsv, type NumericTable, parseNumericCsv } from "../io/numeric_csv.ts";
 
 /** The spending features start at the third column (after Channel and Region). */
 const FIRST_FEATURE = 2;
@@ -58,9 +57,5 @@ export function parseWholesale(text: string, source = "input"): Spending {
 
 /** Reads the wholesale CSV (see {@linkcode parseWholesale}). Permissions: `--allow-read` on `path`. */
 export async function loadWholesale(path: string): Promise<Spending> {
-  const text = await readText(path);
-  if (text.trim() === "") {
-    throw new RangeError(`Cannot parse ${path} as the file is empty: bytes=${text.length}`);
-  }
-  return parseWholesale(text, path);
+  return spending(await loadNumericCsv(path, { header: true }), path);
 }

@@ -43,12 +43,30 @@ export async function readText(path: string): Promise<string> {
 
 /** Reads and parses a JSON file; a syntax error names the file. */
 export async function readJson(path: string): Promise<unknown> {
-  const text = await readText(path);
+  return parseJson(await readText(path), path);
+}
+
+/**
+ * Parses JSON text; a syntax error names `source` on one line.
+ *
+ * @example
+ * ```ts
+ * import { parseJson } from "./files.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseJson('{"a": 1}'), { a: 1 });
+ * assert.throws(() => parseJson("{\n x}", "m.json"), {
+ *   name: "SyntaxError",
+ *   message: /^Cannot parse JSON as it is malformed \(.*\): path=m\.json$/,
+ * });
+ * ```
+ * @throws {SyntaxError} when the text is not JSON.
+ */
+export function parseJson(text: string, source = "input"): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new SyntaxError(
-      `Cannot parse JSON as it is malformed (${oneLine((e as Error).message)}): path=${path}`,
+      `Cannot parse JSON as it is malformed (${oneLine((e as Error).message)}): path=${source}`,
     );
   }
 }
