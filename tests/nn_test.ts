@@ -75,6 +75,8 @@ Deno.test({
   name: "large products split between two cores equal the one-core product exactly",
   ignore: (navigator.hardwareConcurrency ?? 1) < 2,
   fn: async () => {
+    // Idle for a second, the worker stops; it is back for the next product.
+    assert.ok(await startMatMulWorker());
     assert.equal(matMulThreads(), 2);
     const rs = new RandomState(4);
     const cases: [number, number, number, boolean, boolean][] = [

@@ -7,12 +7,17 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { rowSqNorms, sqDist } from "../distance.ts";
+import { CHUNK } from "./_kmeans_protocol.ts";
 
 /**
  * M-step: writes the mean of each cluster into `centersNew` and the Euclidean
  * shift of each centre into `shift`. An empty cluster takes the point farthest
  * from its own centre (farthest first), which leaves its old cluster, as
  * scikit-learn's `_relocate_empty_clusters_dense`.
+ *
+ * The sums are taken per chunk of {@linkcode CHUNK} samples and the chunks
+ * added in order, as the two-core pool (`_kmeans_pool.ts`) adds them: one
+ * core and two give the same centres, bit for bit.
  */
 export function updateCenters(
   X: Matrix,
@@ -22,16 +27,33 @@ export function updateCenters(
   shift: Float64Array,
   weights?: Float64Array,
 ): void {
-  const k = centersOld.rows, d = X.cols, n = X.rows;
+  const k = centersOld.rows, d = X.cols, n = X.rows, x = X.data;
   const sums = centersNew.data;
   sums.fill(0);
   const counts = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    const w = weights ? weights[i] : 1;
-    counts[c] += w;
-    const o = c * d, xo = i * d;
-    for (let j = 0; j < d; j++) sums[o + j] += w * X.data[xo + j];
+  const one = n <= CHUNK; // a single chunk sums straight into the result
+  const psum = one ? sums : new Float64Array(k * d);
+  const pcount = one ? counts : new Float64Array(k);
+  for (let from = 0; from < n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK);
+    if (!one) {
+      psum.fill(0);
+      pcount.fill(0);
+    }
+    for (let i = from; i < to; i++) {
+      const c = labels[i];
+      const w = weights ? weights[i] : 1;
+      pcount[c] += w;
+      const o = c * d, xo = i * d;
+      for (let j = 0; j < d; j++) psum[o + j] += w * x[xo + j];
+    }
+    if (one) break;
+    // Clusters absent from the chunk add +0, which changes no sum.
+    for (let c = 0; c < k; c++) {
+      if (pcount[c] === 0) continue;
+      counts[c] += pcount[c];
+      for (let t = c * d, e = t + d; t < e; t++) sums[t] += psum[t];
+    }
   }
   finishCenters(X, labels, centersOld, centersNew, counts, shift, weights);
 }

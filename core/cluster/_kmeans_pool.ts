@@ -16,10 +16,10 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
 import { type Gemm, instantiateGemm } from "../wasm/gemm.ts";
 import type { Matrix } from "../matrix.ts";
 import { runChunks } from "./_kmeans_jobs.ts";
+import { startWorker, type WorkerHandle } from "../workers.ts";
 import {
   CHUNK,
   F64_C2MAX,
@@ -64,7 +64,7 @@ export const lastPoolStats = {
 /** The two-core steps of one fit. */
 export class KMeansPool {
   readonly #gemm: Gemm;
-  readonly #worker: Worker | undefined;
+  readonly #worker: WorkerHandle | undefined;
   readonly v: Views;
   /** The centred samples, in the shared memory (fill them in). */
   readonly X: Matrix;
@@ -74,7 +74,7 @@ export class KMeansPool {
     rows: { candidates: 0, assign: 0 },
   };
 
-  private constructor(gemm: Gemm, v: Views, worker?: Worker) {
+  private constructor(gemm: Gemm, v: Views, worker?: WorkerHandle) {
     this.#gemm = gemm;
     this.v = v;
     this.#worker = worker;
@@ -115,17 +115,11 @@ export class KMeansPool {
       h[Slot.Weighted] = weights ? 1 : 0;
       h[Slot.Chunk] = CHUNK;
       if (weights) v.w.set(weights);
-      let worker: Worker | undefined;
-      if (workerAllowed && (navigator.hardwareConcurrency ?? 1) >= 2) {
-        try {
-          worker = new Worker(new URL("./_kmeans_worker.ts", import.meta.url));
-          worker.on("error", () => {});
-          worker.unref();
-          worker.postMessage({ memory });
-        } catch {
-          worker = undefined;
-        }
-      }
+      // Where no worker can start (a browser's main thread, Node), the
+      // calling thread takes every chunk: the same results on one core.
+      const worker = workerAllowed
+        ? startWorker(new URL("./_kmeans_worker.ts", import.meta.url), { memory })
+        : undefined;
       return new KMeansPool(instantiateGemm(memory, true)!, v, worker);
     } catch {
       return undefined; // out of memory: the one-core code runs
@@ -174,7 +168,7 @@ export class KMeansPool {
     h[Slot.Job] = job;
     Atomics.store(h, Slot.Fallbacks, 0);
     Atomics.store(h, Slot.Next, 0);
-    if (this.#worker) {
+    if (this.#worker?.running) {
       Atomics.add(h, Slot.Gen, 1);
       Atomics.notify(h, Slot.Gen);
     }
@@ -244,7 +238,7 @@ export class KMeansPool {
       Atomics.store(h, Slot.Stop, 1);
       Atomics.add(h, Slot.Gen, 1);
       Atomics.notify(h, Slot.Gen);
-      void this.#worker.terminate();
+      this.#worker.stop();
     }
   }
 }

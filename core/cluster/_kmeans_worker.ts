@@ -2,20 +2,17 @@
  * The second core's share of the k-means steps (see `_kmeans_pool.ts`):
  * waits on the shared memory for each job, takes chunks of rows from the
  * shared counter until none are left (`_kmeans_jobs.ts`), and signals
- * back. Started as a `node:worker_threads` worker (unref'd, so it never
- * keeps a finished program alive); not imported by anything.
+ * back. Started as a module Worker by `../workers.ts` (and stopped when
+ * the fit ends); not imported by anything.
  *
  * @module
  */
-import { parentPort } from "node:worker_threads";
 import { instantiateGemm } from "../wasm/gemm.ts";
 import { runChunks } from "./_kmeans_jobs.ts";
 import { HEADER_BYTES, Slot, type Views, views } from "./_kmeans_protocol.ts";
+import { onFirstMessage } from "../workers.ts";
 
-const port = parentPort;
-if (!port) throw new Error("_kmeans_worker.ts runs as a worker thread only");
-
-port.once("message", (msg: { memory: WebAssembly.Memory }) => {
+onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   const memory = msg.memory;
   const gemm = instantiateGemm(memory, true);
   if (!gemm) return;

@@ -389,8 +389,8 @@ function lloydSingle(
 
 /**
  * Lloyd's iterations on the two-core pool: the same iterates as
- * {@linkcode lloydSingle} (the same labels; centre sums added per chunk of
- * 256 samples, so centres may differ in the last bits).
+ * {@linkcode lloydSingle}, bit for bit (centre sums added per chunk of 256
+ * samples in chunk order, as `updateCenters` adds them).
  */
 function lloydPooled(
   pool: KMeansPool,

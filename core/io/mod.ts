@@ -1,5 +1,7 @@
 /**
- * Reading data (numeric CSV, points, JSON, images) and writing files atomically.
+ * Reading data (numeric CSV, points, JSON, images, `.xlsx` workbooks and
+ * the zip files under them) and writing files atomically. Parsers are pure
+ * functions of bytes or text; the `load…`/`read…` helpers read files (Deno).
  *
  * @module
  */
@@ -7,3 +9,5 @@ export * from "./files.ts";
 export * from "./image.ts";
 export * from "./numeric_csv.ts";
 export * from "./points.ts";
+export * from "./xlsx.ts";
+export * from "./zip.ts";

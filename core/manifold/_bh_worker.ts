@@ -2,22 +2,18 @@
  * The second core's share of the Barnes–Hut repulsion (see
  * `_gradients.ts`): waits on the shared memory for each iteration, takes
  * chunks of points from the shared counter until none are left, and
- * signals back. Started as a `node:worker_threads` worker (unref'd, so it
- * never keeps a finished program alive); not imported by anything.
+ * signals back. Started as a module Worker by `../workers.ts` (stopped
+ * once t-SNE has been idle a moment); not imported by anything.
  *
  * @module
  */
-import { parentPort } from "node:worker_threads";
 import { CHUNK, layout, Slot, views } from "./_bh_protocol.ts";
 import { repulsion2d } from "./_repulsion.ts";
+import { onFirstMessage } from "../workers.ts";
 
-const port = parentPort;
-if (!port) throw new Error("_bh_worker.ts runs as a worker thread only");
-
-port.once("message", (msg: { memory: WebAssembly.Memory }) => {
+onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   const memory = msg.memory;
   let ctrl = new Int32Array(memory.buffer, 0, 16);
-  port.postMessage({ ok: true });
   let gen = 0;
   let stack = new Int32Array(1024);
   for (;;) {

@@ -12,11 +12,11 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
 import type { SparseRows } from "./_affinities.ts";
 import { DUPLICATE_EPSILON, SpaceTree } from "./_space_tree.ts";
 import { repulsion2d } from "./_repulsion.ts";
 import { CHUNK, layout, Slot, views } from "./_bh_protocol.ts";
+import { startWorker, type WorkerHandle } from "../workers.ts";
 
 /** float32's smallest normal number: scikit-learn's floor inside the Barnes–Hut error. */
 const FLOAT32_TINY = 1.1754943508222875e-38;
@@ -30,15 +30,23 @@ function kernel(d2: number, dof: number): number {
 /** Embeddings with fewer points stay on one core. */
 const MIN_PARALLEL_POINTS = 1000;
 
-/** The second-core worker and the memory it shares, started once per process. */
+/**
+ * The second-core worker and the memory it shares. It starts with the first
+ * large 2-D gradient and stops shortly after the last one (a `tsne` call is
+ * synchronous, so that is once it has returned).
+ */
 interface Pool {
-  worker: Worker;
+  worker: WorkerHandle;
   memory: WebAssembly.Memory;
   ctrl: Int32Array;
 }
 let pool: Pool | undefined;
 let poolFailed = false;
 let poolAllowed = true;
+/** Workers chunks of the pools started so far (for tests). */
+let stoppedChunks = 0;
+/** How long an idle repulsion worker lives. */
+const IDLE_MS = 100;
 
 /**
  * Lets the 2-D repulsion use the second-core worker (the default) or not;
@@ -50,30 +58,36 @@ export function useRepulsionWorker(on: boolean): void {
 
 /** Chunks of repulsion the worker has computed in this process (0 without a worker). */
 export function repulsionWorkerChunks(): number {
-  return pool ? Atomics.load(pool.ctrl, Slot.WorkerChunks) : 0;
+  return stoppedChunks + (pool ? Atomics.load(pool.ctrl, Slot.WorkerChunks) : 0);
 }
 
 /**
- * Starts the repulsion worker (once) without waiting for it: until it is
- * ready, the main thread takes every chunk itself.
+ * Starts the repulsion worker without waiting for it: until it is ready,
+ * the main thread takes every chunk itself. Undefined where no worker can
+ * run (`../workers.ts`), or after one failed.
  */
 function startPool(): Pool | undefined {
+  if (pool && !pool.worker.running) dropPool(); // stopped when idle
   if (pool || poolFailed) return pool;
-  if ((navigator.hardwareConcurrency ?? 1) < 2) return undefined;
   try {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 16384, shared: true });
-    const worker = new Worker(new URL("./_bh_worker.ts", import.meta.url));
-    worker.on("error", () => {
+    const worker = startWorker(new URL("./_bh_worker.ts", import.meta.url), { memory }, () => {
       poolFailed = true;
-      pool = undefined;
+      dropPool();
     });
-    worker.unref();
-    worker.postMessage({ memory });
+    if (!worker) return undefined;
     pool = { worker, memory, ctrl: new Int32Array(memory.buffer, 0, 16) };
   } catch {
-    poolFailed = true;
+    poolFailed = true; // no shared memory here
   }
   return pool;
+}
+
+function dropPool(): void {
+  if (!pool) return;
+  stoppedChunks += Atomics.load(pool.ctrl, Slot.WorkerChunks);
+  pool.worker.stop();
+  pool = undefined;
 }
 
 /** Grows `memory` to at least `bytes`; false when it cannot. */
@@ -158,6 +172,7 @@ export class BarnesHut {
         ) {
           Atomics.wait(ctrl, Slot.Active, a, 50);
         }
+        shared.worker.stopWhenIdle(IDLE_MS);
       } else repulsion2d(Y, order, 0, n, tree, theta2, this.#stack, neg, z);
     } else {
       this.#attraction(Y, P, exaggeration, dof);

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "./tf.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerConvKernels } from "./conv_kernels.ts";
 import { registerMatMulKernels } from "./matmul_kernels.ts";

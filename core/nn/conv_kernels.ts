@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { matMulOnHeap } from "./matmul_kernels.ts";
 import { heapView, reshaped, type WasmBackend } from "./wasm_heap.ts";
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { KERAS_EPSILON, KerasSGD } from "./keras.ts";
 import { predictMatrix } from "./models.ts";
 import { Progress } from "../cli.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import type { GrayImage } from "../io/image.ts";
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { heapView, type WasmBackend } from "./wasm_heap.ts";
 import { type HeapBackend, heapGemm } from "./matmul_kernels.ts";
 import type { Gemm } from "../wasm/gemm.ts";

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { type Gemm, instantiateGemm } from "../wasm/gemm.ts";
 import { parallelGemm } from "./parallel_matmul.ts";
 import { heapView, transposeLastTwo, type WasmBackend } from "./wasm_heap.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { readBytes, readJson, writeAtomic } from "../io/files.ts";
 import { Interrupted } from "../interrupt.ts";
 

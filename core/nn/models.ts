@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { batchNormalization, denseLayer, leakyReLU } from "./keras.ts";
 import type { RandomState } from "../random.ts";
 import { type Matrix, matrix } from "../matrix.ts";

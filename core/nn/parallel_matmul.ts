@@ -1,23 +1,25 @@
 /**
  * Large matrix products on two cores. tfjs-backend-wasm's own threads do
- * not start in Deno (its pthread workers come from blob URLs, which Deno's
- * `node:worker_threads` rejects), so the WASM backend computes on one core.
- * Here a worker thread (`matmul_worker.ts`) runs our product (`gemm.ts`) on
- * a shared WebAssembly memory and takes the lower half of the rows of
- * `C = A·B`, while the main thread computes the upper half in place on
- * tfjs' heap; the worker's part of A, all of B and its rows of C travel
- * through the shared memory. Each row of C is computed by the same code in
- * the same order as without the split, so results do not depend on it (a
- * test checks equality with the one-core product).
+ * not start in Deno (its pthread workers come from blob URLs), so the WASM
+ * backend computes on one core. Here a worker thread (`matmul_worker.ts`)
+ * runs our product (`gemm.ts`) on a shared WebAssembly memory and takes the
+ * lower half of the rows of `C = A·B`, while the main thread computes the
+ * upper half in place on tfjs' heap; the worker's part of A, all of B and
+ * its rows of C travel through the shared memory. Each row of C is computed
+ * by the same code in the same order as without the split, so results do
+ * not depend on it (a test checks equality with the one-core product).
  *
- * The worker starts with the WASM backend when the machine has two or more
- * cores; without it (or if it cannot start) everything runs on one core.
+ * The worker starts with the WASM backend where `../workers.ts` allows a
+ * second core; without it (or if it cannot start) everything runs on one
+ * core. It stops after a second without products (a web Worker would keep
+ * a finished program alive), and starts again with the next product, which
+ * runs on one core until the worker is back.
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
 import type { Gemm } from "../wasm/gemm.ts";
 import { HEADER_BYTES, Slot } from "./matmul_protocol.ts";
+import { startWorker, twoCores, type WorkerHandle } from "../workers.ts";
 
 /** The arguments of one product (see {@linkcode Gemm.gemm}), `work` aside. */
 export interface GemmArgs {
@@ -42,61 +44,99 @@ const MIN_ROWS = 16;
 const MAX_PAGES = 16384;
 /** How long the main thread waits for the worker's rows. */
 const TIMEOUT_MS = 120_000;
+/** The worker stops after this long without a product. */
+const IDLE_MS = 1000;
 
-let worker: Worker | undefined;
-let shared: WebAssembly.Memory | undefined;
-let ctrl: Int32Array | undefined;
+/** The running worker (ready once it has answered), and the memory it shares. */
+let worker: { handle: WorkerHandle; shared: WebAssembly.Memory; ctrl: Int32Array } | undefined;
+let ready = false;
+/** Whether products should use a worker (after {@linkcode startMatMulWorker}). */
+let wanted = false;
+
+/** Starts a worker; resolves to whether it answered ready within `timeoutMs`. */
+function launch(timeoutMs: number): Promise<boolean> {
+  let memory: WebAssembly.Memory;
+  try {
+    if (!twoCores()) throw new Error("one core");
+    memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  } catch {
+    wanted = false; // one core from now on
+    return Promise.resolve(false);
+  }
+  let settle: (ok: boolean) => void = () => {};
+  const answered = new Promise<boolean>((resolve) => settle = resolve);
+  const handle = startWorker(
+    new URL("./matmul_worker.ts", import.meta.url),
+    { memory },
+    () => {
+      if (worker?.handle === handle) worker = undefined;
+      settle(false);
+    },
+  );
+  if (!handle) return Promise.resolve(false);
+  worker = { handle, shared: memory, ctrl: new Int32Array(memory.buffer, 0, HEADER_BYTES / 4) };
+  ready = false;
+  const timer = setTimeout(() => settle(false), timeoutMs);
+  handle.worker.onmessage = (e: MessageEvent) => settle(e.data?.ok === true);
+  return answered.then((ok) => {
+    clearTimeout(timer);
+    if (ok && worker?.handle === handle) {
+      ready = true;
+      handle.stopWhenIdle(IDLE_MS);
+      return true;
+    }
+    handle.stop();
+    if (worker?.handle === handle) worker = undefined;
+    return false;
+  });
+}
 
 /**
  * Starts the product worker (once) and resolves to whether it runs. It does
- * not start on a one-core machine, and a worker that fails to load within
- * `timeoutMs` is dropped; either way products still work, on one core.
+ * not start where `../workers.ts` allows no second core, and a worker that
+ * fails to load within `timeoutMs` is dropped; either way products still
+ * work, on one core.
+ *
+ * @example
+ * ```ts ignore
+ * await startMatMulWorker(); // true on two cores in Deno
+ * ```
  */
 export async function startMatMulWorker(timeoutMs = 30_000): Promise<boolean> {
-  if (worker) return true;
-  if ((navigator.hardwareConcurrency ?? 1) < 2) return false;
-  let w: Worker;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    w = new Worker(new URL("./matmul_worker.ts", import.meta.url));
-  } catch {
-    return false;
-  }
-  const ok = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    w.once("message", (m: { ok?: boolean }) => {
-      clearTimeout(timer);
-      resolve(m?.ok === true);
-    });
-    w.once("error", () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-    w.postMessage({ memory });
-  });
-  if (!ok) {
-    await w.terminate();
-    return false;
-  }
-  w.on("error", () => stopMatMulWorker());
-  w.unref();
-  worker = w;
-  shared = memory;
-  ctrl = new Int32Array(memory.buffer, 0, HEADER_BYTES / 4);
-  return true;
+  wanted = true;
+  if (worker?.handle.running && ready) return true;
+  return await launch(timeoutMs);
 }
 
-/** Stops the worker; later products run on one core. */
+/**
+ * Stops the worker; later products run on one core.
+ *
+ * @example
+ * ```ts
+ * import { matMulThreads, stopMatMulWorker } from "./parallel_matmul.ts";
+ * import assert from "node:assert/strict";
+ * stopMatMulWorker();
+ * assert.equal(matMulThreads(), 1);
+ * ```
+ */
 export function stopMatMulWorker(): void {
-  const w = worker;
-  worker = shared = ctrl = undefined;
-  if (w) void w.terminate();
+  wanted = ready = false;
+  worker?.handle.stop();
+  worker = undefined;
 }
 
-/** How many threads large products use now: 2 with the worker, else 1. */
+/**
+ * How many threads large products use now: 2 with the worker, else 1.
+ *
+ * @example
+ * ```ts
+ * import { matMulThreads } from "./parallel_matmul.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok([1, 2].includes(matMulThreads()));
+ * ```
+ */
 export function matMulThreads(): number {
-  return worker ? 2 : 1;
+  return wanted && ready && worker?.handle.running ? 2 : 1;
 }
 
 /** Floats from the first to one past the last element of a strided matrix. */
@@ -132,10 +172,20 @@ export function parallelGemm(
   work: number,
 ): void {
   const { M, N, K, a, ars, acs, b, brs, bcs, c, ldc } = p;
-  if (!worker || !shared || !ctrl || M < MIN_ROWS || 2 * M * N * K < MIN_FLOPS) {
+  if (M < MIN_ROWS || 2 * M * N * K < MIN_FLOPS || !wanted) {
     local.gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work);
     return;
   }
+  if (!worker?.handle.running) {
+    // Stopped when idle: start it again; this product runs on one core.
+    worker = undefined;
+    void launch(30_000);
+  }
+  if (!worker || !ready) {
+    local.gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work);
+    return;
+  }
+  const { handle, shared, ctrl } = worker;
   const mw = M >> 1, mm = M - mw;
   // The worker's operands: the span of A holding rows mm.., all of B.
   const aStart = mm * ars, aLen = span(mw, K, ars, acs), bLen = span(K, N, brs, bcs);
@@ -160,6 +210,7 @@ export function parallelGemm(
     stopMatMulWorker();
     throw new Error(`the matrix product worker did not answer within ${TIMEOUT_MS / 1000} s`);
   }
+  handle.stopWhenIdle(IDLE_MS);
   const cTail = c + 4 * mm * ldc;
   if (ctrl[Slot.Status] !== 0) {
     // The worker failed: its rows here, then one core from now on.

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 
 /** Sigmoid gradients smaller in magnitude than this become zero. */
 export const GRADIENT_FLOOR = 1e-30;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 import { Progress } from "../cli.ts";
 import type { RandomState } from "../random.ts";
 import { Interrupted } from "../interrupt.ts";

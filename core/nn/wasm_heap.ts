@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { tf } from "./backend.ts";
+import { tf } from "./tf.ts";
 
 /** The wasm backend's allocator and heap (not on tfjs' KernelBackend type). */
 export type WasmBackend = tf.KernelBackend & {

@@ -1,9 +1,12 @@
 /**
- * Vega-Lite figures rendered headless to SVG: layers, charts, decision regions.
+ * Vega-Lite figures rendered headless to SVG: layers, charts, decision
+ * regions, dendrograms, and the gallery page.
  *
  * @module
  */
 export * from "./charts.ts";
+export * from "./dendrogram.ts";
+export * from "./gallery.ts";
 export * from "./layers.ts";
 export * from "./regions.ts";
 export * from "./render.ts";

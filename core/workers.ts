@@ -1,0 +1,192 @@
+/**
+ * The one place that starts the library's helper threads: the k-means pool
+ * (`cluster/_kmeans_pool.ts`), the t-SNE repulsion (`manifold/_gradients.ts`)
+ * and the matrix product of the networks (`nn/parallel_matmul.ts`).
+ *
+ * They are web-standard module Workers (`new Worker(url, { type: "module" })`)
+ * sharing a `WebAssembly.Memory` with the calling thread, which stays
+ * synchronous: it takes chunks of the work itself and blocks on
+ * `Atomics.wait` until the worker's chunks are done. So a second core is
+ * used only where all of this exists and blocking is allowed:
+ *
+ * - Deno: yes.
+ * - A browser's main thread: no (`Atomics.wait` is forbidden there), so one
+ *   core; inside a browser Worker of a cross-origin-isolated page: yes.
+ * - Node 20: no global `Worker`, so one core.
+ *
+ * Results never depend on it: every caller splits its work into fixed
+ * chunks and sums them in a fixed order, whoever computed them.
+ *
+ * A web Worker keeps a Deno process alive while it runs, and cannot be
+ * unref'd; so each worker is stopped when its fit ends, or a short idle
+ * time after its last use ({@linkcode WorkerHandle.stopWhenIdle}).
+ *
+ * @module
+ */
+
+let enabled = true;
+let capable: boolean | undefined;
+const live = new Set<WorkerHandle>();
+
+/**
+ * Allows helper threads (the default) or not; results are the same either
+ * way. Workers already running finish their current use.
+ *
+ * @example
+ * ```ts
+ * import { twoCores, useWorkers } from "./workers.ts";
+ * useWorkers(false);
+ * assert(!twoCores());
+ * useWorkers(true);
+ * function assert(ok: boolean) { if (!ok) throw new Error("expected true"); }
+ * ```
+ */
+export function useWorkers(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * True when this thread may hand work to a helper thread: workers, shared
+ * memory and blocking waits exist here, and the machine has two cores.
+ *
+ * @example
+ * ```ts
+ * import { twoCores } from "./workers.ts";
+ * import assert from "node:assert/strict";
+ * // In Deno on a machine with two cores or more: true.
+ * assert.equal(twoCores(), (navigator.hardwareConcurrency ?? 1) >= 2);
+ * ```
+ */
+export function twoCores(): boolean {
+  if (!enabled) return false;
+  capable ??= detect();
+  return capable;
+}
+
+function detect(): boolean {
+  const g = globalThis as {
+    Worker?: unknown;
+    SharedArrayBuffer?: unknown;
+    navigator?: { hardwareConcurrency?: number };
+  };
+  if (typeof g.Worker !== "function" || typeof g.SharedArrayBuffer !== "function") return false;
+  if ((g.navigator?.hardwareConcurrency ?? 1) < 2) return false;
+  try {
+    // Throws on a browser's main thread, where blocking is not allowed.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A started helper thread. */
+export interface WorkerHandle {
+  /** The worker. */
+  readonly worker: Worker;
+  /** Stops it now (idempotent). */
+  stop(): void;
+  /** Stops it `ms` after the last call of this, unless called again. */
+  stopWhenIdle(ms: number): void;
+  /** False once stopped, or after the worker failed. */
+  readonly running: boolean;
+}
+
+/**
+ * Starts the module worker at `url` and posts `first` to it, or returns
+ * undefined where {@linkcode twoCores} is false or the worker cannot be
+ * created. `onFail` runs if the worker later fails to load or throws; the
+ * caller then goes on alone (the handle is stopped).
+ *
+ * @example
+ * ```ts ignore
+ * const h = startWorker(new URL("./_bh_worker.ts", import.meta.url), { memory }, () => {});
+ * // … share chunks through `memory` …
+ * h?.stop();
+ * ```
+ */
+export function startWorker(
+  url: URL,
+  first: unknown,
+  onFail: () => void = () => {},
+): WorkerHandle | undefined {
+  if (!twoCores()) return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { type: "module" });
+  } catch {
+    return undefined;
+  }
+  let running = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const handle: WorkerHandle = {
+    worker,
+    get running() {
+      return running;
+    },
+    stop() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (!running) return;
+      running = false;
+      live.delete(handle);
+      worker.terminate();
+    },
+    stopWhenIdle(ms: number) {
+      if (!running) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => handle.stop(), ms);
+    },
+  };
+  worker.onerror = (e: Event) => {
+    e.preventDefault();
+    const was = running;
+    handle.stop();
+    if (was) onFail();
+  };
+  live.add(handle);
+  worker.postMessage(first);
+  return handle;
+}
+
+/**
+ * Stops every helper thread now (e.g. before a program exits, so that no
+ * idle worker delays it). Later work starts new ones as needed.
+ *
+ * @example
+ * ```ts
+ * import { stopAllWorkers } from "./workers.ts";
+ * stopAllWorkers(); // nothing running: a no-op
+ * ```
+ */
+export function stopAllWorkers(): void {
+  for (const h of [...live]) h.stop();
+}
+
+/**
+ * The worker side: calls `onStart` with the first message's data once, in
+ * a module Worker (web-standard `self`).
+ *
+ * @example
+ * ```ts ignore
+ * onFirstMessage((msg: { memory: WebAssembly.Memory }) => loop(msg.memory));
+ * ```
+ */
+export function onFirstMessage<T>(onStart: (data: T) => void): void {
+  const scope = globalThis as unknown as {
+    addEventListener(type: "message", f: (e: MessageEvent) => void, o: { once: true }): void;
+  };
+  scope.addEventListener("message", (e: MessageEvent) => onStart(e.data as T), { once: true });
+}
+
+/**
+ * The worker side: posts `data` back to the thread that started it.
+ *
+ * @example
+ * ```ts ignore
+ * postToParent({ ok: true });
+ * ```
+ */
+export function postToParent(data: unknown): void {
+  (globalThis as unknown as { postMessage(d: unknown): void }).postMessage(data);
+}
