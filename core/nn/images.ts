@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
+import type { tf } from "./tf.ts";
 import type { GrayImage } from "../io/image.ts";
 
 /**
