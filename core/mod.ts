@@ -34,3 +34,4 @@ export * from "./linalg.ts";
 export * from "./matrix.ts";
 export * from "./random.ts";
 export { Interrupted } from "./interrupt.ts";
+export { stopAllWorkers, twoCores, useWorkers } from "./workers.ts";

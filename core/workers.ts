@@ -19,7 +19,10 @@
  *
  * A web Worker keeps a Deno process alive while it runs, and cannot be
  * unref'd; so each worker is stopped when its fit ends, or a short idle
- * time after its last use ({@linkcode WorkerHandle.stopWhenIdle}).
+ * time after its last use ({@linkcode WorkerHandle.stopWhenIdle}). A
+ * worker blocked in `Atomics.wait` is not ended by `terminate()` in Deno,
+ * so stopping first wakes it with the caller's `wake` (which raises the
+ * protocol's stop flag).
  *
  * @module
  */
@@ -92,15 +95,25 @@ export interface WorkerHandle {
   readonly running: boolean;
 }
 
+/** How a worker is told to end, and what happens when it fails. */
+export interface WorkerHooks {
+  /** Makes the worker leave its waiting loop (raise its stop flag, notify). */
+  wake: () => void;
+  /** Runs if the worker fails to load or throws; the caller then goes on alone. */
+  onFail?: () => void;
+}
+
 /**
  * Starts the module worker at `url` and posts `first` to it, or returns
  * undefined where {@linkcode twoCores} is false or the worker cannot be
- * created. `onFail` runs if the worker later fails to load or throws; the
- * caller then goes on alone (the handle is stopped).
+ * created. If the worker later fails to load or throws, `hooks.onFail`
+ * runs and the handle is stopped.
  *
  * @example
  * ```ts ignore
- * const h = startWorker(new URL("./_bh_worker.ts", import.meta.url), { memory }, () => {});
+ * const h = startWorker(new URL("./_bh_worker.ts", import.meta.url), { memory }, {
+ *   wake: () => { Atomics.store(ctrl, STOP, 1); Atomics.notify(ctrl, GEN); },
+ * });
  * // … share chunks through `memory` …
  * h?.stop();
  * ```
@@ -108,7 +121,7 @@ export interface WorkerHandle {
 export function startWorker(
   url: URL,
   first: unknown,
-  onFail: () => void = () => {},
+  hooks: WorkerHooks,
 ): WorkerHandle | undefined {
   if (!twoCores()) return undefined;
   let worker: Worker;
@@ -130,6 +143,7 @@ export function startWorker(
       if (!running) return;
       running = false;
       live.delete(handle);
+      hooks.wake();
       worker.terminate();
     },
     stopWhenIdle(ms: number) {
@@ -142,7 +156,7 @@ export function startWorker(
     e.preventDefault();
     const was = running;
     handle.stop();
-    if (was) onFail();
+    if (was) hooks.onFail?.();
   };
   live.add(handle);
   worker.postMessage(first);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { ROOT, runTask } from "./_recipes.ts";
-import { openPage } from "./_browser.ts";
+import { browserTest, openPage } from "./_browser.ts";
 
 const gallery = (args: string[]) => runTask("gallery", args);
 
@@ -55,53 +55,56 @@ const CLASSICAL = [
   "kmeans_steps",
 ];
 
-Deno.test("gallery: one self-contained page that renders in Chromium with every classical figure", async () => {
-  const out = "out/test-fixtures/gallery";
-  await Deno.remove(`${ROOT}/${out}`, { recursive: true }).catch(() => {});
-  const r = await gallery(["--out", out]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /gallery: \[1\/14\] kmeans: ran/);
-  assert.match(r.stdout, new RegExp(`gallery: wrote ${out}/index.html`));
-  const html = Deno.readTextFileSync(`${ROOT}/${out}/index.html`);
-  // Self-contained: nothing to fetch.
-  assert.doesNotMatch(html, /<script|<link|src="https?:|href="https?:/);
+browserTest(
+  "gallery: one self-contained page that renders in Chromium with every classical figure",
+  async () => {
+    const out = "out/test-fixtures/gallery";
+    await Deno.remove(`${ROOT}/${out}`, { recursive: true }).catch(() => {});
+    const r = await gallery(["--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /gallery: \[1\/14\] kmeans: ran/);
+    assert.match(r.stdout, new RegExp(`gallery: wrote ${out}/index.html`));
+    const html = Deno.readTextFileSync(`${ROOT}/${out}/index.html`);
+    // Self-contained: nothing to fetch.
+    assert.doesNotMatch(html, /<script|<link|src="https?:|href="https?:/);
 
-  const page = await openPage(
-    `file://${ROOT}/${out}/index.html`,
-    `${ROOT}/out/test-fixtures/chromium`,
-  );
-  try {
-    const c = await page.evaluate<PageCheck>(CHECK);
-    assert.deepEqual(page.errors, []);
-    assert.equal(c.sections.length, 14);
-    assert.deepEqual(c.sections.slice(0, 3), ["kmeans", "vector_quantization", "agglomerative"]);
-    assert.deepEqual(c.brokenLinks, []);
-    for (const name of CLASSICAL) {
-      const figs = c.figures.filter((f) => f.section === name);
-      assert.ok(figs.length > 0, `${name} has figures`);
-      for (const f of figs) {
-        assert.ok(f.width > 50 && f.height > 50, `${name}: ${f.width}x${f.height}`);
+    const page = await openPage(
+      `file://${ROOT}/${out}/index.html`,
+      `${ROOT}/out/test-fixtures/chromium`,
+    );
+    try {
+      const c = await page.evaluate<PageCheck>(CHECK);
+      assert.deepEqual(page.errors, []);
+      assert.equal(c.sections.length, 14);
+      assert.deepEqual(c.sections.slice(0, 3), ["kmeans", "vector_quantization", "agglomerative"]);
+      assert.deepEqual(c.brokenLinks, []);
+      for (const name of CLASSICAL) {
+        const figs = c.figures.filter((f) => f.section === name);
+        assert.ok(figs.length > 0, `${name} has figures`);
+        for (const f of figs) {
+          assert.ok(f.width > 50 && f.height > 50, `${name}: ${f.width}x${f.height}`);
+        }
+        assert.equal(c.notes[name], undefined, `${name} ran`);
       }
-      assert.equal(c.notes[name], undefined, `${name} ran`);
+      assert.equal(c.reports, CLASSICAL.length);
+      assert.match(c.notes.dec, /not run yet: run deno task dec/);
+      for (const link of c.specLinks) {
+        assert.ok(Deno.statSync(`${ROOT}/${out}/${link}`).isFile, link);
+      }
+      const png = await page.screenshot();
+      Deno.writeFileSync(`${ROOT}/${out}/screenshot.png`, png);
+      const img = decode(png);
+      assert.ok(img.width >= 1000 && img.height > 2000, `${img.width}x${img.height}`);
+      const colors = new Set<number>();
+      for (let i = 0; i < img.data.length; i += img.channels * 97) {
+        colors.add((img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2]);
+      }
+      assert.ok(colors.size > 50, `only ${colors.size} colours: blank?`);
+    } finally {
+      await page.close();
     }
-    assert.equal(c.reports, CLASSICAL.length);
-    assert.match(c.notes.dec, /not run yet: run deno task dec/);
-    for (const link of c.specLinks) {
-      assert.ok(Deno.statSync(`${ROOT}/${out}/${link}`).isFile, link);
-    }
-    const png = await page.screenshot();
-    Deno.writeFileSync(`${ROOT}/${out}/screenshot.png`, png);
-    const img = decode(png);
-    assert.ok(img.width >= 1000 && img.height > 2000, `${img.width}x${img.height}`);
-    const colors = new Set<number>();
-    for (let i = 0; i < img.data.length; i += img.channels * 97) {
-      colors.add((img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2]);
-    }
-    assert.ok(colors.size > 50, `only ${colors.size} colours: blank?`);
-  } finally {
-    await page.close();
-  }
-});
+  },
+);
 
 Deno.test("gallery --quick runs a neural recipe small and labels it", async () => {
   const out = "out/test-fixtures/gallery-quick";

@@ -118,7 +118,13 @@ export class KMeansPool {
       // Where no worker can start (a browser's main thread, Node), the
       // calling thread takes every chunk: the same results on one core.
       const worker = workerAllowed
-        ? startWorker(new URL("./_kmeans_worker.ts", import.meta.url), { memory })
+        ? startWorker(new URL("./_kmeans_worker.ts", import.meta.url), { memory }, {
+          wake: () => {
+            Atomics.store(h, Slot.Stop, 1);
+            Atomics.add(h, Slot.Gen, 1);
+            Atomics.notify(h, Slot.Gen);
+          },
+        })
         : undefined;
       return new KMeansPool(instantiateGemm(memory, true)!, v, worker);
     } catch {
@@ -234,11 +240,6 @@ export class KMeansPool {
     lastPoolStats.fallbacks = { ...this.#stats.fallbacks };
     lastPoolStats.rows = { ...this.#stats.rows };
     lastPoolStats.workerChunks = Atomics.load(h, Slot.WorkerChunks);
-    if (this.#worker) {
-      Atomics.store(h, Slot.Stop, 1);
-      Atomics.add(h, Slot.Gen, 1);
-      Atomics.notify(h, Slot.Gen);
-      this.#worker.stop();
-    }
+    this.#worker?.stop();
   }
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { exp, log } from "../math.ts";
 
 /** A symmetric sparse matrix in compressed rows, columns ascending within a row. */
 export interface SparseRows {
@@ -36,7 +37,7 @@ export function binarySearchPerplexity(
   skipSelf: boolean,
 ): Float64Array {
   const P = new Float64Array(n * m);
-  const target = Math.log(perplexity);
+  const target = log(perplexity);
   for (let i = 0; i < n; i++) {
     const o = i * m;
     let beta = 1, betaMin = -Infinity, betaMax = Infinity;
@@ -44,7 +45,7 @@ export function binarySearchPerplexity(
       let sumP = 0;
       for (let j = 0; j < m; j++) {
         if (skipSelf && j === i) continue;
-        const p = Math.exp(-sqd[o + j] * beta);
+        const p = exp(-sqd[o + j] * beta);
         P[o + j] = p;
         sumP += p;
       }
@@ -54,7 +55,7 @@ export function binarySearchPerplexity(
         P[o + j] /= sumP;
         sumDistP += sqd[o + j] * P[o + j];
       }
-      const diff = Math.log(sumP) + beta * sumDistP - target;
+      const diff = log(sumP) + beta * sumDistP - target;
       if (Math.abs(diff) <= PERPLEXITY_TOLERANCE) break;
       if (diff > 0) {
         betaMin = beta;

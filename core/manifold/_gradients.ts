@@ -17,14 +17,25 @@ import { DUPLICATE_EPSILON, SpaceTree } from "./_space_tree.ts";
 import { repulsion2d } from "./_repulsion.ts";
 import { CHUNK, layout, Slot, views } from "./_bh_protocol.ts";
 import { startWorker, type WorkerHandle } from "../workers.ts";
+import { log } from "../math.ts";
 
 /** float32's smallest normal number: scikit-learn's floor inside the Barnes–Hut error. */
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
+/**
+ * w^(m/2) for an integer m ≥ 1, by products and one square root, which
+ * every engine computes alike (`Math.pow` is left to each engine).
+ */
+function halfPower(w: number, m: number): number {
+  let r = m % 2 === 1 ? Math.sqrt(w) : 1;
+  for (let e = m >> 1, b = w; e > 0; e >>= 1, b *= b) if (e & 1) r *= b;
+  return r;
+}
+
 /** The kernel w = (ν / (ν + d²))^((ν+1)/2). */
 function kernel(d2: number, dof: number): number {
   const w = dof / (dof + d2);
-  return dof === 1 ? w : Math.pow(w, (dof + 1) / 2);
+  return dof === 1 ? w : halfPower(w, dof + 1);
 }
 
 /** Embeddings with fewer points stay on one core. */
@@ -71,12 +82,20 @@ function startPool(): Pool | undefined {
   if (pool || poolFailed) return pool;
   try {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 16384, shared: true });
-    const worker = startWorker(new URL("./_bh_worker.ts", import.meta.url), { memory }, () => {
-      poolFailed = true;
-      dropPool();
+    const ctrl = new Int32Array(memory.buffer, 0, 16);
+    const worker = startWorker(new URL("./_bh_worker.ts", import.meta.url), { memory }, {
+      wake: () => {
+        Atomics.store(ctrl, Slot.Stop, 1);
+        Atomics.add(ctrl, Slot.Gen, 1);
+        Atomics.notify(ctrl, Slot.Gen);
+      },
+      onFail: () => {
+        poolFailed = true;
+        dropPool();
+      },
     });
     if (!worker) return undefined;
-    pool = { worker, memory, ctrl: new Int32Array(memory.buffer, 0, 16) };
+    pool = { worker, memory, ctrl };
   } catch {
     poolFailed = true; // no shared memory here
   }
@@ -255,7 +274,7 @@ export class BarnesHut {
         for (let a = 0; a < dim; a++) d2 += (Y[i * dim + a] - Y[j * dim + a]) ** 2;
         const pij = values[s] * exaggeration;
         const qij = kernel(d2, dof) / sumQ;
-        error += pij * Math.log(Math.max(pij, FLOAT32_TINY) / Math.max(qij, FLOAT32_TINY));
+        error += pij * log(Math.max(pij, FLOAT32_TINY) / Math.max(qij, FLOAT32_TINY));
       }
     }
     return error;
@@ -369,7 +388,7 @@ export function exactGradient(
       const w = W[i * n + j];
       const q = Math.max(w / sumW, Number.EPSILON);
       const p = P[i * n + j] * exaggeration;
-      if (computeError && j > i) error += 2 * p * Math.log(Math.max(p, Number.EPSILON) / q);
+      if (computeError && j > i) error += 2 * p * log(Math.max(p, Number.EPSILON) / q);
       const g = (p - q) * w;
       for (let a = 0; a < dim; a++) grad[i * dim + a] += g * (Y[i * dim + a] - Y[j * dim + a]);
     }

@@ -20,4 +20,6 @@ export const Slot = {
   Status: 2,
   /** The first of the 12 arguments of `Gemm.gemm`, in its order. */
   Args: 3,
+  /** Set to 1 (with Request) to end the worker's loop. */
+  Stop: 15,
 } as const;

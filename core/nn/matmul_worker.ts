@@ -18,6 +18,7 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   for (;;) {
     Atomics.wait(ctrl, Slot.Request, 0);
     Atomics.store(ctrl, Slot.Request, 0);
+    if (Atomics.load(ctrl, Slot.Stop) === 1) return;
     let status = 0;
     try {
       const [M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work] = ctrl.slice(

@@ -65,16 +65,20 @@ function launch(timeoutMs: number): Promise<boolean> {
   }
   let settle: (ok: boolean) => void = () => {};
   const answered = new Promise<boolean>((resolve) => settle = resolve);
-  const handle = startWorker(
-    new URL("./matmul_worker.ts", import.meta.url),
-    { memory },
-    () => {
+  const ctrl = new Int32Array(memory.buffer, 0, HEADER_BYTES / 4);
+  const handle = startWorker(new URL("./matmul_worker.ts", import.meta.url), { memory }, {
+    wake: () => {
+      Atomics.store(ctrl, Slot.Stop, 1);
+      Atomics.store(ctrl, Slot.Request, 1);
+      Atomics.notify(ctrl, Slot.Request);
+    },
+    onFail: () => {
       if (worker?.handle === handle) worker = undefined;
       settle(false);
     },
-  );
+  });
   if (!handle) return Promise.resolve(false);
-  worker = { handle, shared: memory, ctrl: new Int32Array(memory.buffer, 0, HEADER_BYTES / 4) };
+  worker = { handle, shared: memory, ctrl };
   ready = false;
   const timer = setTimeout(() => settle(false), timeoutMs);
   handle.worker.onmessage = (e: MessageEvent) => settle(e.data?.ok === true);

@@ -1,0 +1,73 @@
+/**
+ * Bundles `core/mod.ts` for browsers and Node: `deno bundle --platform
+ * browser` (no other dependency) writes `core.js`, and each helper-thread
+ * module the library starts by URL (`core/workers.ts`) is bundled beside it,
+ * with the URL in `core.js` pointed at the bundled file. Load it as an ES
+ * module: `import { kmeans } from "./core.js"`.
+ *
+ * Run:
+ *   deno task bundle [--out DIR]    (default out/bundle)
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+/** Helper-thread modules: the source path and the URL literal `core.js` holds for it. */
+const WORKERS = [
+  { source: "core/cluster/_kmeans_worker.ts", literal: "./_kmeans_worker.ts" },
+  { source: "core/manifold/_bh_worker.ts", literal: "./_bh_worker.ts" },
+];
+
+async function bundle(entry: string, output: string): Promise<void> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "browser", "--format", "esm", "-o", output, entry],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!r.success) {
+    const err = new TextDecoder().decode(r.stderr).trim().split("\n").at(-1);
+    throw new Error(`Cannot bundle ${entry} as deno bundle failed: ${err}`);
+  }
+}
+
+/**
+ * Writes the bundle into `out` and returns the files written.
+ *
+ * @throws {Error} when bundling fails or a worker URL is not where it is expected.
+ */
+export async function buildBundle(out: string): Promise<string[]> {
+  await Deno.mkdir(out, { recursive: true });
+  const core = `${out}/core.js`;
+  await bundle("core/mod.ts", core);
+  let code = await Deno.readTextFile(core);
+  const written = [core];
+  for (const w of WORKERS) {
+    const name = w.source.split("/").at(-1)!.replace(/\.ts$/, ".js");
+    await bundle(w.source, `${out}/${name}`);
+    const from = `new URL("${w.literal}", import.meta.url)`;
+    const count = code.split(from).length - 1;
+    if (count !== 1) {
+      throw new Error(`Cannot bundle core/mod.ts as ${from} appears ${count} times in core.js`);
+    }
+    code = code.replace(from, `new URL("./${name}", import.meta.url)`);
+    written.push(`${out}/${name}`);
+  }
+  await Deno.writeTextFile(core, code);
+  return written;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { out: { type: "string", default: "out/bundle" } },
+  });
+  try {
+    const files = await buildBundle(values.out!);
+    for (const f of files) {
+      console.log(`${f} (${((await Deno.stat(f)).size / 1024).toFixed(1)} KiB)`);
+    }
+  } catch (e) {
+    console.error(`bundle: error: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
+}
