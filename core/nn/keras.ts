@@ -114,7 +114,7 @@ export class KerasAdadelta extends tf.Optimizer {
   constructor(
     readonly learningRate = 1.0,
     readonly rho = 0.95,
-    readonly epsilon = KERAS_EPSILON,
+    readonly epsilon: number = KERAS_EPSILON,
   ) {
     super();
   }
@@ -259,7 +259,7 @@ export class KerasAdam extends tf.Optimizer {
     readonly learningRate = 0.001,
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
-    readonly epsilon = KERAS_EPSILON,
+    readonly epsilon: number = KERAS_EPSILON,
   ) {
     super();
   }
