@@ -160,3 +160,16 @@ Deno.test("a project outside the repository imports the package by name and gets
   assert.equal(local.code, 0, local.stderr);
   assert.deepEqual(got, JSON.parse(local.stdout));
 });
+
+Deno.test("every locked package with lifecycle scripts is denied them (no first-run warning)", () => {
+  // Deno warns on the first install about each package whose scripts it
+  // ignores; denying them (core-js, which tfjs depends on and the library
+  // never loads) keeps a fresh machine's first `deno task kmeans` quiet.
+  const lock = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.lock`));
+  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
+  const withScripts = Object.entries(lock.npm as Record<string, { scripts?: boolean }>)
+    .filter(([, p]) => p.scripts).map(([name]) => `npm:${name.replace(/@[^@]*$/, "")}`);
+  assert.ok(withScripts.length > 0, "the lockfile marks packages with scripts");
+  const denied: string[] = config.allowScripts?.deny ?? [];
+  for (const name of withScripts) assert.ok(denied.includes(name), `${name} not denied`);
+});
