@@ -38,10 +38,10 @@ const live = new Set<WorkerHandle>();
  * @example
  * ```ts
  * import { twoCores, useWorkers } from "./workers.ts";
+ * import assert from "node:assert/strict";
  * useWorkers(false);
- * assert(!twoCores());
+ * assert.equal(twoCores(), false);
  * useWorkers(true);
- * function assert(ok: boolean) { if (!ok) throw new Error("expected true"); }
  * ```
  */
 export function useWorkers(on: boolean): void {
