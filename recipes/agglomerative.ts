@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { choiceFlag, emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { CURVES, makeCurve } from "../core/datasets/curves.ts";
 import { agglomerative, type Linkage, LINKAGES } from "../core/cluster/agglomerative.ts";
@@ -28,7 +28,7 @@ import { layeredFigure, sideBySide } from "../core/plot/charts.ts";
 import { dendrogram } from "../core/plot/dendrogram.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "agglomerative",
   summary: "Hierarchical clustering of a spiral, without and with a k-NN connectivity graph.",
   command:
@@ -36,41 +36,48 @@ export const CLI: RecipeCli = {
   defaultSeed: 2,
   flags: {
     "input-file": {
-      type: "string",
+      type: "path",
       value: "FILE",
       description: "x,y points to cluster instead of a generated curve.",
     },
     "shape": {
-      type: "string",
+      type: "choice",
       value: "NAME",
-      description: `Generated curve: ${CURVES.join(", ")}.`,
+      choices: CURVES,
       default: "spiral",
+      description: "Generated curve.",
     },
     "linkage": {
-      type: "string",
+      type: "choice",
       value: "NAME",
-      description: `Linkage: ${LINKAGES.join(", ")}, or all.`,
+      choices: [...LINKAGES, "all"],
       default: "ward",
+      description: "Linkage (all: each in turn).",
     },
-    "clusters": { type: "string", value: "K", description: "Number of clusters.", default: "3" },
-    "neighbors": {
-      type: "string",
+    "clusters": {
+      type: "integer",
       value: "K",
+      min: 1,
+      max: 1e6,
+      default: 3,
+      description: "Number of clusters.",
+    },
+    "neighbors": {
+      type: "integer",
+      value: "K",
+      min: 1,
+      max: 1e6,
+      default: 10,
       description: "Neighbours per sample in the connectivity graph.",
-      default: "10",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const shape = choiceFlag(String(args.flags.shape), "shape", CURVES);
-  const which = choiceFlag(String(args.flags.linkage), "linkage", [...LINKAGES, "all"]);
-  const k = intFlag(String(args.flags.clusters), "clusters", 1, 1e6);
-  const neighbors = intFlag(String(args.flags.neighbors), "neighbors", 1, 1e6);
-  const file = args.flags["input-file"] as string | undefined;
+  const { shape, linkage: which, clusters: k, neighbors, "input-file": file } = args.flags;
   return { args, shape, which, k, neighbors, file };
 }
 
@@ -92,7 +99,7 @@ export async function main(argv: string[]): Promise<void> {
   const graph = kneighborsGraph(X, neighbors, { includeSelf: false });
 
   // Step 3. Cluster with and without it, for each linkage asked for.
-  const linkages: Linkage[] = which === "all" ? [...LINKAGES] : [which as Linkage];
+  const linkages: Linkage[] = which === "all" ? [...LINKAGES] : [which];
   const cases = linkages.flatMap((linkage) =>
     [false, true].map((connected) => {
       const r = agglomerative(X, {

@@ -25,16 +25,8 @@
  *
  * @module
  */
-import {
-  emit,
-  intFlag,
-  listFlag,
-  parseCli,
-  Progress,
-  type RecipeCli,
-  runMain,
-  UsageError,
-} from "../core/cli.ts";
+import { emit, parseCli, Progress, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
+import { TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { loadSplitTable } from "../core/datasets/split_table.ts";
 import { logisticRegression, type LogisticRegressionModel } from "../core/linear_model/mod.ts";
 import { minMaxScaler } from "../core/preprocessing/mod.ts";
@@ -48,7 +40,7 @@ import { RandomState } from "../core/random.ts";
 import { barChart, lineChart } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "autoencoder_features",
   summary:
     "Logistic regression on raw features against the same on an autoencoder's codes (BatchNorm + LeakyReLU layers), with the encoder saved and reloaded.",
@@ -56,26 +48,31 @@ export const CLI: RecipeCli = {
   defaultInput: "data/classification.csv",
   flags: {
     "bottleneck": {
-      type: "string",
+      type: "list",
       value: "N,…",
+      integer: true,
+      min: 1,
+      max: 10000,
+      default: [100, 50],
       description: "Code sizes to train, one autoencoder each.",
-      default: "100,50",
     },
-    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "200" },
-    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "16" },
+    "epochs": { ...withDefault(TRAINING_FLAGS.epochs, 200), max: 100000 },
+    "batch-size": withDefault(TRAINING_FLAGS["batch-size"], 16),
     "max-iter": {
-      type: "string",
+      type: "integer",
       value: "N",
+      min: 1,
+      max: 1e6,
+      default: 100,
       description: "Logistic regression's L-BFGS iterations (scikit-learn's max_iter).",
-      default: "100",
     },
     "encoder": {
-      type: "string",
+      type: "path",
       value: "DIR",
       description: "Use a saved encoder (a model.json folder) instead of training.",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** Test accuracy of a fitted classifier. */
 function accuracy(model: LogisticRegressionModel, x: Matrix, y: Float64Array): number {
@@ -102,15 +99,11 @@ export function options(argv: string[]) {
   if (!args) return undefined;
   const f = args.flags;
   const opts = {
-    bottlenecks: listFlag(String(f.bottleneck), "bottleneck", {
-      integer: true,
-      min: 1,
-      max: 10000,
-    }),
-    epochs: intFlag(String(f.epochs), "epochs", 1, 100000),
-    batchSize: intFlag(String(f["batch-size"]), "batch-size", 1, 1e6),
-    maxIter: intFlag(String(f["max-iter"]), "max-iter", 1, 1e6),
-    encoder: f.encoder as string | undefined,
+    bottlenecks: f.bottleneck,
+    epochs: f.epochs,
+    batchSize: f["batch-size"],
+    maxIter: f["max-iter"],
+    encoder: f.encoder,
   };
   return { args, opts };
 }

@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { loadMnist, selectDigits } from "../core/datasets/mnist.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
 import { clusterAccuracy } from "../core/metrics/clustering.ts";
@@ -33,31 +34,34 @@ import { imageGrid, layeredFigure, lineChart } from "../core/plot/charts.ts";
 import { centroidsLayer, pointsLayer, STAR } from "../core/plot/layers.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "autoencoder_kmeans",
   summary: "k-means (k = 2) on the 2-D codes of a dense autoencoder trained on MNIST's 0s and 1s.",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_kmeans.ts",
   flags: {
-    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "10" },
-    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
-    "hidden": { type: "string", value: "N", description: "Hidden layer width.", default: "64" },
-    "train-limit": {
-      type: "string",
+    "epochs": withDefault(TRAINING_FLAGS.epochs, 10),
+    "batch-size": TRAINING_FLAGS["batch-size"],
+    "hidden": {
+      type: "integer",
       value: "N",
+      min: 1,
+      max: 10000,
+      default: 64,
+      description: "Hidden layer width.",
+    },
+    "train-limit": {
+      ...LIMIT_FLAGS["train-limit"],
+      min: 2,
       description: "Use the first N images of 0 and 1 only (all 11,623 by default).",
     },
     "model": {
-      type: "string",
+      type: "path",
       value: "DIR",
       description: "Load a saved autoencoder (a model.json folder) instead of training one.",
     },
-    "data-dir": {
-      type: "string",
-      value: "DIR",
-      description: "Folder with the four IDX files instead of MNIST.",
-    },
+    ...MNIST_FLAGS,
   },
-};
+} as const satisfies RecipeCli;
 
 /** TensorFlow 1's training split: the training images after the first 5,000. */
 const TF1_VALIDATION = 5000;
@@ -69,13 +73,8 @@ export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
   const f = args.flags;
-  const epochs = intFlag(String(f.epochs), "epochs", 1, 10000);
-  const batchSize = intFlag(String(f["batch-size"]), "batch-size", 1, 1e6);
-  const hidden = intFlag(String(f.hidden), "hidden", 1, 10000);
-  const limit = f["train-limit"] === undefined
-    ? Infinity
-    : intFlag(String(f["train-limit"]), "train-limit", 2, 1e9);
-  return { args, epochs, batchSize, hidden, limit };
+  const { epochs, "batch-size": batchSize, hidden } = f;
+  return { args, epochs, batchSize, hidden, limit: f["train-limit"] ?? Infinity };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -86,7 +85,7 @@ export async function main(argv: string[]): Promise<void> {
   const log = (s: string) => args.json || console.log(s);
 
   // Step 1. The 0s and 1s of TensorFlow 1's training split.
-  const { train } = await loadMnist(f["data-dir"] as string | undefined);
+  const { train } = await loadMnist(f["data-dir"]);
   const d = train.rows * train.cols;
   const { values: pixels, labels } = selectDigits(train, [0, 1], {
     from: TF1_VALIDATION,
@@ -101,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
 
   // Step 2. The autoencoder: train it (mse, Adam) or load a saved one.
   await initBackend();
-  const loaded = f.model === undefined ? undefined : await loadModel(String(f.model));
+  const loaded = f.model === undefined ? undefined : await loadModel(f.model);
   log(`Images of 0 and 1: ${labels.length} (${zeros} zeros, ${ones} ones)`);
   const x = tf.tensor2d(pixels, [labels.length, d]);
   let net: tf.LayersModel;

@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { classCounts, type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { binaryCrossentropy, kerasAdadelta } from "../core/nn/keras.ts";
@@ -28,30 +29,17 @@ import { RandomState } from "../core/random.ts";
 import { barChart, imageGrid, lineChart, sideBySide } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "autoencoder_mnist",
   summary: "A 784-32-784 dense autoencoder on MNIST (Adadelta, binary cross-entropy).",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_mnist.ts",
   flags: {
-    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "100" },
-    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
-    "train-limit": {
-      type: "string",
-      value: "N",
-      description: "Train on the first N training images only (all by default).",
-    },
-    "test-limit": {
-      type: "string",
-      value: "N",
-      description: "Validate on the first N test images only (all by default).",
-    },
-    "data-dir": {
-      type: "string",
-      value: "DIR",
-      description: "Folder with the four IDX files (e.g. Fashion-MNIST) instead of MNIST.",
-    },
+    "epochs": withDefault(TRAINING_FLAGS.epochs, 100),
+    "batch-size": TRAINING_FLAGS["batch-size"],
+    ...LIMIT_FLAGS,
+    ...MNIST_FLAGS,
   },
-};
+} as const satisfies RecipeCli;
 
 /** Python's repr of a counts dict: {0: 5923, 1: 6742, …}. */
 function pyDict(m: Map<number, number>): string {
@@ -68,15 +56,14 @@ function toTensor(set: ImageSet, limit: number): tf.Tensor2D {
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const epochs = intFlag(String(args.flags.epochs), "epochs", 1, 10000);
-  const batchSize = intFlag(String(args.flags["batch-size"]), "batch-size", 1, 1e6);
-  const trainLimit = args.flags["train-limit"] === undefined
-    ? Infinity
-    : intFlag(String(args.flags["train-limit"]), "train-limit", 1, 1e9);
-  const testLimit = args.flags["test-limit"] === undefined
-    ? Infinity
-    : intFlag(String(args.flags["test-limit"]), "test-limit", 1, 1e9);
-  return { args, epochs, batchSize, trainLimit, testLimit };
+  const f = args.flags;
+  return {
+    args,
+    epochs: f.epochs,
+    batchSize: f["batch-size"],
+    trainLimit: f["train-limit"] ?? Infinity,
+    testLimit: f["test-limit"] ?? Infinity,
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -85,7 +72,7 @@ export async function main(argv: string[]): Promise<void> {
   const { args, epochs, batchSize, trainLimit, testLimit } = parsed;
 
   // Step 1. The data, as the original prints it.
-  const data = await loadMnist(args.flags["data-dir"] as string | undefined);
+  const data = await loadMnist(args.flags["data-dir"]);
   const { train, test } = data;
   const shape = (s: ImageSet) => `(${s.count}, ${s.rows}, ${s.cols})`;
   const labelsOf = (s: ImageSet) => `[${[...classCounts(s.labels).keys()].join(" ")}]`;

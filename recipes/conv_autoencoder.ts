@@ -30,7 +30,8 @@
  *
  * @module
  */
-import { choiceFlag, emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
@@ -46,41 +47,38 @@ import { RandomState } from "../core/random.ts";
 import { imageGrid, lineChart } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "conv_autoencoder",
   summary: "Dense and convolutional MNIST autoencoders with relu or elu (mse, Adam).",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/conv_autoencoder.ts",
   flags: {
     "activation": {
-      type: "string",
+      type: "choice",
       value: "NAME",
-      description: "Hidden activation: relu, elu or both.",
+      choices: ["relu", "elu", "both"],
       default: "both",
+      description: "Hidden activation (both: each in turn).",
     },
     "models": {
-      type: "string",
+      type: "choice",
       value: "NAME",
-      description: "dense, conv or both.",
+      choices: ["dense", "conv", "both"],
       default: "both",
+      description: "Models to train (both: each in turn).",
     },
     "dense-activation": {
-      type: "string",
+      type: "choice",
       value: "WHERE",
-      description:
-        "Conv model: which Dense layers take the activation too: none, code, expand or both (the original).",
+      choices: ["none", "code", "expand", "both"],
       default: "both",
+      description: "Conv model: which Dense layers take the activation too (both: the original).",
     },
-    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "10" },
-    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
-    "train-limit": { type: "string", value: "N", description: "Train on the first N images only." },
-    "test-limit": { type: "string", value: "N", description: "Test on the first N images only." },
-    "data-dir": {
-      type: "string",
-      value: "DIR",
-      description: "Folder with the four IDX files instead of MNIST.",
-    },
+    "epochs": withDefault(TRAINING_FLAGS.epochs, 10),
+    "batch-size": TRAINING_FLAGS["batch-size"],
+    ...LIMIT_FLAGS,
+    ...MNIST_FLAGS,
   },
-};
+} as const satisfies RecipeCli;
 
 /** The first `limit` images as [n, rows, cols, 1] floats in [0, 1]. */
 function images(set: ImageSet, limit: number): tf.Tensor4D {
@@ -92,27 +90,18 @@ function images(set: ImageSet, limit: number): tf.Tensor4D {
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const which = choiceFlag(String(args.flags.activation), "activation", [
-    "relu",
-    "elu",
-    "both",
-  ]);
-  const kinds = choiceFlag(String(args.flags.models), "models", [
-    "dense",
-    "conv",
-    "both",
-  ]);
-  const denseAct = choiceFlag<DenseActivation>(
-    String(args.flags["dense-activation"]),
-    "dense-activation",
-    ["none", "code", "expand", "both"],
-  );
-  const epochs = intFlag(String(args.flags.epochs), "epochs", 1, 10000);
-  const batchSize = intFlag(String(args.flags["batch-size"]), "batch-size", 1, 1e6);
-  const limit = (name: string) =>
-    args.flags[name] === undefined ? Infinity : intFlag(String(args.flags[name]), name, 1, 1e9);
-  const trainLimit = limit("train-limit"), testLimit = limit("test-limit");
-  return { args, which, kinds, denseAct, epochs, batchSize, trainLimit, testLimit };
+  const f = args.flags;
+  const denseAct: DenseActivation = f["dense-activation"];
+  return {
+    args,
+    which: f.activation,
+    kinds: f.models,
+    denseAct,
+    epochs: f.epochs,
+    batchSize: f["batch-size"],
+    trainLimit: f["train-limit"] ?? Infinity,
+    testLimit: f["test-limit"] ?? Infinity,
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -122,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
   const activations: Activation[] = which === "both" ? ["relu", "elu"] : [which];
 
   // Step 1. Data and backend.
-  const { train, test } = await loadMnist(args.flags["data-dir"] as string | undefined);
+  const { train, test } = await loadMnist(args.flags["data-dir"]);
   if (train.rows !== train.cols || train.rows % 4 !== 0) {
     throw new RangeError(
       `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { emit, numberFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
 import { loadWholesale } from "../core/datasets/wholesale.ts";
 import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { matrix, toRows } from "../core/matrix.ts";
@@ -26,7 +26,7 @@ import { centroidsLayer, pointsLayer } from "../core/plot/layers.ts";
 import { layeredFigure } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "customer_segmentation",
   summary: "Segments wholesale customers by their spending with mean shift.",
   command:
@@ -34,32 +34,29 @@ export const CLI: RecipeCli = {
   defaultInput: "data/wholesale.csv",
   flags: {
     "quantile": {
-      type: "string",
+      type: "number",
       value: "Q",
-      description: "Neighbour fraction for the bandwidth estimate, in (0, 1].",
-      default: "0.8",
+      min: 0,
+      exclusiveMin: true,
+      max: 1,
+      default: 0.8,
+      description: "Neighbour fraction for the bandwidth estimate.",
     },
     "bandwidth": {
-      type: "string",
+      type: "number",
       value: "H",
+      min: 0,
+      exclusiveMin: true,
       description: "Use this bandwidth instead of estimating it.",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const quantile = numberFlag(String(args.flags.quantile), "quantile", {
-    min: 0,
-    max: 1,
-    exclusiveMin: true,
-  });
-  const fixedBandwidth = args.flags.bandwidth === undefined
-    ? undefined
-    : numberFlag(String(args.flags.bandwidth), "bandwidth", { min: 0, exclusiveMin: true });
-  return { args, quantile, fixedBandwidth };
+  return { args, quantile: args.flags.quantile, fixedBandwidth: args.flags.bandwidth };
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -17,16 +17,7 @@
  *
  * @module
  */
-import {
-  emit,
-  fmt,
-  intFlag,
-  numberFlag,
-  parseCli,
-  pyFloat,
-  type RecipeCli,
-  runMain,
-} from "../core/cli.ts";
+import { emit, fmt, parseCli, pyFloat, type RecipeCli, runMain } from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { dbscan, type DbscanResult } from "../core/cluster/dbscan.ts";
 import { silhouetteScore } from "../core/metrics/silhouette.ts";
@@ -35,25 +26,29 @@ import { densityLayer } from "../core/plot/layers.ts";
 import { barChart, layeredFigure } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "dbscan",
   summary: "DBSCAN over a sweep of eps, choosing eps by silhouette score.",
   command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/dbscan.ts",
   defaultInput: "data/data_perf.txt",
   flags: {
     "eps": {
-      type: "string",
+      type: "number",
       value: "EPS",
-      description: "Run this one eps instead of the sweep 0.3, 0.4, …, 1.2.",
+      min: 0,
+      exclusiveMin: true,
+      description: "Run this one eps instead of the sweep (0.3, 0.4, …, 1.2).",
     },
     "min-samples": {
-      type: "string",
+      type: "integer",
       value: "N",
+      min: 1,
+      max: 1e9,
+      default: 5,
       description: "Samples within eps (itself included) that make a core sample.",
-      default: "5",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** The original's sweep: np.linspace(0.3, 1.2, num=10). */
 const EPS_GRID = linspace(0.3, 1.2, 10);
@@ -70,11 +65,8 @@ interface SweepRow {
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const minSamples = intFlag(String(args.flags["min-samples"]), "min-samples", 1, 1e9);
-  const grid = args.flags.eps === undefined
-    ? Array.from(EPS_GRID)
-    : [numberFlag(String(args.flags.eps), "eps", { min: 0, exclusiveMin: true })];
-  return { args, minSamples, grid };
+  const { eps, "min-samples": minSamples } = args.flags;
+  return { args, minSamples, grid: eps === undefined ? Array.from(EPS_GRID) : [eps] };
 }
 
 export async function main(argv: string[]): Promise<void> {

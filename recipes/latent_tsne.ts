@@ -36,16 +36,21 @@
  */
 import {
   emit,
+  type FlagValues,
   fmt,
-  intFlag,
-  listFlag,
-  numberFlag,
   parseCli,
   Progress,
   type RecipeCli,
   runMain,
   UsageError,
 } from "../core/cli.ts";
+import {
+  KMEANS_FLAGS,
+  LIMIT_FLAGS,
+  MNIST_FLAGS,
+  TRAINING_FLAGS,
+  withDefault,
+} from "../core/cli_flags.ts";
 import { loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
 import { clusterAccuracy, normalizedMutualInfo } from "../core/metrics/clustering.ts";
@@ -60,81 +65,89 @@ import { PALETTE, pointsLayer, thumbnailsLayer } from "../core/plot/layers.ts";
 import { savePlot } from "../core/plot/render.ts";
 import { squareDomains } from "../core/plot/regions.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "latent_tsne",
   summary:
     "k-means and t-SNE of the 64-d codes of an elu conv autoencoder trained on MNIST (or of your own features).",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/latent_tsne.ts",
   flags: {
-    "epochs": { type: "string", value: "N", description: "Training epochs.", default: "20" },
-    "batch-size": { type: "string", value: "N", description: "Batch size.", default: "256" },
+    "epochs": withDefault(TRAINING_FLAGS.epochs, 20),
+    "batch-size": TRAINING_FLAGS["batch-size"],
     "train-limit": {
-      type: "string",
-      value: "N",
+      ...LIMIT_FLAGS["train-limit"],
       description: "Train on, and encode, the first N training images only (all by default).",
     },
     "model": {
-      type: "string",
+      type: "path",
       value: "DIR",
       description: "Load a saved autoencoder (a model.json folder) instead of training one.",
     },
-    "clusters": { type: "string", value: "K", description: "k-means clusters.", default: "10" },
-    "n-init": { type: "string", value: "N", description: "k-means++ restarts.", default: "10" },
-    "tsne-samples": {
-      type: "string",
-      value: "N",
-      description: "Embed the first N codes with t-SNE.",
-      default: "5000",
+    "clusters": {
+      type: "integer",
+      value: "K",
+      min: 1,
+      max: 1000,
+      default: 10,
+      description: "k-means clusters.",
     },
-    "perplexity": { type: "string", value: "P", description: "t-SNE perplexity.", default: "15" },
+    ...KMEANS_FLAGS,
+    "tsne-samples": {
+      type: "integer",
+      value: "N",
+      min: 2,
+      max: 1e6,
+      default: 5000,
+      description: "Embed the first N codes with t-SNE.",
+    },
+    "perplexity": {
+      type: "number",
+      value: "P",
+      min: 0,
+      exclusiveMin: true,
+      default: 15,
+      description: "t-SNE perplexity.",
+    },
     "learning-rate": {
-      type: "string",
+      type: "number",
       value: "R",
-      description: "t-SNE learning rate (a number, or auto).",
-      default: "100",
+      min: 0,
+      exclusiveMin: true,
+      keywords: ["auto"],
+      default: 100,
+      description: "t-SNE learning rate.",
     },
     "perplexities": {
-      type: "string",
+      type: "list",
       value: "LIST",
-      description: "Also draw a small multiple of t-SNE at these perplexities, e.g. 5,15,30,50.",
+      min: 0,
+      exclusiveMin: true,
+      description: "Also draw a small multiple of t-SNE at these perplexities (e.g. 5,15,30,50).",
     },
-    "data-dir": {
-      type: "string",
-      value: "DIR",
-      description: "Folder with the four IDX files instead of MNIST.",
-    },
+    ...MNIST_FLAGS,
     "input-file": {
-      type: "string",
+      type: "path",
       value: "FILE",
       description:
         "Cluster and embed the rows of this CSV (header row; a `label` column is used as labels) instead of autoencoder codes.",
     },
   },
-};
+} as const satisfies RecipeCli;
 
-/** The flags, parsed once. */
-function readFlags(f: Record<string, string | boolean | undefined>) {
-  const limit = f["train-limit"] === undefined
-    ? Infinity
-    : intFlag(String(f["train-limit"]), "train-limit", 1, 1e9);
-  const lr = String(f["learning-rate"]);
+/** The flags as the table typed them, named for the steps. */
+function readFlags(f: FlagValues<typeof CLI.flags>) {
   return {
-    epochs: intFlag(String(f.epochs), "epochs", 1, 10000),
-    batchSize: intFlag(String(f["batch-size"]), "batch-size", 1, 1e6),
-    trainLimit: limit,
-    model: f.model as string | undefined,
-    clusters: intFlag(String(f.clusters), "clusters", 1, 1000),
-    nInit: intFlag(String(f["n-init"]), "n-init", 1, 1000),
-    tsneSamples: intFlag(String(f["tsne-samples"]), "tsne-samples", 2, 1e6),
-    perplexity: numberFlag(String(f.perplexity), "perplexity", { min: 0, exclusiveMin: true }),
-    learningRate: lr === "auto"
-      ? "auto" as const
-      : numberFlag(lr, "learning-rate", { min: 0, exclusiveMin: true }),
-    perplexities: f.perplexities === undefined
-      ? []
-      : listFlag(String(f.perplexities), "perplexities", { min: 0, exclusiveMin: true }),
-    dataDir: f["data-dir"] as string | undefined,
-    inputFile: f["input-file"] as string | undefined,
+    epochs: f.epochs,
+    batchSize: f["batch-size"],
+    trainLimit: f["train-limit"] ?? Infinity,
+    model: f.model,
+    clusters: f.clusters,
+    nInit: f["n-init"],
+    tsneSamples: f["tsne-samples"],
+    perplexity: f.perplexity,
+    learningRate: f["learning-rate"],
+    perplexities: f.perplexities ?? [],
+    dataDir: f["data-dir"],
+    inputFile: f["input-file"],
   };
 }
 

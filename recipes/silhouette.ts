@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { emit, intFlag, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, parseCli, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
+import { KMEANS_FLAGS } from "../core/cli_flags.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
 import { silhouetteScore } from "../core/metrics/silhouette.ts";
@@ -24,30 +25,42 @@ import { pointsLayer } from "../core/plot/layers.ts";
 import { barChart, layeredFigure } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "silhouette",
   summary: "Silhouette score of k-means for a range of k, to pick the number of clusters.",
   command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/silhouette.ts",
   defaultInput: "data/data_perf.txt",
   flags: {
-    "k-min": { type: "string", value: "K", description: "Smallest k.", default: "2" },
-    "k-max": { type: "string", value: "K", description: "Largest k.", default: "9" },
-    "n-init": {
-      type: "string",
-      value: "N",
-      description: "k-means++ restarts per k.",
-      default: "10",
+    "k-min": {
+      type: "integer",
+      value: "K",
+      min: 2,
+      max: 1000,
+      default: 2,
+      description: "Smallest k.",
     },
+    "k-max": {
+      type: "integer",
+      value: "K",
+      min: 2,
+      max: 1000,
+      default: 9,
+      description: "Largest k (at least --k-min).",
+    },
+    "n-init": { ...KMEANS_FLAGS["n-init"], description: "k-means++ restarts per k." },
   },
-};
+} as const satisfies RecipeCli;
 
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const kMin = intFlag(String(args.flags["k-min"]), "k-min", 2, 1000);
-  const kMax = intFlag(String(args.flags["k-max"]), "k-max", kMin, 1000);
-  const nInit = intFlag(String(args.flags["n-init"]), "n-init", 1, 1000);
+  const { "k-min": kMin, "k-max": kMax, "n-init": nInit } = args.flags;
+  if (kMax < kMin) {
+    throw new UsageError(
+      `Cannot run as --k-max must be an integer in [${kMin}, 1000]: --k-max=${kMax}`,
+    );
+  }
   return { args, kMin, kMax, nInit };
 }
 

@@ -32,26 +32,26 @@ import { PALETTE } from "../core/plot/layers.ts";
 import { annotatedHeatmap, layeredFigure } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "stock_market",
   summary:
     "Groups companies whose stock prices move together (graphical lasso + affinity propagation).",
   command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/stock_market.ts",
   flags: {
     "symbols": {
-      type: "string",
+      type: "path",
       value: "FILE",
       description: "JSON object mapping each symbol (a sheet name) to a company name.",
       default: "data/symbol_map.json",
     },
     "xlsx": {
-      type: "string",
+      type: "path",
       value: "FILE",
       description: "Workbook with one sheet per symbol, columns open and close.",
       default: "data/stock_market_data.xlsx",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** Partial correlations smaller than this are not drawn as edges. */
 const EDGE_THRESHOLD = 0.02;
@@ -60,9 +60,7 @@ const EDGE_THRESHOLD = 0.02;
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const symbolFile = String(args.flags.symbols);
-  const xlsxFile = String(args.flags.xlsx);
-  return { args, symbolFile, xlsxFile };
+  return { args, symbolFile: args.flags.symbols, xlsxFile: args.flags.xlsx };
 }
 
 export async function main(argv: string[]): Promise<void> {

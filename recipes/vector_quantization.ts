@@ -18,16 +18,7 @@
  *
  * @module
  */
-import {
-  emit,
-  fmt,
-  intFlag,
-  parseCli,
-  pyFloat,
-  type RecipeCli,
-  runMain,
-  UsageError,
-} from "../core/cli.ts";
+import { emit, fmt, parseCli, pyFloat, type RecipeCli, runMain } from "../core/cli.ts";
 import { encodePng, type GrayImage, loadGray } from "../core/io/image.ts";
 import { writeAtomic } from "../core/io/files.ts";
 import { distortion, fitQuantizer } from "../core/cluster/quantize.ts";
@@ -35,25 +26,28 @@ import { RandomState } from "../core/random.ts";
 import { imageGrid, lineChart } from "../core/plot/charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "vector_quantization",
   summary: "Compresses a grayscale image by k-means vector quantization of its pixel values.",
   command:
     "deno run --cached-only --allow-read=data,out --allow-write=out recipes/vector_quantization.ts --input-file data/flower_image.jpg",
   flags: {
     "input-file": {
-      type: "string",
+      type: "path",
       value: "FILE",
-      description: "Image to compress (JPEG or PNG). Required.",
+      required: true,
+      description: "Image to compress (JPEG or PNG).",
     },
     "num-bits": {
-      type: "string",
+      type: "integer",
       value: "BITS",
-      description: "Bits per pixel after compression, 1..8.",
-      default: "4",
+      min: 1,
+      max: 8,
+      default: 4,
+      description: "Bits per pixel after compression.",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** k-means restarts, as the original. */
 const N_INIT = 4;
@@ -77,12 +71,7 @@ function compress(img: GrayImage, bits: number, seed: number) {
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const inputFile = args.flags["input-file"];
-  if (typeof inputFile !== "string" || inputFile === "") {
-    throw new UsageError("Cannot run as --input-file is required: --input-file=(missing)");
-  }
-  const bits = intFlag(String(args.flags["num-bits"]), "num-bits", 1, 8);
-  return { args, inputFile, bits };
+  return { args, inputFile: args.flags["input-file"], bits: args.flags["num-bits"] };
 }
 
 export async function main(argv: string[]): Promise<void> {

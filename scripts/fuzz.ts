@@ -21,15 +21,7 @@
  *
  * @module
  */
-import {
-  emit,
-  intFlag,
-  parseCli,
-  Progress,
-  type RecipeCli,
-  runMain,
-  UsageError,
-} from "../core/cli.ts";
+import { emit, parseCli, Progress, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
 import { readBytes, writeAtomic } from "../core/io/files.ts";
 import { RandomState } from "../core/random.ts";
 import { generate } from "./fuzz/mutate.ts";
@@ -38,7 +30,7 @@ import { type Target, targets } from "./fuzz/targets.ts";
 import type { Job } from "./fuzz/worker.ts";
 import { runJobs } from "./fuzz/jobs.ts";
 
-export const CLI: RecipeCli = {
+export const CLI = {
   name: "fuzz",
   summary:
     "Fuzzes every parser of user bytes and every recipe's command line with seeded inputs; " +
@@ -47,27 +39,31 @@ export const CLI: RecipeCli = {
     "deno run --cached-only --v8-flags=--expose-gc --allow-read --allow-write=out scripts/fuzz.ts",
   flags: {
     "inputs": {
-      type: "string",
+      type: "integer",
       value: "N",
-      description: "Inputs per target (default: 10000, and 1000 for xlsx).",
+      min: 1,
+      max: 10_000_000,
+      description: "Inputs per target (10000 by default, and 1000 for xlsx).",
     },
     "target": {
       type: "string",
       value: "LIST",
-      description: "Comma-separated targets to fuzz (default: all; see the report for names).",
+      description: "Comma-separated targets to fuzz (all by default; see the report for names).",
     },
     "index": {
-      type: "string",
+      type: "integer",
       value: "I",
+      min: 0,
+      max: 2 ** 31,
       description: "Run only input I of --target under --seed (to reproduce a failure).",
     },
     "replay": {
-      type: "string",
+      type: "path",
       value: "FILE",
       description: "Run --target on the bytes of FILE (e.g. a saved failing input).",
     },
   },
-};
+} as const satisfies RecipeCli;
 
 /** An input whose index has not moved for this long is a hang. */
 const HANG_MS = 30_000;
@@ -94,16 +90,12 @@ interface Failure {
 function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const f = args.flags;
-  const inputs = f.inputs === undefined
-    ? undefined
-    : intFlag(String(f.inputs), "inputs", 1, 10_000_000);
-  const index = f.index === undefined ? undefined : intFlag(String(f.index), "index", 0, 2 ** 31);
-  const names = f.target === undefined ? undefined : String(f.target).split(",");
-  if ((index !== undefined || f.replay !== undefined) && names?.length !== 1) {
+  const { inputs, index, target, replay } = args.flags;
+  const names = target?.split(",");
+  if ((index !== undefined || replay !== undefined) && names?.length !== 1) {
     throw new UsageError("Cannot run as --index and --replay need one --target");
   }
-  return { args, inputs, index, names, replay: f.replay as string | undefined };
+  return { args, inputs, index, names, replay };
 }
 
 async function save(out: string, name: string, seed: number, index: number, bytes: Uint8Array) {

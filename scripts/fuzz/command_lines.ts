@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RecipeCli } from "../../core/cli.ts";
+import type { FlagSpec, RecipeCli } from "../../core/cli.ts";
 import type { Target } from "./targets.ts";
 import * as agglomerative from "../../recipes/agglomerative.ts";
 import * as autoencoderFeatures from "../../recipes/autoencoder_features.ts";
@@ -78,8 +78,10 @@ const decoder = new TextDecoder();
 export function recipeTargets(): Target[] {
   return RECIPES.map(({ CLI, options }) => {
     const flags = Object.entries(CLI.flags ?? {});
+    // Each flag with its default as typed on a command line (lists comma-separated).
+    const typed = (f: FlagSpec) => f.type === "boolean" ? "" : String(f.default ?? "");
     const withDefaults = flags.flatMap(([name, f]) =>
-      f.type === "boolean" ? [`--${name}`] : [`--${name}`, String(f.default ?? "1")]
+      f.type === "boolean" ? [`--${name}`] : [`--${name}`, typed(f) || "1"]
     );
     return {
       name: `cli-${CLI.name}`,
@@ -88,7 +90,7 @@ export function recipeTargets(): Target[] {
         encode([]),
         encode(withDefaults),
         encode(["--seed", "3", "--json", "--no-plot", "--quiet", "--out", "out/x"]),
-        encode(flags.slice(0, 2).map(([name, f]) => `--${name}=${f.default ?? ""}`)),
+        encode(flags.slice(0, 2).map(([name, f]) => `--${name}=${typed(f)}`)),
       ],
       dictionary: [...COMMON, ...flags.map(([name]) => `--${name}`), ...VALUES, "\0"],
       run: (bytes: Uint8Array) => {
