@@ -1,6 +1,6 @@
 /** core/cluster/agglomerative.ts, core/neighbors/graph.ts and the dendrogram plot. */
 import assert from "node:assert/strict";
-import { agglomerative, LINKAGES } from "../core/cluster/agglomerative.ts";
+import { agglomerative, type Linkage } from "../core/cluster/agglomerative.ts";
 import { connectedComponents, kneighborsGraph, symmetrize } from "../core/neighbors/graph.ts";
 import { fromRows } from "../core/matrix.ts";
 import { dendrogram } from "../core/plot/dendrogram.ts";
@@ -10,8 +10,7 @@ import { samePartition } from "./_golden.ts";
 Deno.test("agglomerative(): merge distances of each linkage on a line, by hand", () => {
   // Points 0, 1, 3, 7: merges {0,1}, then {0,1}+{3}, then +{7}.
   const X = fromRows([[0], [1], [3], [7]]);
-  const d = (linkage: typeof LINKAGES[number]) =>
-    Array.from(agglomerative(X, { nClusters: 1, linkage }).distances);
+  const d = (linkage: Linkage) => Array.from(agglomerative(X, { nClusters: 1, linkage }).distances);
   assert.deepEqual(d("single"), [1, 2, 4]);
   assert.deepEqual(d("complete"), [1, 3, 7]);
   assert.deepEqual(d("average"), [1, 2.5, (7 + 6 + 4) / 3]);
