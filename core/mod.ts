@@ -26,6 +26,7 @@ export * from "./decomposition/mod.ts";
 export * from "./linear_model/mod.ts";
 export * from "./manifold/mod.ts";
 export * from "./metrics/mod.ts";
+export * from "./mixture/mod.ts";
 export * from "./neighbors/mod.ts";
 export * from "./optimize/mod.ts";
 export * from "./preprocessing/mod.ts";
