@@ -550,7 +550,10 @@ export function parseCli<const C extends RecipeCli>(
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
       .values as Record<string, string | boolean | undefined>;
   } catch (e) {
-    const msg = oneLine((e as Error).message).replace(/\. To specify.*$/, "");
+    const msg = oneLine((e as Error).message).replace(/\. To specify.*$/, "").replace(
+      /\? To specify.*$/,
+      "?",
+    );
     throw new UsageError(`Cannot parse the command line as ${lowerFirst(msg)} (see --help)`);
   }
   if (values.help) {
