@@ -19,6 +19,11 @@ const u32 = new Uint32Array(f64.buffer);
 /** Index of the high word in `u32` (1 on little-endian machines). */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LO = 1 - HI;
+/** POW2[k + 1074] = 2^k for k in [−1074, 1023], built by exact halvings and doublings. */
+const POW2 = new Float64Array(2098);
+POW2[1074] = 1;
+for (let k = 1; k <= 1023; k++) POW2[1074 + k] = POW2[1073 + k] * 2;
+for (let k = 1; k <= 1074; k++) POW2[1074 - k] = POW2[1075 - k] / 2;
 
 const LN2_HI = 6.93147180369123816490e-01;
 const LN2_LO = 1.90821492927058770002e-10;
@@ -80,13 +85,11 @@ export function exp(x: number): number {
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
   const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
-  f64[0] = y;
-  if (k >= -1021) {
-    u32[HI] += k << 20; // add k to y's exponent
-    return f64[0];
-  }
-  u32[HI] += (k + 1000) << 20;
-  return f64[0] * TWO_M1000;
+  // y·2ᵏ, exact (fdlibm adds k to the exponent bits; a product by a power
+  // of two is the same and avoids a partial write to the double).
+  if (k > 1023) return y * 2 * POW2[1074 + 1023]; // k = 1024 just below overflow
+  if (k >= -1021) return y * POW2[1074 + k];
+  return y * POW2[1074 + k + 1000] * TWO_M1000;
 }
 
 const TWO54 = 1.80143985094819840000e+16;
@@ -126,12 +129,13 @@ export function log(x: number): number {
     hx = u32[HI] | 0;
   }
   if (hx >= 0x7ff00000) return x + x; // ∞ or NaN
-  k += (hx >> 20) - 1023;
+  const e = (hx >> 20) - 1023;
   hx &= 0x000fffff;
   const i = (hx + 0x95f64) & 0x100000;
-  u32[HI] = hx | (i ^ 0x3ff00000); // normalise x or x/2 into [√2/2, √2)
-  x = f64[0];
-  k += i >> 20;
+  k += e + (i >> 20);
+  // x or x/2 into [√2/2, √2): fdlibm sets the exponent bits; a product by a
+  // power of two is the same, exactly.
+  x *= POW2[1074 - e - (i >> 20)];
   const f = x - 1;
   if ((0x000fffff & (2 + hx)) < 3) { // −2⁻²⁰ ≤ f < 2⁻²⁰
     if (f === 0) return k === 0 ? 0 : k * LN2_HI + k * LN2_LO;
