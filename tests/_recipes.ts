@@ -28,11 +28,16 @@ export interface RunResult {
 }
 
 /** Runs `deno task <name> <args…>` (without the task runner) from the repository root. */
-export async function runTask(name: string, args: string[] = []): Promise<RunResult> {
+export function runTask(name: string, args: string[] = []): Promise<RunResult> {
   const [, ...rest] = taskWords(name);
+  return runDeno([...rest, ...args]);
+}
+
+/** Runs `deno <args…>` in `cwd` (the repository root by default), without colours. */
+export async function runDeno(args: string[], cwd: string = ROOT): Promise<RunResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [...rest, ...args],
-    cwd: ROOT,
+    args,
+    cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

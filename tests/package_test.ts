@@ -6,23 +6,11 @@
  * `core/`, from the graph that `deno info --json` gives.
  */
 import assert from "node:assert/strict";
-import { ROOT } from "./_recipes.ts";
+import { ROOT, runDeno as deno } from "./_recipes.ts";
 
 interface InfoModule {
   specifier: string;
   dependencies?: { specifier: string; code?: { specifier?: string } }[];
-}
-
-async function deno(args: string[], cwd = ROOT) {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
 }
 
 /** The local modules of `deno info --json FILE`, with their local imports. */
