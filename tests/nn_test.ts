@@ -108,6 +108,28 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "after idling, the product worker is back within a synchronous training loop",
+  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
+  fn: async () => {
+    assert.ok(await startMatMulWorker());
+    // Idle past its second: it stops (a web Worker would keep Deno alive).
+    await new Promise((r) => setTimeout(r, 1300));
+    assert.equal(matMulThreads(), 1);
+    // Training loops never give the event loop a turn: the worker must
+    // rejoin through shared memory alone.
+    const a = tf.randomNormal([256, 512]), b = tf.randomNormal([512, 256]);
+    const t0 = performance.now();
+    let threads = 1;
+    while (threads === 1 && performance.now() - t0 < 10_000) {
+      tf.tidy(() => tf.matMul(a, b).dataSync());
+      threads = matMulThreads();
+    }
+    tf.dispose([a, b]);
+    assert.equal(threads, 2, "the worker rejoined");
+  },
+});
+
 Deno.test("_FusedMatMul on wasm (bias, relu or linear: our product) equals the cpu backend", async () => {
   const rs = new RandomState(9);
   const cases: [number, number, number, boolean, boolean, string, boolean][] = [

@@ -8,7 +8,7 @@
  */
 
 /** Bytes before the float data. */
-export const HEADER_BYTES = 64;
+export const HEADER_BYTES = 128;
 
 /** Header slots (Int32 indices). */
 export const Slot = {
@@ -22,4 +22,10 @@ export const Slot = {
   Args: 3,
   /** Set to 1 (with Request) to end the worker's loop. */
   Stop: 15,
+  /**
+   * Set to 1 by the worker once it can take products: read through shared
+   * memory, since a training loop may not give the event loop a turn to
+   * receive the worker's message.
+   */
+  Ready: 16,
 } as const;

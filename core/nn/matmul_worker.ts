@@ -15,6 +15,7 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   postToParent({ ok: gemm !== undefined });
   if (!gemm) return;
   const ctrl = new Int32Array(msg.memory.buffer, 0, HEADER_BYTES / 4);
+  Atomics.store(ctrl, Slot.Ready, 1);
   for (;;) {
     Atomics.wait(ctrl, Slot.Request, 0);
     Atomics.store(ctrl, Slot.Request, 0);

@@ -47,11 +47,16 @@ const TIMEOUT_MS = 120_000;
 /** The worker stops after this long without a product. */
 const IDLE_MS = 1000;
 
-/** The running worker (ready once it has answered), and the memory it shares. */
+/** The running worker and the memory it shares (it is ready once it sets `Slot.Ready`). */
 let worker: { handle: WorkerHandle; shared: WebAssembly.Memory; ctrl: Int32Array } | undefined;
-let ready = false;
 /** Whether products should use a worker (after {@linkcode startMatMulWorker}). */
 let wanted = false;
+
+/** Whether a running worker has set its ready flag. */
+function ready(): boolean {
+  return worker !== undefined && worker.handle.running &&
+    Atomics.load(worker.ctrl, Slot.Ready) === 1;
+}
 
 /** Starts a worker; resolves to whether it answered ready within `timeoutMs`. */
 function launch(timeoutMs: number): Promise<boolean> {
@@ -79,13 +84,13 @@ function launch(timeoutMs: number): Promise<boolean> {
   });
   if (!handle) return Promise.resolve(false);
   worker = { handle, shared: memory, ctrl };
-  ready = false;
-  const timer = setTimeout(() => settle(false), timeoutMs);
+  // A long synchronous loop can delay both the answer and this timer: the
+  // shared flag decides.
+  const timer = setTimeout(() => settle(Atomics.load(ctrl, Slot.Ready) === 1), timeoutMs);
   handle.worker.onmessage = (e: MessageEvent) => settle(e.data?.ok === true);
   return answered.then((ok) => {
     clearTimeout(timer);
     if (ok && worker?.handle === handle) {
-      ready = true;
       handle.stopWhenIdle(IDLE_MS);
       return true;
     }
@@ -108,7 +113,7 @@ function launch(timeoutMs: number): Promise<boolean> {
  */
 export async function startMatMulWorker(timeoutMs = 30_000): Promise<boolean> {
   wanted = true;
-  if (worker?.handle.running && ready) return true;
+  if (ready()) return true;
   return await launch(timeoutMs);
 }
 
@@ -124,7 +129,7 @@ export async function startMatMulWorker(timeoutMs = 30_000): Promise<boolean> {
  * ```
  */
 export function stopMatMulWorker(): void {
-  wanted = ready = false;
+  wanted = false;
   worker?.handle.stop();
   worker = undefined;
 }
@@ -140,7 +145,7 @@ export function stopMatMulWorker(): void {
  * ```
  */
 export function matMulThreads(): number {
-  return wanted && ready && worker?.handle.running ? 2 : 1;
+  return wanted && ready() ? 2 : 1;
 }
 
 /** Floats from the first to one past the last element of a strided matrix. */
@@ -185,11 +190,11 @@ export function parallelGemm(
     worker = undefined;
     void launch(30_000);
   }
-  if (!worker || !ready) {
+  if (!ready()) {
     local.gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work);
     return;
   }
-  const { handle, shared, ctrl } = worker;
+  const { handle, shared, ctrl } = worker!;
   const mw = M >> 1, mm = M - mw;
   // The worker's operands: the span of A holding rows mm.., all of B.
   const aStart = mm * ars, aLen = span(mw, K, ars, acs), bLen = span(K, N, brs, bcs);
