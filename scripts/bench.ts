@@ -34,6 +34,7 @@ import {
 } from "../core/nn/keras.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
 import { tsne } from "../core/manifold/tsne.ts";
+import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
 
 /** A workload: builds its input (untimed) and returns the timed work. */
 interface Case {
@@ -176,6 +177,21 @@ const CASES: Case[] = [
       return () => affinityPropagation(S);
     },
   },
+  // The Gaussian mixture on the blobs that scripts/crosscheck/issue22_gmm.py --bench
+  // times scikit-learn on (full covariances; it rounds them to 4 decimals).
+  ...(["full", "diag"] as const).map((covarianceType) => ({
+    name: `gmm 1e4x10 blobs k=10 ${covarianceType}`,
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: 10_000,
+        nFeatures: 10,
+        centers: 10,
+        clusterStd: 2,
+        randomState: 0,
+      });
+      return () => gaussianMixture(X, { nComponents: 10, covarianceType, randomState: 0 });
+    },
+  })),
   {
     name: "graphical lasso CV (3 folds) stock data 1258x29",
     setup: () => {
