@@ -5,3 +5,4 @@
  */
 export * from "./tsne.ts";
 export * from "./trustworthiness.ts";
+export * from "./umap.ts";

@@ -1,0 +1,299 @@
+/**
+ * core/manifold/umap.ts and core/sparse_eigen.ts against umap-learn
+ * (tests/fixtures/umap_reference.json, written by
+ * scripts/crosscheck/issue22_umap.py) and by hand.
+ */
+import assert from "node:assert/strict";
+import { findAbParams, fuzzySimplicialSet, umap } from "../core/manifold/umap.ts";
+import { perVertexStates, tauRandInt } from "../core/manifold/_umap_layout.ts";
+import { connectedComponents, spectralLayout } from "../core/manifold/_umap_spectral.ts";
+import { eigshSmallest } from "../core/sparse_eigen.ts";
+import { trustworthiness } from "../core/manifold/trustworthiness.ts";
+import { symmetricEigen } from "../core/linalg.ts";
+import { fromRows, type Matrix, matrix, takeRows } from "../core/matrix.ts";
+import { RandomState } from "../core/random.ts";
+
+const ref = JSON.parse(
+  Deno.readTextFileSync(new URL("./fixtures/umap_reference.json", import.meta.url)),
+);
+
+/** The script's blobs(): centres randn(c, d)·scale, row i = centre[i % c] + randn. */
+function blobs(seed: number, n: number, d: number, c: number, scale: number): Matrix {
+  const rs = new RandomState(seed);
+  const centres = rs.randn(c * d);
+  const noise = rs.randn(n * d);
+  const X = matrix(n, d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      X.data[i * d + j] = centres[(i % c) * d + j] * scale + noise[i * d + j];
+    }
+  }
+  return X;
+}
+
+/** The script's holdout(): 5 blobs in 10-D with spreads 0.5 + label/5. */
+function holdout(n = 400): Matrix {
+  const rs = new RandomState(7);
+  const centres = rs.randn(50);
+  const noise = rs.randn(n * 10);
+  const X = matrix(n, 10);
+  for (let i = 0; i < n; i++) {
+    const l = i % 5;
+    for (let j = 0; j < 10; j++) {
+      X.data[i * 10 + j] = centres[l * 10 + j] * 4 + noise[i * 10 + j] * (0.5 + l / 5);
+    }
+  }
+  return X;
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+Deno.test("fuzzySimplicialSet() equals umap-learn's fuzzy_simplicial_set: σ, ρ and the graph", () => {
+  const cases = [[22, 300, 5, 4, 3], [23, 120, 5, 3, 2]];
+  ref.graph.forEach((g: Record<string, number & number[]>, c: number) => {
+    const [seed, n, d, centres, scale] = cases[c];
+    const X = blobs(seed, n, d, centres, scale);
+    const r = fuzzySimplicialSet(X, g.k, {
+      setOpMixRatio: g.setOpMixRatio,
+      localConnectivity: g.localConnectivity,
+    });
+    // σ and ρ: umap-learn's float32 values exactly.
+    assert.deepEqual(Array.from(r.sigmas), g.sigmas);
+    assert.deepEqual(Array.from(r.rhos), g.rhos);
+    assert.deepEqual(Array.from(r.graph.indptr), g.indptr);
+    assert.deepEqual(Array.from(r.graph.indices), g.indices);
+    // The graph: float32 values, all but a few (exp's last float32 bit) identical.
+    let worst = 0, differ = 0;
+    g.values.forEach((v: number, p: number) => {
+      worst = Math.max(worst, Math.abs(r.graph.values[p] - v));
+      if (r.graph.values[p] !== v) differ++;
+    });
+    assert.ok(worst < 1e-6, `graph values differ by ${worst}`);
+    assert.ok(differ <= 0.005 * g.values.length, `${differ} graph values differ`);
+  });
+});
+
+Deno.test("spectral initialisation equals umap-learn's spectral_layout up to each column's sign", () => {
+  const cases = [[22, 300, 5, 4, 3], [23, 120, 5, 3, 2]];
+  ref.graph.forEach((g: Record<string, number & number[]>, c: number) => {
+    const [seed, n, d, centres, scale] = cases[c];
+    const X = blobs(seed, n, d, centres, scale);
+    const G = fuzzySimplicialSet(X, g.k, {
+      setOpMixRatio: g.setOpMixRatio,
+      localConnectivity: g.localConnectivity,
+    }).graph;
+    // Pruned as for 500 epochs.
+    const max = Math.max(...G.values);
+    const indptr = new Int32Array(n + 1), ind: number[] = [], val: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let p = G.indptr[i]; p < G.indptr[i + 1]; p++) {
+        if (G.values[p] >= max / 500) ind.push(G.indices[p]), val.push(G.values[p]);
+      }
+      indptr[i + 1] = ind.length;
+    }
+    const P = {
+      rows: n,
+      cols: n,
+      indptr,
+      indices: Int32Array.from(ind),
+      values: Float64Array.from(val),
+    };
+    const { count, labels } = connectedComponents(P);
+    assert.equal(count, g.components);
+    const s = spectralLayout(X, P, 2, new RandomState(0), () => assert.fail("no fallback"));
+    // Each component's eigenvectors have their own sign: compare per component, centred.
+    for (let l = 0; l < count; l++) {
+      const rows = range(0, n).filter((i) => labels[i] === l);
+      for (let col = 0; col < 2; col++) {
+        const mean = (v: ArrayLike<number>) =>
+          rows.reduce((t, i) => t + v[i * 2 + col], 0) / rows.length;
+        const ms = mean(s), mr = mean(g.spectral);
+        let plus = 0, minus = 0;
+        for (const i of rows) {
+          const a = s[i * 2 + col] - ms, b = g.spectral[i * 2 + col] - mr;
+          plus = Math.max(plus, Math.abs(a - b));
+          minus = Math.max(minus, Math.abs(a + b));
+        }
+        assert.ok(
+          Math.min(plus, minus) < 1e-3,
+          `case ${c}, component ${l}, column ${col}: ${plus}, ${minus}`,
+        );
+      }
+    }
+  });
+});
+
+Deno.test("findAbParams() equals umap-learn's find_ab_params (SciPy curve_fit)", () => {
+  for (const { spread, minDist, a, b } of ref.ab) {
+    const r = findAbParams(spread, minDist);
+    assert.ok(Math.abs(r.a - a) <= 1e-5 * a, `a(${spread}, ${minDist}) = ${r.a} vs ${a}`);
+    assert.ok(Math.abs(r.b - b) <= 1e-5 * b, `b(${spread}, ${minDist}) = ${r.b} vs ${b}`);
+  }
+});
+
+Deno.test("tauRandInt() and the layout's seeds equal umap-learn's tau_rand_int and randint", () => {
+  for (const { seeds, x0, out } of ref.tau.cases) {
+    const st = perVertexStates(seeds, Float64Array.of(x0), 1, 1);
+    assert.deepEqual(out.map(() => tauRandInt(st, 0)), out);
+  }
+  for (const [seed, draws] of Object.entries(ref.tau.randint)) {
+    const r = new RandomState(Number(seed)).randint(-2147483647, 2147483646, 3);
+    assert.deepEqual(Array.from(r), draws);
+  }
+});
+
+/** CSR Laplacian D − W of an undirected graph given by its edges. */
+function laplacian(n: number, edges: [number, number, number][]) {
+  const W = Array.from({ length: n }, () => new Map<number, number>());
+  for (const [i, j, w] of edges) {
+    W[i].set(j, (W[i].get(j) ?? 0) - w);
+    W[j].set(i, (W[j].get(i) ?? 0) - w);
+    W[i].set(i, (W[i].get(i) ?? 0) + w);
+    W[j].set(j, (W[j].get(j) ?? 0) + w);
+  }
+  const indptr = [0], indices: number[] = [], values: number[] = [];
+  for (const row of W) {
+    for (const [j, v] of [...row].sort((a, b) => a[0] - b[0])) indices.push(j), values.push(v);
+    indptr.push(indices.length);
+  }
+  return {
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    values: Float64Array.from(values),
+  };
+}
+
+Deno.test("eigshSmallest(): path graph eigenvalues 2 − 2cos(πj/n), residuals small", () => {
+  const n = 400, k = 6;
+  const L = laplacian(n, range(0, n - 1).map((i) => [i, i + 1, 1]));
+  const r = eigshSmallest(L, n, k, { tol: 1e-10, ncv: 30 });
+  assert.ok(r.converged);
+  for (let j = 0; j < k; j++) {
+    const want = 2 - 2 * Math.cos((Math.PI * j) / n);
+    assert.ok(Math.abs(r.values[j] - want) < 1e-9, `λ${j} = ${r.values[j]} vs ${want}`);
+  }
+});
+
+Deno.test("eigshSmallest(): a cycle's double eigenvalues and a random graph match the dense solver", () => {
+  // Cycle: 2 − 2cos(2πj/n), each but the first twice.
+  const n = 60;
+  const C = laplacian(n, range(0, n).map((i) => [i, (i + 1) % n, 1]));
+  const rc = eigshSmallest(C, n, 5, { tol: 1e-10 });
+  const want = [0, 1, 1, 2, 2].map((j) => 2 - 2 * Math.cos((2 * Math.PI * j) / n));
+  want.forEach((w, j) => assert.ok(Math.abs(rc.values[j] - w) < 1e-8, `cycle λ${j}`));
+  // Random weighted graph (a ring plus chords), vs symmetricEigen.
+  const rs = new RandomState(3);
+  const m = 80;
+  const edges: [number, number, number][] = range(0, m).map((
+    i,
+  ) => [i, (i + 1) % m, 0.5 + rs.nextDouble()]);
+  for (let t = 0; t < 120; t++) {
+    const i = rs.interval(m - 1), j = rs.interval(m - 1);
+    if (i !== j) edges.push([i, j, rs.nextDouble()]);
+  }
+  const L = laplacian(m, edges);
+  const dense = matrix(m, m);
+  for (let i = 0; i < m; i++) {
+    for (let p = L.indptr[i]; p < L.indptr[i + 1]; p++) {
+      dense.data[i * m + L.indices[p]] = L.values[p];
+    }
+  }
+  const e = symmetricEigen(dense); // descending
+  const k = 4;
+  const r = eigshSmallest(L, m, k, { tol: 1e-12 });
+  for (let j = 0; j < k; j++) {
+    const col = m - 1 - j;
+    assert.ok(Math.abs(r.values[j] - e.values[col]) < 1e-9);
+    let dot = 0;
+    for (let i = 0; i < m; i++) dot += r.vectors.data[i * k + j] * e.vectors.data[i * m + col];
+    assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-7, `eigenvector ${j}: |dot| = ${Math.abs(dot)}`);
+  }
+});
+
+Deno.test("umap(): trustworthiness on held-out data ≥ umap-learn's median − 0.01", () => {
+  const X = holdout();
+  for (const { init, minDist, median } of ref.trust) {
+    const model = umap(X, { init, minDist, randomState: 0 });
+    const t = trustworthiness(X, model.embedding, 5);
+    assert.ok(t >= median - 0.01, `${init}, minDist ${minDist}: ${t} vs umap-learn ${median}`);
+  }
+});
+
+Deno.test("UmapModel.transform(): held-out trustworthiness ≥ umap-learn's median − 0.02", () => {
+  const X = holdout();
+  const fitRows = ref.transform.fitRows;
+  const model = umap(takeRows(X, range(0, fitRows)), { randomState: 0 });
+  const test = takeRows(X, range(fitRows, X.rows));
+  const emb = model.transform(test);
+  const t = trustworthiness(test, emb, 5);
+  assert.ok(t >= ref.transform.median - 0.02, `${t} vs umap-learn ${ref.transform.median}`);
+});
+
+Deno.test("umap(): the same seed gives the same bits; onEpoch counts the epochs", () => {
+  const X = blobs(23, 120, 5, 3, 2);
+  let epochs = 0;
+  const a = umap(X, { randomState: 5, nEpochs: 60, onEpoch: () => epochs++ });
+  const b = umap(X, { randomState: new RandomState(5), nEpochs: 60 });
+  assert.equal(epochs, 60);
+  assert.deepEqual(a.embedding.data, b.embedding.data);
+  assert.deepEqual(
+    a.transform(takeRows(X, [0, 1, 2])).data,
+    b.transform(takeRows(X, [0, 1, 2])).data,
+  );
+  const c = umap(X, { randomState: 6, nEpochs: 60 });
+  assert.notDeepEqual(a.embedding.data, c.embedding.data);
+  assert.equal(a.nEpochs, 60);
+  assert.equal(umap(X, { nEpochs: 1 }).nEpochs, 1);
+});
+
+Deno.test("umap(): explicit init, a disconnected graph, nNeighbors ≥ n adjusted with a warning", () => {
+  const X = blobs(23, 120, 5, 3, 2);
+  const init = matrix(120, 2, new RandomState(1).uniform(-1, 1, 240));
+  const m = umap(X, { init, nEpochs: 20 });
+  assert.equal(m.embedding.rows, 120);
+  // Three far-apart groups: a graph in three components, placed by multi_component_layout.
+  const far = blobs(3, 90, 3, 3, 200);
+  const mf = umap(far, { nNeighbors: 5, nEpochs: 30 });
+  assert.ok(mf.embedding.data.every(Number.isFinite));
+  // Seven components (> 2·nComponents): centroids laid out spectrally.
+  const seven = blobs(4, 70, 3, 7, 30);
+  const ms = umap(seven, { nNeighbors: 4, nEpochs: 30 });
+  assert.ok(ms.embedding.data.every(Number.isFinite));
+  const warnings: string[] = [];
+  const small = umap(fromRows([[0, 0], [1, 0], [0, 1], [1, 1], [5, 5]]), {
+    nEpochs: 10,
+    init: "random",
+    onWarning: (w) => warnings.push(w),
+  });
+  assert.equal(small.nNeighbors, 4);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /nNeighbors/);
+});
+
+Deno.test("umap(): one-line RangeErrors for bad parameters and data", () => {
+  const X = blobs(23, 30, 3, 3, 2);
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ nNeighbors: 1 }, /nNeighbors must be an integer >= 2/],
+    [{ nComponents: 0 }, /nComponents/],
+    [{ minDist: 2, spread: 1 }, /minDist must be a number >= 0 and <= 1/],
+    [{ spread: 0 }, /spread/],
+    [{ nEpochs: 0 }, /nEpochs/],
+    [{ learningRate: -1 }, /learningRate/],
+    [{ setOpMixRatio: 1.5 }, /setOpMixRatio/],
+    [{ localConnectivity: -1 }, /localConnectivity/],
+    [{ init: "pca" }, /init must be one of/],
+    [{ init: matrix(3, 2) }, /init must be 30x2/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(() => umap(X, options), (e: Error) => {
+      assert.ok(e instanceof RangeError, String(e));
+      assert.match(e.message, message);
+      assert.ok(!e.message.includes("\n"));
+      return true;
+    });
+  }
+  assert.throws(() => umap(fromRows([[1, 2]])), RangeError);
+  assert.throws(() => umap(fromRows([[1, NaN], [1, 2], [3, 4]])), RangeError);
+  const m = umap(X, { nEpochs: 5 });
+  assert.throws(() => m.transform(fromRows([[1, 2]])), /3 columns/);
+});
