@@ -7,6 +7,13 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
+import { buildKdTree, kdTreeQuery } from "./_kd_tree.ts";
+import { gemmKneighbors } from "./_knn_gemm.ts";
+
+/** Up to this many columns, `"auto"` picks the k-d tree (for enough rows). */
+export const KD_TREE_MAX_DIMS = 15;
+/** From this many rows, `"auto"` picks the k-d tree (few columns) or the screened product (many). */
+export const KD_TREE_MIN_ROWS = 512;
 
 /** The k nearest neighbours of every row: `indices`/`distances` are n × k, nearest first. */
 export interface KNeighbors {
@@ -19,6 +26,13 @@ export interface KNeighbors {
  * The `k` nearest rows of `X` to each row of `X` (Euclidean), nearest first,
  * ties broken by the lower index. Without `includeSelf` a row is not its own
  * neighbour (scikit-learn's `kneighbors()` with no query).
+ *
+ * `algorithm` (scikit-learn's word) chooses how, never what: `"brute"`
+ * measures every pair once; `"kd_tree"` (`_kd_tree.ts`) skips boxes farther
+ * than the k-th candidate; `"gemm"` (`_knn_gemm.ts`) screens pairs with the
+ * float32 matrix product and measures only the possible ones. All give the
+ * same bits. `"auto"` (the default): the tree up to 15 columns, the product
+ * beyond, from 512 rows; the brute force below.
  *
  * @example
  * ```ts
@@ -34,7 +48,7 @@ export interface KNeighbors {
 export function kneighbors(
   X: Matrix,
   k: number,
-  options: { includeSelf?: boolean } = {},
+  options: { includeSelf?: boolean; algorithm?: "auto" | "brute" | "kd_tree" | "gemm" } = {},
 ): KNeighbors {
   const n = X.rows;
   const self = options.includeSelf ?? false;
@@ -43,6 +57,17 @@ export function kneighbors(
     throw new RangeError(
       `Cannot find neighbours as k must be an integer in [1, ${most}]: k=${k}`,
     );
+  }
+  const algorithm = options.algorithm ?? "auto";
+  if (
+    algorithm === "kd_tree" ||
+    (algorithm === "auto" && X.cols <= KD_TREE_MAX_DIMS && n >= KD_TREE_MIN_ROWS)
+  ) {
+    return treeKneighbors(X, k, self);
+  }
+  if (algorithm === "gemm" || (algorithm === "auto" && n >= KD_TREE_MIN_ROWS)) {
+    const r = gemmKneighbors(X, k, self);
+    if (r) return { k, indices: r.indices, distances: r.sqDistances.map(Math.sqrt) };
   }
   // Every row keeps its k best in a sorted buffer. Each pair i < j is
   // measured once and offered to both rows; a row receives its candidates in
@@ -97,6 +122,23 @@ export function kneighbors(
   }
   const indices = bestI;
   const distances = bestD.map(Math.sqrt);
+  return { k, indices, distances };
+}
+
+/** `kneighbors` through a k-d tree: the same answers (see `_kd_tree.ts`). */
+function treeKneighbors(X: Matrix, k: number, self: boolean): KNeighbors {
+  const n = X.rows;
+  const tree = buildKdTree(X);
+  // Queries in tree order (neighbouring queries visit the same leaves),
+  // then the answers moved back to the rows' order.
+  const idx = new Int32Array(n * k), sq = new Float64Array(n * k);
+  kdTreeQuery(tree, tree.points, k, idx, sq, 0, n, self ? undefined : tree.order);
+  const indices = new Int32Array(n * k), distances = new Float64Array(n * k);
+  for (let p = 0; p < n; p++) {
+    const r = tree.order[p] * k;
+    indices.set(idx.subarray(p * k, p * k + k), r);
+    for (let t = 0; t < k; t++) distances[r + t] = Math.sqrt(sq[p * k + t]);
+  }
   return { k, indices, distances };
 }
 

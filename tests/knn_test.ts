@@ -1,0 +1,79 @@
+/** core/neighbors: the k-d tree and the screened product give kneighbors' brute-force answers exactly. */
+import assert from "node:assert/strict";
+import { kneighbors } from "../core/neighbors/knn.ts";
+import { buildKdTree } from "../core/neighbors/_kd_tree.ts";
+import { matrix } from "../core/matrix.ts";
+import { RandomState } from "../core/random.ts";
+
+function same(X: ReturnType<typeof matrix>, k: number, includeSelf: boolean): void {
+  const a = kneighbors(X, k, { includeSelf, algorithm: "brute" });
+  const b = kneighbors(X, k, { includeSelf, algorithm: "kd_tree" });
+  assert.deepEqual(b.indices, a.indices);
+  assert.deepEqual(b.distances, a.distances);
+}
+
+Deno.test("k-d tree: the brute force's neighbours and distances, bit for bit", () => {
+  const rs = new RandomState(3);
+  for (const [n, d, k] of [[300, 2, 5], [1000, 3, 15], [1500, 10, 20], [400, 15, 7], [50, 1, 49]]) {
+    const gauss = matrix(n, d, rs.randn(n * d).map(Math.fround));
+    same(gauss, k, true);
+    same(gauss, k, false);
+  }
+});
+
+Deno.test("k-d tree: ties (a 4-value grid, duplicates) go to the lower index as in the brute force", () => {
+  const rs = new RandomState(5);
+  for (const d of [1, 2, 3, 6]) {
+    const n = 700;
+    const X = matrix(n, d, Float64Array.from(rs.randint(0, 4, n * d)));
+    same(X, 9, true);
+    same(X, 9, false);
+  }
+  // All rows equal: one leaf, ranks by index.
+  const flat = matrix(40, 3, new Float64Array(120).fill(2));
+  same(flat, 5, false);
+});
+
+Deno.test("k-d tree: every leaf is small, every box holds its rows", () => {
+  const rs = new RandomState(6);
+  const X = matrix(1000, 4, rs.randn(4000));
+  const t = buildKdTree(X, 16);
+  for (let node = 0; node < t.start.length; node++) {
+    if (t.left[node] < 0) assert.ok(t.end[node] - t.start[node] <= 16);
+    for (let p = t.start[node]; p < t.end[node]; p++) {
+      for (let a = 0; a < 4; a++) {
+        const v = X.data[t.order[p] * 4 + a];
+        assert.ok(v >= t.lower[node * 4 + a] && v <= t.upper[node * 4 + a]);
+      }
+    }
+  }
+  assert.deepEqual([...t.order].sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i));
+});
+
+Deno.test("screened product (gemm): the brute force's answers with far offsets, grids and duplicates", () => {
+  const rs = new RandomState(8);
+  const cases: [number, number, number, (t: number) => number][] = [
+    [700, 20, 9, () => Math.fround(rs.nextGauss())],
+    // Far from the origin: float32 alone could not rank these.
+    [900, 64, 30, () => 1000 + Math.fround(rs.nextGauss())],
+    // Ties everywhere.
+    [800, 33, 20, () => rs.randint(0, 3, 1)[0]],
+  ];
+  for (const [n, d, k, value] of cases) {
+    const X = matrix(n, d, Float64Array.from({ length: n * d }, (_, t) => value(t)));
+    for (const includeSelf of [true, false]) {
+      const a = kneighbors(X, k, { includeSelf, algorithm: "brute" });
+      const b = kneighbors(X, k, { includeSelf, algorithm: "gemm" });
+      assert.deepEqual(b.indices, a.indices);
+      assert.deepEqual(b.distances, a.distances);
+    }
+  }
+  // 1,500 copies of one row: more candidates than the first buffer holds, all kept.
+  const dup = matrix(1600, 20, rs.randn(32000));
+  for (let i = 50; i < 1550; i++) dup.data.copyWithin(i * 20, 3 * 20, 4 * 20);
+  same(dup, 12, false);
+  const a = kneighbors(dup, 12, { algorithm: "brute" });
+  const b = kneighbors(dup, 12, { algorithm: "gemm" });
+  assert.deepEqual(b.indices, a.indices);
+  assert.deepEqual(b.distances, a.distances);
+});
