@@ -5,7 +5,7 @@
  * Math.exp and Math.log.
  */
 import assert from "node:assert/strict";
-import { exp, log } from "../core/math.ts";
+import { exp, log, powPositive } from "../core/math.ts";
 import { RandomState } from "../core/random.ts";
 
 /** Distance in ulps between two finite doubles of the same sign. */
@@ -58,4 +58,23 @@ Deno.test("exp and log are within an ulp of Math.exp and Math.log, and handle th
   assert.equal(log(Infinity), Infinity);
   assert.ok(Number.isNaN(log(-1)));
   assert.ok(Number.isNaN(log(NaN)));
+});
+
+Deno.test("powPositive is within (8 + 2|y·ln x|)·1.1e-16 of Math.pow, falls back at the edges, and is exp(y·log x) there", () => {
+  const rs = new RandomState(6);
+  const u = rs.rand(40000);
+  for (let i = 0; i < u.length; i += 2) {
+    const x = Math.exp((u[i] - 0.5) * 200), y = 0.05 + 4 * u[i + 1];
+    const want = Math.pow(x, y);
+    // e^t inherits t's rounding: relative error ≈ |t|·2⁻⁵³.
+    const bound = (8 + 2 * Math.abs(y * Math.log(x))) * 1.1e-16;
+    assert.ok(Math.abs(powPositive(x, y) / want - 1) < bound, `${x}^${y}`);
+  }
+  // Exact powers of two and one.
+  assert.equal(powPositive(1, 0.79), 1);
+  assert.equal(powPositive(4, 0.5), 2);
+  // Zero, subnormals, infinity, NaN, negative bases and overflowing results take exp(y·log x).
+  for (const [x, y] of [[0, 2], [5e-324, 0.5], [Infinity, 2], [NaN, 1], [-2, 2], [1e300, 3]]) {
+    assert.ok(Object.is(powPositive(x, y), exp(y * log(x))), `${x}^${y}`);
+  }
 });
