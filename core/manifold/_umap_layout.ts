@@ -213,6 +213,7 @@ function epochAny(S: EpochState, n: number, alpha: number): void {
   const { headEmb, tailEmb, head, tail, epochsPerSample, epns, eons, eonns, states } = S;
   const { nVertices, dim, a, b, twoAB, twoGB, moveOther } = S;
   const nEdges = head.length;
+  const diff = new Float64Array(dim);
   for (let i = 0; i < nEdges; i++) {
     if (!(eons[i] <= n)) continue;
     const j = head[i], oj = j * dim;
@@ -220,6 +221,7 @@ function epochAny(S: EpochState, n: number, alpha: number): void {
     let d2 = 0;
     for (let d = 0; d < dim; d++) {
       const t = headEmb[oj + d] - tailEmb[ok + d];
+      diff[d] = t;
       d2 += t * t;
     }
     let gc = 0;
@@ -227,10 +229,19 @@ function epochAny(S: EpochState, n: number, alpha: number): void {
       const pb = powPositive(d2, b); // d²ᵇ
       gc = (-twoAB * (pb / d2)) / (a * pb + 1);
     }
-    for (let d = 0; d < dim; d++) {
-      const g = clip(gc * (headEmb[oj + d] - tailEmb[ok + d]));
-      headEmb[oj + d] += g * alpha;
-      if (moveOther) tailEmb[ok + d] += -g * alpha;
+    if (moveOther) {
+      for (let d = 0; d < dim; d++) {
+        let g = gc * diff[d];
+        g = g > 4 ? 4 : g < -4 ? -4 : g;
+        headEmb[oj + d] += g * alpha;
+        tailEmb[ok + d] += -g * alpha;
+      }
+    } else {
+      for (let d = 0; d < dim; d++) {
+        let g = gc * diff[d];
+        g = g > 4 ? 4 : g < -4 ? -4 : g;
+        headEmb[oj + d] += g * alpha;
+      }
     }
     eons[i] += epochsPerSample[i];
     const nNeg = Math.trunc((n - eonns[i]) / epns[i]);
@@ -251,6 +262,7 @@ function epochAny(S: EpochState, n: number, alpha: number): void {
       d2 = 0;
       for (let d = 0; d < dim; d++) {
         const t = headEmb[oj + d] - tailEmb[ok + d];
+        diff[d] = t;
         d2 += t * t;
       }
       if (d2 > 0) {
@@ -260,8 +272,10 @@ function epochAny(S: EpochState, n: number, alpha: number): void {
       } else {
         gc = 0;
       }
+      if (!(gc > 0)) continue;
       for (let d = 0; d < dim; d++) {
-        const g = gc > 0 ? clip(gc * (headEmb[oj + d] - tailEmb[ok + d])) : 0;
+        let g = gc * diff[d];
+        g = g > 4 ? 4 : g < -4 ? -4 : g;
         headEmb[oj + d] += g * alpha;
       }
     }
