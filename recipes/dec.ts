@@ -42,14 +42,7 @@
  *
  * @module
  */
-import {
-  type FlagValues,
-  parseCli,
-  Progress,
-  type RecipeCli,
-  runMain,
-  UsageError,
-} from "../core/cli.ts";
+import { type FlagValues, parseCli, Progress, type RecipeCli, runMain } from "../core/cli.ts";
 import { KMEANS_FLAGS, LIMIT_FLAGS, MNIST_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { type ImageSet, joinedImages, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { kmeans, type KMeansResult } from "../core/cluster/kmeans.ts";
@@ -62,14 +55,20 @@ import { type Matrix, matrix } from "../core/matrix.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, KerasSGD, meanSquaredError } from "../core/nn/keras.ts";
 import { layerOutputs, stackedAutoencoder } from "../core/nn/models.ts";
-import { keepOnInterrupt, loadModel, saveModel } from "../core/nn/model_io.ts";
+import {
+  keepOnInterrupt,
+  loadAutoencoder,
+  type PretrainInfo,
+  saveModel,
+} from "../core/nn/model_io.ts";
 import { Interrupted } from "../core/interrupt.ts";
 import { decFit, type DecUpdate } from "../core/nn/dec.ts";
 import { type History, trainAutoencoder } from "../core/nn/train.ts";
-import { readJson, writeAtomic } from "../core/io/files.ts";
+import { writeAtomic } from "../core/io/files.ts";
 import { RandomState } from "../core/random.ts";
 import type { GrayImage } from "../core/io/image.ts";
-import { annotatedHeatmap, imageGrid, lineChart } from "../core/plot/charts.ts";
+import { lineChart } from "../core/plot/charts.ts";
+import { clusterSamplesChart, confusionChart } from "../core/plot/cluster_charts.ts";
 import { savePlot } from "../core/plot/render.ts";
 
 const STAGES = ["baseline", "pretrain", "dec", "all"] as const;
@@ -167,16 +166,6 @@ function settings(f: FlagValues<typeof CLI.flags>) {
   };
 }
 
-/** What the pretraining stage reports (also saved beside the model). */
-interface PretrainInfo {
-  epochs: number;
-  optimizer: string;
-  loss: number | null;
-  seconds: number;
-  history?: number[];
-  loadedFrom?: string;
-}
-
 interface Scores {
   acc: number;
   nmi: number;
@@ -231,12 +220,17 @@ export async function main(argv: string[]): Promise<void> {
   const set = joinedImages(await loadMnist(s.dataDir), s.limit);
   const n = set.count, d = set.rows * set.cols;
   const y = Int32Array.from(set.labels);
-  let loaded: Awaited<ReturnType<typeof loadPretrained>> | undefined;
+  let loaded: Awaited<ReturnType<typeof loadAutoencoder>> | undefined;
   // The saved autoencoder, named in the one line Ctrl-C prints.
   let kept: string | undefined;
   if (pretrainedDir !== undefined) {
     await initBackend();
-    loaded = await loadPretrained(pretrainedDir, d);
+    loaded = await loadAutoencoder(
+      pretrainedDir,
+      d,
+      DIMS,
+      "run --stage pretrain first, or pass --pretrained DIR",
+    );
     kept = pretrainedDir;
   }
   log(`MNIST: ${n} images of ${set.rows}x${set.cols}, pixels / 255`);
@@ -448,50 +442,6 @@ async function finish(
   if (args.json) console.log(JSON.stringify(report));
 }
 
-/** Loads and checks an autoencoder saved by the pretraining stage. */
-async function loadPretrained(
-  dir: string,
-  d: number,
-): Promise<{ ae: tf.LayersModel; pretrain: PretrainInfo }> {
-  try {
-    await Deno.stat(`${dir}/model.json`);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-    throw new UsageError(
-      `Cannot load a pretrained autoencoder as there is no model.json at ${dir} (run --stage pretrain first, or pass --pretrained DIR)`,
-    );
-  }
-  const ae = await loadModel(dir);
-  const code = ae.layers[DIMS.length - 1]?.outputShape as number[] | undefined;
-  if (
-    ae.inputs[0].shape[1] !== d || ae.layers.length !== 2 * DIMS.length ||
-    code?.[1] !== DIMS.at(-1) || (ae.outputs[0].shape as number[])[1] !== d
-  ) {
-    throw new RangeError(
-      `Cannot use ${dir} as it is not a ${d}-${DIMS.join("-")} autoencoder: input=${
-        JSON.stringify(ae.inputs[0].shape)
-      }, layers=${ae.layers.length}`,
-    );
-  }
-  let pretrain: PretrainInfo = { epochs: NaN, optimizer: "unknown", loss: null, seconds: 0 };
-  try {
-    pretrain = { ...(await readJson(`${dir}/pretrain.json`)) as PretrainInfo, seconds: 0 };
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return { ae, pretrain: { ...pretrain, loadedFrom: dir } };
-}
-
-/** The clusters in the order of the digits they map to (unmatched clusters last). */
-function mappedOrder(y: Int32Array, labels: Int32Array) {
-  const acc = clusterAccuracy(y, labels);
-  const { classes, clusters, counts } = acc.contingency;
-  const byDigit = [...clusters].sort((a, b) =>
-    (acc.mapping.get(a) ?? Infinity) - (acc.mapping.get(b) ?? Infinity)
-  );
-  return { acc, classes, clusters, counts, byDigit };
-}
-
 async function plotConfusion(
   out: string,
   name: string,
@@ -499,31 +449,7 @@ async function plotConfusion(
   y: Int32Array,
   labels: Int32Array,
 ): Promise<string> {
-  const { acc, classes, clusters, counts, byDigit } = mappedOrder(y, labels);
-  const values = new Float64Array(classes.length * byDigit.length);
-  byDigit.forEach((c, j) => {
-    const col = clusters.indexOf(c);
-    for (let i = 0; i < classes.length; i++) {
-      values[i * byDigit.length + j] = counts.data[i * counts.cols + col];
-    }
-  });
-  const path = await savePlot(
-    annotatedHeatmap({
-      title: `${what}: confusion matrix (ACC ${
-        acc.accuracy.toFixed(4)
-      }, ${acc.matched} of ${y.length})`,
-      description:
-        "Images per digit (rows) and cluster (columns); clusters ordered by the digit they map to",
-      rows: Array.from(classes, String),
-      cols: byDigit.map((c) => `c${c}→${acc.mapping.get(c) ?? "–"}`),
-      values,
-      xTitle: "cluster → mapped digit",
-      yTitle: "digit",
-      format: "d",
-    }),
-    `${out}/confusion_${name}`,
-  );
-  return path;
+  return await savePlot(confusionChart(what, y, labels), `${out}/confusion_${name}`);
 }
 
 async function plotLoss(out: string, loss: number[]): Promise<string> {
@@ -568,31 +494,16 @@ async function plotSamples(
   y: Int32Array,
   labels: Int32Array,
 ): Promise<string> {
-  const { acc, byDigit } = mappedOrder(y, labels);
   const d = set.rows * set.cols;
-  const rows: GrayImage[][] = byDigit.map((c) => {
-    const row: GrayImage[] = [];
-    for (let i = 0; i < labels.length && row.length < 10; i++) {
-      if (labels[i] !== c) continue;
-      const pixels = set.images.slice(i * d, (i + 1) * d);
-      row.push({ width: set.cols, height: set.rows, data: pixels });
-    }
-    return row;
+  const image = (i: number): GrayImage => ({
+    width: set.cols,
+    height: set.rows,
+    data: set.images.slice(i * d, (i + 1) * d),
   });
-  const sizes = byDigit.map((c) => labels.filter((l) => l === c).length);
-  const path = await savePlot(
-    imageGrid({
-      title: "DEC: the first ten images of each cluster",
-      description: "One row per cluster, in the order of the digit it maps to",
-      images: rows,
-      rowTitles: byDigit.map((c, i) =>
-        `cluster ${c} → digit ${acc.mapping.get(c) ?? "none"} (${sizes[i]} images)`
-      ),
-      size: 40,
-    }),
+  return await savePlot(
+    clusterSamplesChart("DEC: the first ten images of each cluster", y, labels, image),
     `${out}/samples`,
   );
-  return path;
 }
 
 if (import.meta.main) await runMain(CLI, main);

@@ -65,3 +65,62 @@ export async function keepOnInterrupt<T>(
     throw e;
   }
 }
+
+/** What pretraining records beside a saved autoencoder (`pretrain.json`). */
+export interface PretrainInfo {
+  epochs: number;
+  optimizer: string;
+  loss: number | null;
+  seconds: number;
+  history?: number[];
+  /** The folder it was loaded from, when it was. */
+  loadedFrom?: string;
+}
+
+/**
+ * Loads an autoencoder saved by a pretraining stage (DEC's, N2D's) from
+ * `dir` and checks that it is an `inputDim`-`dims`…-`inputDim` stack, with
+ * what `pretrain.json` beside it says of its training (unknown when absent);
+ * `hint` ends the message when there is no model.
+ * Permissions: `--allow-read` on `dir`.
+ *
+ * @example
+ * ```ts ignore
+ * const { ae, pretrain } = await loadAutoencoder("out/dec/pretrained", 784, [500, 500, 2000, 10]);
+ * ```
+ * @throws {RangeError} when `dir` holds no model, or another architecture.
+ */
+export async function loadAutoencoder(
+  dir: string,
+  inputDim: number,
+  dims: readonly number[],
+  hint = "pretrain one first, or pass another folder",
+): Promise<{ ae: tf.LayersModel; pretrain: PretrainInfo }> {
+  let ae: tf.LayersModel;
+  try {
+    ae = await loadModel(dir);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new RangeError(
+      `Cannot load a pretrained autoencoder as there is no model.json at ${dir} (${hint})`,
+    );
+  }
+  const code = ae.layers[dims.length - 1]?.outputShape as number[] | undefined;
+  if (
+    ae.inputs[0].shape[1] !== inputDim || ae.layers.length !== 2 * dims.length ||
+    code?.[1] !== dims.at(-1) || (ae.outputs[0].shape as number[])[1] !== inputDim
+  ) {
+    throw new RangeError(
+      `Cannot use ${dir} as it is not a ${inputDim}-${dims.join("-")} autoencoder: input=${
+        JSON.stringify(ae.inputs[0].shape)
+      }, layers=${ae.layers.length}`,
+    );
+  }
+  let pretrain: PretrainInfo = { epochs: NaN, optimizer: "unknown", loss: null, seconds: 0 };
+  try {
+    pretrain = { ...(await readJson(`${dir}/pretrain.json`)) as PretrainInfo, seconds: 0 };
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return { ae, pretrain: { ...pretrain, loadedFrom: dir } };
+}

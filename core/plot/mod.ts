@@ -1,10 +1,11 @@
 /**
  * Vega-Lite figures rendered headless to SVG: layers, charts, decision
- * regions, dendrograms, and the gallery page.
+ * regions, clusters against classes, dendrograms, and the gallery page.
  *
  * @module
  */
 export * from "./charts.ts";
+export * from "./cluster_charts.ts";
 export * from "./dendrogram.ts";
 export * from "./gallery.ts";
 export * from "./layers.ts";
