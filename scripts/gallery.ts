@@ -54,6 +54,7 @@ const RECIPES: { name: string; quick?: string[] }[] = [
       "280",
     ],
   },
+  { name: "n2d", quick: ["--train-limit", "2000", "--pretrain-epochs", "2"] },
   { name: "kmeans_steps" },
 ];
 

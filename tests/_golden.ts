@@ -151,6 +151,24 @@ export const GOLDEN_CASES: GoldenCase[] = [
     atol: 1e-6,
     unorderedKeys: ["centers"],
   },
+  // Ten epochs of DEC's autoencoder on 1,000 digits, UMAP to 10-d, the mixture and the
+  // ablation. scripts/crosscheck/issue22_n2d.py checked the stages after the codes.
+  {
+    id: "n2d_small",
+    task: "n2d",
+    args: [
+      "--train-limit",
+      "1000",
+      "--pretrain-epochs",
+      "10",
+      "--out",
+      "out/test-fixtures/n2d-golden",
+    ],
+    // One digit of 1,000 moves an accuracy by 1e-3: float32 training noise must stay below.
+    rtol: 1e-3,
+    atol: 1e-6,
+    ignoreKeys: ["seconds", "loadedFrom"],
+  },
   // Mean shift's centres are ranked by size: compared in order.
   {
     id: "customer_segmentation",

@@ -11,6 +11,7 @@ import { fixture, ROOT, runJson, runTask, taskWords, xlsxFixture } from "./_reci
 const DATA_FLAG: Record<string, string> = {
   autoencoder_kmeans: "--data-dir",
   dec: "--data-dir",
+  n2d: "--data-dir",
   latent_tsne: "--data-dir",
   autoencoder_mnist: "--data-dir",
   conv_autoencoder: "--data-dir",
@@ -281,6 +282,53 @@ Deno.test("latent_tsne writes the cluster grid, the scatter, the thumbnails and 
   assert.equal(a.kmeans.inertia, b.kmeans.inertia);
 });
 
+Deno.test("latent_tsne --embedding both: UMAP beside t-SNE, trustworthiness of each, a GMM on a 10-d UMAP", async () => {
+  const out = "out/test-fixtures/lt-both";
+  const args = ["--train-limit", "300", "--tsne-samples", "200", "--n-init", "1", "--epochs", "1"];
+  const r = await runTask("latent_tsne", [...args, "--embedding", "both", "--out", out, "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /t-SNE of 200 × 64 .*trustworthiness \(10 neighbours\) 0\.\d{4}/);
+  assert.match(r.stdout, /UMAP of 200 × 64 .*trustworthiness \(10 neighbours\) 0\.\d{4}/);
+  assert.match(
+    r.stdout,
+    /GMM \(10 components, full\) on a 10-d UMAP of all 300 codes .*accuracy 0\.\d{4}, NMI 0\.\d{4}; k-means on the raw codes 0\.\d{4}/,
+  );
+  for (const plot of ["tsne", "umap", "tsne_vs_umap", "tsne_digits", "umap_digits"]) {
+    assert.match(Deno.readTextFileSync(`${ROOT}/${out}/${plot}.svg`), /^<svg /, plot);
+  }
+  const thumbs = Deno.readTextFileSync(`${ROOT}/${out}/umap_digits.svg`).match(/<image /g) ?? [];
+  assert.equal(thumbs.length, 200, "the same thumbnails on the UMAP");
+  // --embedding umap alone: no t-SNE in the report; the same UMAP numbers.
+  type Report = {
+    tsne: unknown;
+    umap: { trustworthiness: number };
+    umapGmm: { accuracy: number; nmi: number; seconds: number };
+  };
+  const only = await runJson("latent_tsne", [
+    ...args.slice(2),
+    "--model",
+    `${out}/model`,
+    "--train-limit",
+    "300",
+    "--embedding",
+    "umap",
+  ]) as Report;
+  assert.equal(only.tsne, null);
+  assert.ok(only.umap.trustworthiness > 0.7 && only.umap.trustworthiness <= 1);
+  assert.ok(only.umapGmm.accuracy > 0.2 && only.umapGmm.accuracy <= 1);
+  const again = await runJson("latent_tsne", [
+    ...args.slice(2),
+    "--model",
+    `${out}/model`,
+    "--train-limit",
+    "300",
+    "--embedding",
+    "both",
+  ]) as Report;
+  assert.equal(again.umap.trustworthiness, only.umap.trustworthiness);
+  assert.deepEqual(again.umapGmm, { ...only.umapGmm, seconds: again.umapGmm.seconds });
+});
+
 Deno.test("latent_tsne --input-file clusters and embeds your own features", async () => {
   const rows = ["f1,f2,f3,label"];
   const rs = [0.3, 0.7, 0.1, 0.9, 0.5, 0.2];
@@ -511,6 +559,25 @@ const BAD: [string, () => string[], RegExp][] = [
     "dec",
     () => ["--data-dir", "out/test-fixtures/no-such-dir"],
     /no-such-dir\/train-images-idx3-ubyte/,
+  ],
+  ["n2d", () => ["--min-dist", "1.5"], /--min-dist must be a number >= 0 and <= 1: --min-dist=1.5/],
+  ["n2d", () => ["--cluster", "dbscan"], /--cluster must be one of gmm, kmeans/],
+  ["n2d", () => ["--umap-dim", "0"], /--umap-dim must be an integer in \[1, 100\]/],
+  ["n2d", () => ["--umap-neighbors", "1"], /--umap-neighbors must be an integer in \[2, 200\]/],
+  ["n2d", () => ["--train-limit", "20"], /--train-limit must be an integer in \[50,/],
+  [
+    "n2d",
+    () => ["--pretrained", "out/test-fixtures/no-model"],
+    /no model\.json at out\/test-fixtures\/no-model \(pass the folder of a saved autoencoder\)/,
+  ],
+  ["n2d", () => {
+    fixture("n2d-magic/train-images-idx3-ubyte", new TextEncoder().encode("not an idx file"));
+    return ["--data-dir", "out/test-fixtures/n2d-magic"];
+  }, /not an unsigned-byte IDX file: magic=0x6e6f7420/],
+  [
+    "n2d",
+    () => ["--train-limit", "60", "--umap-neighbors", "60", "--pretrain-epochs", "1"],
+    /--umap-neighbors must be less than the number of images: --umap-neighbors=60, images=60/,
   ],
   ["stock_market", () => ["--symbols", "out/test-fixtures/missing.json"], /missing\.json/],
   [

@@ -18,6 +18,7 @@ import * as dec from "../../recipes/dec.ts";
 import * as kmeans from "../../recipes/kmeans.ts";
 import * as kmeansSteps from "../../recipes/kmeans_steps.ts";
 import * as latentTsne from "../../recipes/latent_tsne.ts";
+import * as n2d from "../../recipes/n2d.ts";
 import * as silhouette from "../../recipes/silhouette.ts";
 import * as stockMarket from "../../recipes/stock_market.ts";
 import * as vectorQuantization from "../../recipes/vector_quantization.ts";
@@ -42,6 +43,7 @@ const RECIPES: RecipeModule[] = [
   dec,
   autoencoderFeatures,
   kmeansSteps,
+  n2d,
 ];
 
 const COMMON = ["--help", "--seed", "--out", "--json", "--no-plot", "--quiet", "--input-file"];
