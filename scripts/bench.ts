@@ -35,6 +35,7 @@ import {
 import { trainAutoencoder } from "../core/nn/train.ts";
 import { tsne } from "../core/manifold/tsne.ts";
 import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
+import { umap } from "../core/manifold/umap.ts";
 
 /** A workload: builds its input (untimed) and returns the timed work. */
 interface Case {
@@ -215,6 +216,35 @@ const CASES: Case[] = [
       return () => tsne(X, { perplexity: 15, learningRate: 100, randomState: 0 });
     },
   })),
+  // UMAP on make_blobs data that scripts/crosscheck/issue22_umap.py --bench
+  // regenerates exactly and times umap-learn on (its second fit): N2D's
+  // settings on 70,000 × 10 (the n2d recipe's work), the defaults on 20,000 × 50.
+  {
+    name: "umap 70000x10 blobs n2d (10-d, 20 nn, min_dist 0)",
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: 70_000,
+        nFeatures: 10,
+        centers: 10,
+        clusterStd: 2,
+        randomState: 0,
+      });
+      return () => umap(X, { nComponents: 10, nNeighbors: 20, minDist: 0, randomState: 0 });
+    },
+  },
+  {
+    name: "umap 20000x50 blobs 2-d defaults",
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: 20_000,
+        nFeatures: 50,
+        centers: 10,
+        clusterStd: 5,
+        randomState: 0,
+      });
+      return () => umap(X, { randomState: 0 });
+    },
+  },
   {
     name: "silhouette 1e4x2 blobs k=4",
     setup: () => {

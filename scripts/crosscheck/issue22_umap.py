@@ -22,9 +22,11 @@ reproduces bit for bit, so the tests regenerate them and the JSON holds no data.
     $PY scripts/crosscheck/issue22_umap.py            # fixture (--no-trust: keep the trust part)
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY scripts/crosscheck/issue22_umap.py --bench
 
---bench times umap-learn (second fit in the process) and ours (deno, a
-temporary script) alternately on 20,000 x 50 and 70,000 x 10 blobs, and
-prints seconds and trustworthiness on a 5,000-row subsample.
+--bench [REPS] times ours (deno, a temporary script) and umap-learn (after
+a first fit that compiles numba) alternately on the make_blobs data of
+scripts/bench.ts's UMAP rows, and prints seconds and trustworthiness
+(10 neighbours) on a 5,000-row subsample; --umap-js DIR also runs umap-js
+(npm install umap-js in DIR, outside the project) with Node once.
 """
 import json
 import os
@@ -148,47 +150,78 @@ def fixture():
 
 TS_BENCH = r"""
 import { umap } from "%(root)s/core/manifold/umap.ts";
-import { kneighbors } from "%(root)s/core/neighbors/knn.ts";
 import { matrix } from "%(root)s/core/matrix.ts";
-const [path, n, d, out] = Deno.args;
+const [path, n, d, dim, nn, md, out] = Deno.args;
 const X = matrix(+n, +d, new Float64Array(Deno.readFileSync(path).buffer));
-let t = performance.now();
-kneighbors(X, 15, { includeSelf: true });
-const tk = (performance.now() - t) / 1000;
-t = performance.now();
-const m = umap(X, { randomState: 0 });
+const t = performance.now();
+const m = umap(X, { randomState: 0, nComponents: +dim, nNeighbors: +nn, minDist: +md });
 const tt = (performance.now() - t) / 1000;
 Deno.writeFileSync(out, new Uint8Array(m.embedding.data.buffer));
-console.log(JSON.stringify({ knn: tk, total: tt }));
+console.log(JSON.stringify({ total: tt }));
 """
+
+JS_UMAPJS = r"""
+const { UMAP } = require("umap-js");
+const fs = require("fs");
+const [path, n, d, dim, nn, md, out] = process.argv.slice(2);
+const buf = new Float64Array(fs.readFileSync(path).buffer.slice(0));
+const rows = Array.from({ length: +n }, (_, i) => Array.from(buf.subarray(i * +d, (i + 1) * +d)));
+// umap-js has no seed option but takes a random function: a seeded one (mulberry32).
+let a = 1;
+const random = () => { a |= 0; a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+const t = performance.now();
+const emb = new UMAP({ nComponents: +dim, nNeighbors: +nn, minDist: +md, random }).fit(rows);
+const tt = (performance.now() - t) / 1000;
+fs.writeFileSync(out, Buffer.from(new Float64Array(emb.flat()).buffer));
+console.log(JSON.stringify({ total: tt }));
+"""
+
+# The bench rows of scripts/bench.ts: make_blobs data (regenerated exactly by
+# core/datasets/make_blobs.ts) and UMAP settings.
+BENCH = [
+    ("umap 70000x10 blobs n2d", dict(n_samples=70000, n_features=10, centers=10, cluster_std=2.0), 10, 20, 0.0),
+    ("umap 20000x50 blobs 2-d defaults", dict(n_samples=20000, n_features=50, centers=10, cluster_std=5.0), 2, 15, 0.1),
+]
 
 
 def bench(reps=2):
-    sets = [("20000x50", blobs(5, 20000, 50, 10, 1.0)), ("70000x10", blobs(6, 70000, 10, 10, 2.0))]
+    """Ours and umap-learn's second fit, alternately; umap-js once with --umap-js DIR (npm install umap-js there)."""
+    from sklearn.datasets import make_blobs
+    js_dir = sys.argv[sys.argv.index("--umap-js") + 1] if "--umap-js" in sys.argv else None
     with tempfile.TemporaryDirectory() as tmp:
         ts_path = os.path.join(tmp, "bench.ts")
         with open(ts_path, "w") as f:
             f.write(TS_BENCH % {"root": ROOT})
-        umap.UMAP(random_state=0, n_epochs=5).fit(blobs(1, 500, 5, 3, 3.0))  # JIT warm-up
-        for name, X in sets:
+        for name, kw, dim, nn, md in BENCH:
+            X, _ = make_blobs(random_state=0, **kw)
             n, d = X.shape
-            xp = os.path.join(tmp, name + ".bin")
+            xp = os.path.join(tmp, "x.bin")
             X.astype(np.float64).tofile(xp)
             sub = np.random.RandomState(0).choice(n, 5000, replace=False)
+            trust = lambda e: round(float(trustworthiness(X[sub], e[sub], n_neighbors=10)), 4)
+            umap.UMAP(random_state=0, n_components=dim, n_neighbors=nn, min_dist=md).fit(X)  # numba compiles
+            op = os.path.join(tmp, "emb.bin")
             for r in range(reps):
+                res = subprocess.run(["deno", "run", "--allow-read", "--allow-write", ts_path, xp, str(n), str(d),
+                                      str(dim), str(nn), str(md), op], capture_output=True, text=True, check=True)
+                ours = json.loads(res.stdout.strip().splitlines()[-1])["total"]
+                e_ours = np.fromfile(op, dtype=np.float64).reshape(n, dim)
                 t = time.perf_counter()
-                emb = umap.UMAP(random_state=0).fit_transform(X)
-                tu = time.perf_counter() - t
-                tr_u = trustworthiness(X[sub], emb[sub], n_neighbors=5)
-                op = os.path.join(tmp, "emb.bin")
-                res = subprocess.run(["deno", "run", "--allow-read", "--allow-write", "--v8-flags=--max-old-space-size=8000",
-                                      ts_path, xp, str(n), str(d), op], capture_output=True, text=True, check=True)
-                ours = json.loads(res.stdout.strip().splitlines()[-1])
-                e2 = np.fromfile(op, dtype=np.float64).reshape(n, 2)
-                tr_o = trustworthiness(X[sub], e2[sub], n_neighbors=5)
-                print(json.dumps({"data": name, "rep": r, "umap_s": round(tu, 2), "ours_s": round(ours["total"], 2),
-                                  "ours_knn_s": round(ours["knn"], 2), "ratio": round(ours["total"] / tu, 2),
-                                  "trust_umap": round(tr_u, 4), "trust_ours": round(tr_o, 4)}), flush=True)
+                e_ref = umap.UMAP(random_state=0, n_components=dim, n_neighbors=nn, min_dist=md).fit_transform(X)
+                theirs = time.perf_counter() - t
+                print(json.dumps({"data": name, "rep": r, "ours_s": round(ours, 2), "umap_learn_s": round(theirs, 2),
+                                  "ratio": round(ours / theirs, 2), "trust_ours": trust(e_ours),
+                                  "trust_umap_learn": trust(e_ref)}), flush=True)
+            if js_dir:
+                jp = os.path.join(js_dir, "bench_umapjs.cjs")
+                with open(jp, "w") as f:
+                    f.write(JS_UMAPJS)
+                res = subprocess.run(["node", "--max-old-space-size=8000", jp, xp, str(n), str(d), str(dim), str(nn),
+                                      str(md), op], capture_output=True, text=True, check=True, cwd=js_dir)
+                js = json.loads(res.stdout.strip().splitlines()[-1])["total"]
+                e_js = np.fromfile(op, dtype=np.float64).reshape(n, dim)
+                print(json.dumps({"data": name, "umap_js_s": round(js, 2), "trust_umap_js": trust(e_js)}), flush=True)
 
 
 if __name__ == "__main__":
