@@ -34,5 +34,6 @@ export * from "./distance.ts";
 export * from "./linalg.ts";
 export * from "./matrix.ts";
 export * from "./random.ts";
+export * from "./sparse_eigen.ts";
 export { Interrupted } from "./interrupt.ts";
 export { stopAllWorkers, twoCores, useWorkers } from "./workers.ts";

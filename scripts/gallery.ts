@@ -1,6 +1,6 @@
 /**
  * `deno task gallery`: one page, `out/index.html`, with every recipe in the
- * cookbook's order (spec §1–§14): its title and what it shows, the exact
+ * cookbook's order (spec §1–§14, then N2D): its title and what it shows, the exact
  * command, the report it printed, and every figure with its caption and a
  * link to its Vega-Lite spec. Self-contained (figures inlined), so it opens
  * from `file://` with no network.
@@ -37,7 +37,16 @@ const RECIPES: { name: string; quick?: string[] }[] = [
   },
   {
     name: "latent_tsne",
-    quick: ["--train-limit", "2000", "--epochs", "1", "--tsne-samples", "500"],
+    quick: [
+      "--train-limit",
+      "2000",
+      "--epochs",
+      "1",
+      "--tsne-samples",
+      "500",
+      "--embedding",
+      "both",
+    ],
   },
   { name: "autoencoder_kmeans", quick: ["--train-limit", "2000", "--epochs", "2"] },
   { name: "autoencoder_features", quick: ["--epochs", "5"] },
@@ -54,8 +63,9 @@ const RECIPES: { name: string; quick?: string[] }[] = [
       "280",
     ],
   },
-  { name: "n2d", quick: ["--train-limit", "2000", "--pretrain-epochs", "2"] },
   { name: "kmeans_steps" },
+  // Beyond the book: N2D (issue 22).
+  { name: "n2d", quick: ["--train-limit", "2000", "--pretrain-epochs", "2"] },
 ];
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");

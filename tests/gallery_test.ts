@@ -62,7 +62,7 @@ browserTest(
     await Deno.remove(`${ROOT}/${out}`, { recursive: true }).catch(() => {});
     const r = await gallery(["--out", out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /gallery: \[1\/14\] kmeans: ran/);
+    assert.match(r.stdout, /gallery: \[1\/15\] kmeans: ran/);
     assert.match(r.stdout, new RegExp(`gallery: wrote ${out}/index.html`));
     const html = Deno.readTextFileSync(`${ROOT}/${out}/index.html`);
     // Self-contained: nothing to fetch.
@@ -75,7 +75,7 @@ browserTest(
     try {
       const c = await page.evaluate<PageCheck>(CHECK);
       assert.deepEqual(page.errors, []);
-      assert.equal(c.sections.length, 14);
+      assert.equal(c.sections.length, 15);
       assert.deepEqual(c.sections.slice(0, 3), ["kmeans", "vector_quantization", "agglomerative"]);
       assert.deepEqual(c.brokenLinks, []);
       for (const name of CLASSICAL) {
@@ -88,6 +88,7 @@ browserTest(
       }
       assert.equal(c.reports, CLASSICAL.length);
       assert.match(c.notes.dec, /not run yet: run deno task dec/);
+      assert.match(c.notes.n2d, /not run yet: run deno task n2d/);
       for (const link of c.specLinks) {
         assert.ok(Deno.statSync(`${ROOT}/${out}/${link}`).isFile, link);
       }
