@@ -47,8 +47,9 @@ import { KMEANS_FLAGS, LIMIT_FLAGS, MNIST_FLAGS, withDefault } from "../core/cli
 import { type ImageSet, joinedImages, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { kmeans, type KMeansResult } from "../core/cluster/kmeans.ts";
 import {
-  adjustedRandScore,
   clusterAccuracy,
+  clusteringScores,
+  formatScores,
   normalizedMutualInfo,
 } from "../core/metrics/clustering.ts";
 import { type Matrix, matrix } from "../core/matrix.ts";
@@ -166,23 +167,6 @@ function settings(f: FlagValues<typeof CLI.flags>) {
   };
 }
 
-interface Scores {
-  acc: number;
-  nmi: number;
-  ari: number;
-}
-
-function scores(y: Int32Array, labels: Int32Array): Scores {
-  return {
-    acc: clusterAccuracy(y, labels).accuracy,
-    nmi: normalizedMutualInfo(y, labels),
-    ari: adjustedRandScore(y, labels),
-  };
-}
-
-const f4 = (s: Scores) =>
-  `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}`;
-
 /** k-means (k = 10) with a progress bar over the restarts; scikit-learn's procedure. */
 function kmeansWithProgress(X: Matrix, label: string, nInit: number, seed: number, quiet: boolean) {
   const progress = new Progress(label, nInit, quiet);
@@ -248,8 +232,8 @@ export async function main(argv: string[]): Promise<void> {
     announce(1, `Baseline: k-means (k = ${K}, n_init ${s.nInit}) on the raw pixels`);
     const X = matrix(n, d, Float64Array.from(set.images, (v) => v / 255));
     const { km, seconds } = kmeansWithProgress(X, "k-means", s.nInit, args.seed, args.quiet);
-    const sc = scores(y, km.labels);
-    log(`${f4(sc)}  inertia ${km.inertia.toFixed(3)}  (${seconds.toFixed(1)} s)`);
+    const sc = clusteringScores(y, km.labels);
+    log(`${formatScores(sc)}  inertia ${km.inertia.toFixed(3)}  (${seconds.toFixed(1)} s)`);
     report.baseline = { ...sc, inertia: km.inertia, seconds };
     labels.baseline = Array.from(km.labels);
     if (args.plot) {
@@ -327,8 +311,8 @@ export async function main(argv: string[]): Promise<void> {
       args.seed,
       args.quiet,
     );
-    const aeScores = scores(y, km.labels);
-    log(`${f4(aeScores)}  (${kmSeconds.toFixed(1)} s)`);
+    const aeScores = clusteringScores(y, km.labels);
+    log(`${formatScores(aeScores)}  (${kmSeconds.toFixed(1)} s)`);
     report.aeKmeans = { ...aeScores, seconds: kmSeconds };
     labels.aeKmeans = Array.from(km.labels);
 
@@ -342,13 +326,17 @@ export async function main(argv: string[]): Promise<void> {
     // Stage 5. The final clustering.
     announce(5, "Final");
     const { result, history, seconds } = decResult;
-    const final = scores(y, result.labels);
+    const final = clusteringScores(y, result.labels);
     log(
-      `DEC ${f4(final)}  after ${result.iterations} iterations (${
+      `DEC ${formatScores(final)}  after ${result.iterations} iterations (${
         result.converged ? "converged" : `not converged: stopped at --max-iter ${s.maxIter}`
       }; ${seconds.toFixed(0)} s)`,
     );
-    log(`AE + k-means ${f4(aeScores)};  the original: DEC ACC 0.9623, NMI 0.9050, ARI 0.9190`);
+    log(
+      `AE + k-means ${
+        formatScores(aeScores)
+      };  the original: DEC ACC 0.9623, NMI 0.9050, ARI 0.9190`,
+    );
     labels.dec = Array.from(result.labels);
     report.dec = {
       ...final,

@@ -14,7 +14,7 @@
  * 3. **Gaussian mixture** (full covariances, 10 components, k-means start)
  *    on the UMAP codes; `--cluster kmeans` uses k-means (20 restarts)
  *    instead.
- * 4. **Scores:** accuracy under the best one-to-one mapping of clusters to
+ * 4. **ClusteringScores:** accuracy under the best one-to-one mapping of clusters to
  *    digits (Hungarian method), NMI and ARI, and the ablation on the same
  *    codes: k-means on the codes (AE + k-means), a mixture on the codes,
  *    and the other clustering on the UMAP codes — which step does the work.
@@ -57,9 +57,10 @@ import { kmeans } from "../core/cluster/kmeans.ts";
 import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
 import { umap } from "../core/manifold/umap.ts";
 import {
-  adjustedRandScore,
   clusterAccuracy,
-  normalizedMutualInfo,
+  type ClusteringScores,
+  clusteringScores,
+  formatScores,
 } from "../core/metrics/clustering.ts";
 import { type Matrix, takeRows } from "../core/matrix.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
@@ -171,23 +172,6 @@ function settings(f: FlagValues<typeof CLI.flags>) {
     dataDir: f["data-dir"],
   };
 }
-
-interface Scores {
-  acc: number;
-  nmi: number;
-  ari: number;
-}
-
-function scores(y: Int32Array, labels: Int32Array): Scores {
-  return {
-    acc: clusterAccuracy(y, labels).accuracy,
-    nmi: normalizedMutualInfo(y, labels),
-    ari: adjustedRandScore(y, labels),
-  };
-}
-
-const f4 = (s: Scores) =>
-  `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}`;
 
 /** Clusters `X` with k-means (20 restarts, a bar over them) or the full-covariance mixture. */
 function clusterWith(
@@ -347,8 +331,8 @@ export async function main(argv: string[]): Promise<void> {
     args.quiet,
     s.gmmInit,
   );
-  const n2d = scores(y, fit.labels);
-  log(`N2D ${f4(n2d)}  (${fit.detail}; ${fit.seconds.toFixed(1)} s)`);
+  const n2d = clusteringScores(y, fit.labels);
+  log(`N2D ${formatScores(n2d)}  (${fit.detail}; ${fit.seconds.toFixed(1)} s)`);
 
   // Stage 4. The ablation: each step's share.
   announce(4, "Ablation on the same codes");
@@ -363,16 +347,18 @@ export async function main(argv: string[]): Promise<void> {
       X: manifold.embedding,
     },
   ];
-  const ablation: Record<string, Scores & { seconds: number }> = {};
+  const ablation: Record<string, ClusteringScores & { seconds: number }> = {};
   const labels: Record<string, number[]> = { digits: Array.from(y), n2d: Array.from(fit.labels) };
   for (const r of runs) {
     const c = clusterWith(r.how, r.X, args.seed, `${r.what} restarts`, args.quiet, s.gmmInit);
-    const sc = scores(y, c.labels);
+    const sc = clusteringScores(y, c.labels);
     ablation[r.key] = { ...sc, seconds: c.seconds };
     labels[r.key] = Array.from(c.labels);
-    log(`${r.what.padEnd(22)} ${f4(sc)}  (${c.seconds.toFixed(1)} s)`);
+    log(`${r.what.padEnd(22)} ${formatScores(sc)}  (${c.seconds.toFixed(1)} s)`);
   }
-  log(`${`N2D (UMAP + ${s.cluster === "gmm" ? "GMM" : "k-means"})`.padEnd(22)} ${f4(n2d)}`);
+  log(
+    `${`N2D (UMAP + ${s.cluster === "gmm" ? "GMM" : "k-means"})`.padEnd(22)} ${formatScores(n2d)}`,
+  );
   const seconds = (performance.now() - start) / 1000;
   log(`Total ${seconds.toFixed(0)} s; the paper: ACC 0.979, NMI 0.942 (1000 epochs)`);
   await writeAtomic(`${args.out}/labels.json`, JSON.stringify(labels));
