@@ -57,14 +57,13 @@ import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, KerasSGD, meanSquaredError } from "../core/nn/keras.ts";
 import { layerOutputs, stackedAutoencoder } from "../core/nn/models.ts";
 import {
-  keepOnInterrupt,
   loadAutoencoder,
+  pretrainAndSave,
   type PretrainInfo,
   saveModel,
 } from "../core/nn/model_io.ts";
 import { Interrupted } from "../core/interrupt.ts";
 import { decFit, type DecUpdate } from "../core/nn/dec.ts";
-import { type History, trainAutoencoder } from "../core/nn/train.ts";
 import { writeAtomic } from "../core/io/files.ts";
 import { RandomState } from "../core/random.ts";
 import type { GrayImage } from "../core/io/image.ts";
@@ -264,39 +263,24 @@ export async function main(argv: string[]): Promise<void> {
       );
       const rng = new RandomState(args.seed);
       ae = stackedAutoencoder(d, DIMS, rng);
-      const t0 = performance.now();
-      const history: History = await keepOnInterrupt(
-        ae,
-        `${args.out}/pretrained`,
-        () =>
-          trainAutoencoder(ae, x, {
-            epochs: s.epochs,
-            batchSize: BATCH,
-            loss: meanSquaredError,
-            optimizer: s.optimizer === "adam" ? kerasAdam() : new KerasSGD(1, 0.9),
-            rng,
-            quiet: args.quiet,
-            onEpoch: (e, h) =>
-              log(
-                `epoch ${e}/${s.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
-                  h.seconds[e - 1].toFixed(1)
-                } s)`,
-              ),
-          }),
-      );
-      pretrain = {
-        epochs: s.epochs,
-        optimizer: s.optimizer,
-        loss: history.loss.at(-1)!,
-        seconds: (performance.now() - t0) / 1000,
-        history: history.loss,
-      };
       const dir = `${args.out}/pretrained`;
-      await saveModel(ae, dir);
-      await writeAtomic(`${dir}/pretrain.json`, JSON.stringify(pretrain));
+      pretrain = await pretrainAndSave(
+        ae,
+        x,
+        {
+          epochs: s.epochs,
+          batchSize: BATCH,
+          loss: meanSquaredError,
+          optimizer: s.optimizer === "adam" ? kerasAdam() : new KerasSGD(1, 0.9),
+          optimizerName: s.optimizer,
+          rng,
+          quiet: args.quiet,
+        },
+        dir,
+        log,
+      );
       kept = dir;
-      log(`Saved to ${dir}/ (reuse it with --pretrained ${dir}); ${pretrain.seconds.toFixed(0)} s`);
-      if (args.plot) log(`Plot: ${await plotLoss(args.out, history.loss)}`);
+      if (args.plot) log(`Plot: ${await plotLoss(args.out, pretrain.history!)}`);
     }
     report.pretrain = { epochs: pretrain.epochs, loss: pretrain.loss, seconds: pretrain.seconds };
     if (s.stage === "pretrain") return await finish(args, report, labels);

@@ -66,13 +66,7 @@ import { type Matrix, takeRows } from "../core/matrix.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
 import { layerOutputs, stackedAutoencoder } from "../core/nn/models.ts";
-import {
-  keepOnInterrupt,
-  loadAutoencoder,
-  type PretrainInfo,
-  saveModel,
-} from "../core/nn/model_io.ts";
-import { trainAutoencoder } from "../core/nn/train.ts";
+import { loadAutoencoder, pretrainAndSave, type PretrainInfo } from "../core/nn/model_io.ts";
 import { writeAtomic } from "../core/io/files.ts";
 import { RandomState } from "../core/random.ts";
 import type { GrayImage } from "../core/io/image.ts";
@@ -266,33 +260,21 @@ export async function main(argv: string[]): Promise<void> {
       );
       const rng = new RandomState(args.seed);
       ae = stackedAutoencoder(d, DIMS, rng);
-      const t0 = performance.now();
-      const dir = `${args.out}/pretrained`;
-      const history = await keepOnInterrupt(ae, dir, () =>
-        trainAutoencoder(ae, x, {
+      pretrain = await pretrainAndSave(
+        ae,
+        x,
+        {
           epochs: s.epochs,
           batchSize: BATCH,
           loss: meanSquaredError,
           optimizer: kerasAdam(),
+          optimizerName: "adam",
           rng,
           quiet: args.quiet,
-          onEpoch: (e, h) =>
-            log(
-              `epoch ${e}/${s.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
-                h.seconds[e - 1].toFixed(1)
-              } s)`,
-            ),
-        }));
-      pretrain = {
-        epochs: s.epochs,
-        optimizer: "adam",
-        loss: history.loss.at(-1)!,
-        seconds: (performance.now() - t0) / 1000,
-        history: history.loss,
-      };
-      await saveModel(ae, dir);
-      await writeAtomic(`${dir}/pretrain.json`, JSON.stringify(pretrain));
-      log(`Saved to ${dir}/ (reuse it with --pretrained ${dir}); ${pretrain.seconds.toFixed(0)} s`);
+        },
+        `${args.out}/pretrained`,
+        log,
+      );
     }
     codes = layerOutputs(ae, DIMS.length - 1, x);
   } finally {

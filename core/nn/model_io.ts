@@ -7,6 +7,7 @@
 import { tf } from "./tf.ts";
 import { readBytes, readJson, writeAtomic } from "../io/files.ts";
 import { Interrupted } from "../interrupt.ts";
+import { trainAutoencoder, type TrainOptions } from "./train.ts";
 
 /** Writes `model` to `dir`. Permissions: `--allow-write` (and read, for the rename) on `dir`. */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
@@ -123,4 +124,49 @@ export async function loadAutoencoder(
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return { ae, pretrain: { ...pretrain, loadedFrom: dir } };
+}
+
+/**
+ * Pretrains an autoencoder as DEC's and N2D's recipes do: `trainAutoencoder`
+ * (each epoch's loss and seconds through `log`), saving the last finished
+ * epoch to `dir` if Ctrl-C stops it, then the model and `pretrain.json`
+ * (what {@linkcode loadAutoencoder} reads back) to `dir`. Permissions:
+ * `--allow-write` (and read) on `dir`.
+ *
+ * @example
+ * ```ts ignore
+ * const info = await pretrainAndSave(ae, x, { ...trainOptions, optimizerName: "adam" }, "out/n2d/pretrained", console.log);
+ * ```
+ */
+export async function pretrainAndSave(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  o: TrainOptions & { optimizerName: string },
+  dir: string,
+  log: (line: string) => void,
+): Promise<PretrainInfo> {
+  const t0 = performance.now();
+  const history = await keepOnInterrupt(model, dir, () =>
+    trainAutoencoder(model, x, {
+      ...o,
+      onEpoch: (e, h) => {
+        log(
+          `epoch ${e}/${o.epochs}: loss ${h.loss[e - 1].toFixed(5)} (${
+            h.seconds[e - 1].toFixed(1)
+          } s)`,
+        );
+        o.onEpoch?.(e, h);
+      },
+    }));
+  const info: PretrainInfo = {
+    epochs: o.epochs,
+    optimizer: o.optimizerName,
+    loss: history.loss.at(-1)!,
+    seconds: (performance.now() - t0) / 1000,
+    history: history.loss,
+  };
+  await saveModel(model, dir);
+  await writeAtomic(`${dir}/pretrain.json`, JSON.stringify(info));
+  log(`Saved to ${dir}/ (reuse it with --pretrained ${dir}); ${info.seconds.toFixed(0)} s`);
+  return info;
 }
