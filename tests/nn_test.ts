@@ -11,7 +11,12 @@ import { trainAutoencoder } from "../core/nn/train.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
 import { RandomState } from "../core/random.ts";
 import { flushTiny } from "../core/nn/subnormals.ts";
-import { matMulThreads, startMatMulWorker, stopMatMulWorker } from "../core/nn/parallel_matmul.ts";
+import {
+  matMulSharedMemory,
+  matMulThreads,
+  startMatMulWorker,
+  stopMatMulWorker,
+} from "../core/nn/parallel_matmul.ts";
 
 await initBackend();
 
@@ -104,6 +109,59 @@ Deno.test({
       }
     } finally {
       await startMatMulWorker();
+    }
+  },
+});
+
+Deno.test({
+  name: "stale wake-ups of either thread never let the main thread take the worker's rows early",
+  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
+  fn: async () => {
+    // A thread descheduled between its store and its notify wakes the other
+    // side late, for a product already finished. A third thread does that
+    // here without pause while large products run; each must equal the
+    // one-core product (before generation numbers, rows were taken early).
+    const rs = new RandomState(12);
+    const shapes: [number, number, number][] = [[256, 784, 500], [256, 500, 2000], [512, 300, 300]];
+    const inputs = shapes.map(([m, k, n]) => [
+      Float32Array.from(rs.randn(m * k)),
+      Float32Array.from(rs.randn(k * n)),
+    ]);
+    const product = (i: number) =>
+      tf.tidy(() => {
+        const [m, k, n] = shapes[i];
+        return tf.matMul(tf.tensor2d(inputs[i][0], [m, k]), tf.tensor2d(inputs[i][1], [k, n]))
+          .dataSync();
+      });
+    stopMatMulWorker();
+    const want = shapes.map((_, i) => product(i));
+    assert.ok(await startMatMulWorker());
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const chaos = new Worker(new URL("./fixtures/stale_notify_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    const messages: unknown[] = [];
+    const next = () =>
+      new Promise((resolve) => chaos.onmessage = (e) => resolve(messages.push(e.data)));
+    try {
+      chaos.postMessage({ memory: matMulSharedMemory(), stop });
+      await next();
+      let wrong = 0, split = 0;
+      for (let r = 0; r < 20; r++) {
+        for (let i = 0; i < shapes.length; i++) {
+          const got = product(i);
+          if (matMulThreads() === 2) split++;
+          if (got.some((v, j) => !Object.is(v, want[i][j]))) wrong++;
+        }
+      }
+      Atomics.store(stop, 0, 1);
+      await next();
+      assert.ok(split > 30, `products split: ${split}`);
+      assert.ok((messages[1] as number) > 0, "the disturbing thread ran");
+      assert.equal(wrong, 0, "products that differ from the one-core product");
+    } finally {
+      Atomics.store(stop, 0, 1);
+      chaos.terminate();
     }
   },
 });

@@ -10,17 +10,25 @@
 /** Bytes before the float data. */
 export const HEADER_BYTES = 128;
 
-/** Header slots (Int32 indices). */
+/**
+ * Header slots (Int32 indices). Requests carry a generation number (1, 2,
+ * 3, …): the main thread writes request g, the worker answers by writing g
+ * to `Done`. Both sides wait in a loop until the slot holds the number they
+ * expect, because a wake-up can be stale: a notify meant for the previous
+ * product may arrive late, when the notifying thread was descheduled
+ * between its store and its notify (it happened under CPU contention, and
+ * the main thread then took the worker's rows before they were written).
+ */
 export const Slot = {
-  /** 1 while a request waits for the worker. */
+  /** The generation of the latest request (0: none yet; −1: stop). */
   Request: 0,
-  /** 1 once the worker has written its rows. */
+  /** The generation of the latest request the worker has answered. */
   Done: 1,
   /** 0 when the product succeeded. */
   Status: 2,
   /** The first of the 12 arguments of `Gemm.gemm`, in its order. */
   Args: 3,
-  /** Set to 1 (with Request) to end the worker's loop. */
+  /** Set to 1 (with Request −1) to end the worker's loop. */
   Stop: 15,
   /**
    * Set to 1 by the worker once it can take products: read through shared

@@ -16,10 +16,15 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   if (!gemm) return;
   const ctrl = new Int32Array(msg.memory.buffer, 0, HEADER_BYTES / 4);
   Atomics.store(ctrl, Slot.Ready, 1);
+  let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, Slot.Request, 0);
-    Atomics.store(ctrl, Slot.Request, 0);
+    // Wait for a new generation; a stale wake-up finds the old one and waits again.
+    let request: number;
+    while ((request = Atomics.load(ctrl, Slot.Request)) === seen) {
+      Atomics.wait(ctrl, Slot.Request, seen);
+    }
     if (Atomics.load(ctrl, Slot.Stop) === 1) return;
+    seen = request;
     let status = 0;
     try {
       const [M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work] = ctrl.slice(
@@ -31,7 +36,7 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
       status = 1;
     }
     Atomics.store(ctrl, Slot.Status, status);
-    Atomics.store(ctrl, Slot.Done, 1);
+    Atomics.store(ctrl, Slot.Done, request);
     Atomics.notify(ctrl, Slot.Done);
   }
 });

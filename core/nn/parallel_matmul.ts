@@ -48,7 +48,9 @@ const TIMEOUT_MS = 120_000;
 const IDLE_MS = 1000;
 
 /** The running worker and the memory it shares (it is ready once it sets `Slot.Ready`). */
-let worker: { handle: WorkerHandle; shared: WebAssembly.Memory; ctrl: Int32Array } | undefined;
+let worker:
+  | { handle: WorkerHandle; shared: WebAssembly.Memory; ctrl: Int32Array; generation: number }
+  | undefined;
 /** Whether products should use a worker (after {@linkcode startMatMulWorker}). */
 let wanted = false;
 
@@ -74,7 +76,7 @@ function launch(timeoutMs: number): Promise<boolean> {
   const handle = startWorker(new URL("./matmul_worker.ts", import.meta.url), { memory }, {
     wake: () => {
       Atomics.store(ctrl, Slot.Stop, 1);
-      Atomics.store(ctrl, Slot.Request, 1);
+      Atomics.store(ctrl, Slot.Request, -1);
       Atomics.notify(ctrl, Slot.Request);
     },
     onFail: () => {
@@ -83,7 +85,7 @@ function launch(timeoutMs: number): Promise<boolean> {
     },
   });
   if (!handle) return Promise.resolve(false);
-  worker = { handle, shared: memory, ctrl };
+  worker = { handle, shared: memory, ctrl, generation: 0 };
   // A long synchronous loop can delay both the answer and this timer: the
   // shared flag decides.
   const timer = setTimeout(() => settle(Atomics.load(ctrl, Slot.Ready) === 1), timeoutMs);
@@ -148,6 +150,22 @@ export function matMulThreads(): number {
   return wanted && ready() ? 2 : 1;
 }
 
+/**
+ * The running worker's shared memory (its header holds the protocol's
+ * slots), for tests that disturb the protocol; `undefined` without one.
+ *
+ * @example
+ * ```ts
+ * import { matMulSharedMemory, stopMatMulWorker } from "./parallel_matmul.ts";
+ * import assert from "node:assert/strict";
+ * stopMatMulWorker();
+ * assert.equal(matMulSharedMemory(), undefined);
+ * ```
+ */
+export function matMulSharedMemory(): WebAssembly.Memory | undefined {
+  return ready() ? worker!.shared : undefined;
+}
+
 /** Floats from the first to one past the last element of a strided matrix. */
 const span = (rows: number, cols: number, rs: number, cs: number) =>
   (rows - 1) * rs + (cols - 1) * cs + 1;
@@ -194,7 +212,8 @@ export function parallelGemm(
     local.gemm(M, N, K, a, ars, acs, b, brs, bcs, c, ldc, work);
     return;
   }
-  const { handle, shared, ctrl } = worker!;
+  const w = worker!;
+  const { handle, shared, ctrl } = w;
   const mw = M >> 1, mm = M - mw;
   // The worker's operands: the span of A holding rows mm.., all of B.
   const aStart = mm * ars, aLen = span(mw, K, ars, acs), bLen = span(K, N, brs, bcs);
@@ -209,15 +228,21 @@ export function parallelGemm(
   sh.set(heap.subarray(a / 4 + aStart, a / 4 + aStart + aLen), aS / 4);
   sh.set(heap.subarray(b / 4, b / 4 + bLen), bS / 4);
   ctrl.set([mw, N, K, aS, ars, acs, bS, brs, bcs, cS, N, workS], Slot.Args);
-  Atomics.store(ctrl, Slot.Done, 0);
-  Atomics.store(ctrl, Slot.Request, 1);
+  const generation = w.generation = (w.generation % 0x3fffffff) + 1;
+  Atomics.store(ctrl, Slot.Request, generation);
   Atomics.notify(ctrl, Slot.Request);
 
   local.gemm(mm, N, K, a, ars, acs, b, brs, bcs, c, ldc, work);
 
-  if (Atomics.wait(ctrl, Slot.Done, 0, TIMEOUT_MS) === "timed-out") {
-    stopMatMulWorker();
-    throw new Error(`the matrix product worker did not answer within ${TIMEOUT_MS / 1000} s`);
+  // Until the worker has answered this generation: a wake-up may be stale.
+  const deadline = performance.now() + TIMEOUT_MS;
+  for (let done; (done = Atomics.load(ctrl, Slot.Done)) !== generation;) {
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      stopMatMulWorker();
+      throw new Error(`the matrix product worker did not answer within ${TIMEOUT_MS / 1000} s`);
+    }
+    Atomics.wait(ctrl, Slot.Done, done, left);
   }
   handle.stopWhenIdle(IDLE_MS);
   const cTail = c + 4 * mm * ldc;
