@@ -124,3 +124,31 @@ Deno.test("n2d: plots of a quick run (2-D UMAP with digits, confusion matrix, ro
   assert.match(umap2d, /N2D clusters of 300 MNIST digits/);
   assert.ok((umap2d.match(/<image/g) ?? []).length >= 100, "digits drawn on the embedding");
 });
+
+Deno.test("n2d --pretrained takes the autoencoder DEC's recipe saved", async () => {
+  const dec = "out/test-fixtures/n2d-from-dec";
+  const pre = await runTask("dec", [
+    "--stage",
+    "pretrain",
+    "--train-limit",
+    "300",
+    "--pretrain-epochs",
+    "1",
+    "--out",
+    dec,
+    "--quiet",
+    "--no-plot",
+  ]);
+  assert.equal(pre.code, 0, pre.stderr);
+  const r = await runJson("n2d", [
+    "--train-limit",
+    "300",
+    "--pretrained",
+    `${dec}/pretrained`,
+    "--out",
+    "out/test-fixtures/n2d-dec-codes",
+  ]) as Report;
+  assert.equal(r.pretrain.loadedFrom, `${dec}/pretrained`);
+  assert.deepEqual([r.pretrain.epochs, r.pretrain.optimizer], [1, "adam"]);
+  assert.equal(r.images, 300);
+});
