@@ -17,13 +17,6 @@
 import { exp, log, powPositive } from "../math.ts";
 
 /**
- * x^y for x > 0 as exp(y·log x) (core/math.ts: the same bits in every engine).
- */
-export function pow(x: number, y: number): number {
-  return exp(y * log(x));
-}
-
-/**
  * a and b of the curve 1/(1 + a·x^(2b)) fitted by least squares to
  * 1 for x < minDist and exp(−(x − minDist)/spread) beyond, on 300 points of
  * [0, 3·spread] (umap-learn's `find_ab_params`, which calls SciPy's
