@@ -24,15 +24,22 @@ Deno.test("agglomerative(): merge distances of each linkage on a line, by hand",
   assert.deepEqual(Array.from(r.children), [0, 1, 2, 4, 3, 5]);
 });
 
-Deno.test("agglomerative() equals scikit-learn for every linkage, with and without connectivity", () => {
+Deno.test("agglomerative() equals scikit-learn for every linkage and metric, with and without connectivity", () => {
   const sk = JSON.parse(
     Deno.readTextFileSync(new URL("./fixtures/sklearn_agglomerative.json", import.meta.url)),
   );
   for (const c of sk.cases) {
     const X = fromRows(c.X);
     const connectivity = c.connectivity ? kneighborsGraph(X, c.neighbors) : undefined;
-    const r = agglomerative(X, { nClusters: c.k, linkage: c.linkage, connectivity });
-    const what = `${c.data} ${c.linkage} ${c.connectivity ? "connected" : "free"}`;
+    const r = agglomerative(X, {
+      nClusters: c.k,
+      linkage: c.linkage,
+      connectivity,
+      metric: c.metric,
+    });
+    const what = `${c.data} ${c.linkage} ${c.metric ?? ""} ${
+      c.connectivity ? "connected" : "free"
+    }`;
     assert.ok(samePartition(Array.from(r.labels), c.labels), what);
     if (c.data === "far" && c.connectivity) assert.equal(r.nComponents, 3, what);
   }
@@ -58,6 +65,12 @@ Deno.test("agglomerative() rejects bad parameters", () => {
     () => agglomerative(X, { connectivity: { n: 3, neighbors: [] } }),
     /connectivity must have 2 nodes: n=3/,
   );
+  assert.throws(
+    () => agglomerative(X, { metric: "cityblock" }),
+    /ward linkage only accepts Euclidean distances: metric=cityblock/,
+  );
+  // @ts-expect-error: an unknown metric
+  assert.throws(() => agglomerative(X, { metric: "cosine" }), /metric must be one of/);
 });
 
 Deno.test("dendrogram() draws the last merges and the cut", async () => {

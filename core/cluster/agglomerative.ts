@@ -36,6 +36,11 @@ export const LINKAGES = ["ward", "complete", "average", "single"] as const;
 /** A linkage criterion. */
 export type Linkage = typeof LINKAGES[number];
 
+/** Distances between samples for complete, average and single linkage (scikit-learn's names; ward needs "euclidean"). */
+export const AGGLOMERATIVE_METRICS = ["euclidean", "l2", "manhattan", "cityblock", "l1"] as const;
+/** A metric of {@linkcode AGGLOMERATIVE_METRICS}. */
+export type AgglomerativeMetric = typeof AGGLOMERATIVE_METRICS[number];
+
 /** Options of {@linkcode agglomerative}. */
 export interface AgglomerativeOptions {
   /** Number of clusters to cut the tree into. @default 2 */
@@ -44,6 +49,12 @@ export interface AgglomerativeOptions {
   linkage?: Linkage;
   /** Only clusters joined by an edge of this graph may merge. @default none */
   connectivity?: SparseGraph;
+  /**
+   * Distance between samples: Euclidean, or Manhattan (`"manhattan"`,
+   * `"cityblock"`, `"l1"`: Σ|aⱼ − bⱼ|). Ward accepts only Euclidean, as
+   * scikit-learn. @default "euclidean"
+   */
+  metric?: AgglomerativeMetric;
 }
 
 /** A fitted hierarchy. */
@@ -76,10 +87,19 @@ export interface AgglomerativeResult {
 export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): AgglomerativeResult {
   const nClusters = options.nClusters ?? 2;
   const linkage = options.linkage ?? "ward";
-  validate("fit agglomerative clustering", { nClusters, linkage }, {
+  const metric = options.metric ?? "euclidean";
+  validate("fit agglomerative clustering", { nClusters, linkage, metric }, {
     nClusters: { kind: "int", min: 1 },
     linkage: { kind: "oneOf", values: LINKAGES },
+    metric: { kind: "oneOf", values: AGGLOMERATIVE_METRICS },
   });
+  const manhattan = metric === "manhattan" || metric === "cityblock" || metric === "l1";
+  if (linkage === "ward" && manhattan) {
+    throw new RangeError(
+      `Cannot fit agglomerative clustering as ward linkage only accepts Euclidean distances: metric=${metric}`,
+    );
+  }
+  const dist = manhattan ? l1Dist : l2Dist;
   validateData("fit agglomerative clustering", X);
   const n = X.rows;
   if (nClusters > n) {
@@ -95,24 +115,40 @@ export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): Ag
         `Cannot fit agglomerative clustering as the connectivity must have ${n} nodes: n=${options.connectivity.n}`,
       );
     }
-    const fixed = completeGraph(X, symmetrize(options.connectivity));
+    const fixed = completeGraph(X, symmetrize(options.connectivity), dist);
     nComponents = fixed.nComponents;
     tree = linkage === "ward"
       ? wardConnected(X, fixed.graph)
       : linkage === "single"
-      ? singleConnected(X, fixed.graph)
-      : mergeConnected(X, fixed.graph, linkage);
+      ? singleConnected(X, fixed.graph, dist)
+      : mergeConnected(X, fixed.graph, linkage, dist);
   } else {
     tree = sortedTree(
       n,
       linkage === "ward"
         ? wardChain(X)
         : linkage === "single"
-        ? primMst(X)
-        : lanceWilliamsChain(X, linkage),
+        ? primMst(X, manhattan ? l1Dist : sqDist, manhattan ? (d) => d : Math.sqrt)
+        : lanceWilliamsChain(X, linkage, dist),
     );
   }
   return { labels: cut(n, tree.children, nClusters), ...tree, nComponents };
+}
+
+/** A distance between rows i of a and j of b. */
+type RowDistance = (a: Matrix, i: number, b: Matrix, j: number) => number;
+
+/** Euclidean distance between two rows. */
+function l2Dist(a: Matrix, i: number, b: Matrix, j: number): number {
+  return Math.sqrt(sqDist(a, i, b, j));
+}
+
+/** Manhattan distance between two rows. */
+function l1Dist(a: Matrix, i: number, b: Matrix, j: number): number {
+  const d = a.cols, x = a.data, y = b.data;
+  let s = 0;
+  for (let t = 0; t < d; t++) s += Math.abs(x[i * d + t] - y[j * d + t]);
+  return s;
 }
 
 /** Labels after the first n − k merges, numbered in order of first appearance. */
@@ -195,7 +231,11 @@ function wardChain(X: Matrix): Merge[] {
 }
 
 /** Complete or average linkage by the chain on a condensed distance matrix (O(n²) memory). */
-function lanceWilliamsChain(X: Matrix, linkage: "complete" | "average"): Merge[] {
+function lanceWilliamsChain(
+  X: Matrix,
+  linkage: "complete" | "average",
+  dist: RowDistance,
+): Merge[] {
   const n = X.rows;
   const D = new Float64Array((n * (n - 1)) / 2);
   const at = (i: number, j: number) => {
@@ -203,7 +243,7 @@ function lanceWilliamsChain(X: Matrix, linkage: "complete" | "average"): Merge[]
     return n * i - (i * (i + 1)) / 2 + j - i - 1;
   };
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) D[at(i, j)] = Math.sqrt(sqDist(X, i, X, j));
+    for (let j = i + 1; j < n; j++) D[at(i, j)] = dist(X, i, X, j);
   }
   const size = new Float64Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
@@ -262,7 +302,7 @@ function nnChain(
 }
 
 /** Single linkage without connectivity: Prim's minimum spanning tree, O(n²) time, O(n) memory. */
-function primMst(X: Matrix): Merge[] {
+function primMst(X: Matrix, cost: RowDistance, report: (c: number) => number): Merge[] {
   const n = X.rows;
   const inTree = new Uint8Array(n);
   const dist = new Float64Array(n).fill(Infinity);
@@ -274,19 +314,23 @@ function primMst(X: Matrix): Merge[] {
     let best = -1;
     for (let j = 0; j < n; j++) {
       if (inTree[j]) continue;
-      const d = sqDist(X, cur, X, j);
+      const d = cost(X, cur, X, j);
       if (d < dist[j]) (dist[j] = d), (from[j] = cur);
       if (best < 0 || dist[j] < dist[best]) best = j;
     }
     inTree[best] = 1;
-    merges.push({ a: from[best], b: best, d: Math.sqrt(dist[best]) });
+    merges.push({ a: from[best], b: best, d: report(dist[best]) });
     cur = best;
   }
   return merges;
 }
 
 /** Symmetric graph completed to one component (edges between the closest samples of every pair). */
-function completeGraph(X: Matrix, g: SparseGraph): { graph: SparseGraph; nComponents: number } {
+function completeGraph(
+  X: Matrix,
+  g: SparseGraph,
+  dist: RowDistance,
+): { graph: SparseGraph; nComponents: number } {
   const { count, labels } = connectedComponents(g);
   if (count === 1) return { graph: g, nComponents: 1 };
   const members: number[][] = Array.from({ length: count }, () => []);
@@ -297,7 +341,7 @@ function completeGraph(X: Matrix, g: SparseGraph): { graph: SparseGraph; nCompon
       let bi = -1, bj = -1, bd = Infinity;
       for (const i of members[ci]) {
         for (const j of members[cj]) {
-          const d = sqDist(X, i, X, j);
+          const d = dist(X, i, X, j);
           if (d < bd) (bd = d), (bi = i), (bj = j);
         }
       }
@@ -341,10 +385,15 @@ function wardConnected(X: Matrix, g: SparseGraph) {
 }
 
 /** Complete/average restricted to a graph, with scikit-learn's max_merge/average_merge. */
-function mergeConnected(X: Matrix, g: SparseGraph, linkage: "complete" | "average") {
+function mergeConnected(
+  X: Matrix,
+  g: SparseGraph,
+  linkage: "complete" | "average",
+  rowDist: RowDistance,
+) {
   const n = X.rows;
   const dist: Map<number, number>[] = g.neighbors.map((row, i) =>
-    new Map(Array.from(row, (j) => [j, Math.sqrt(sqDist(X, i, X, j))]))
+    new Map(Array.from(row, (j) => [j, rowDist(X, i, X, j)]))
   );
   const size = new Float64Array(2 * n - 1);
   size.fill(1, 0, n);
@@ -440,10 +489,11 @@ function greedyMerge(
 function singleConnected(
   X: Matrix,
   g: SparseGraph,
+  dist: RowDistance,
 ): { children: Int32Array; distances: Float64Array } {
   const edges: Merge[] = [];
   g.neighbors.forEach((row, i) => {
-    for (const j of row) if (j > i) edges.push({ a: i, b: j, d: Math.sqrt(sqDist(X, i, X, j)) });
+    for (const j of row) if (j > i) edges.push({ a: i, b: j, d: dist(X, i, X, j) });
   });
   return sortedTree(g.n, edges);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Dev-only: writes tests/fixtures/sklearn_agglomerative.json — scikit-learn's
 AgglomerativeClustering labels for every linkage, with and without the
-k-NN connectivity, on small data sets (one whose graph has 3 components).
+k-NN connectivity, with the Euclidean and (not ward) the
+cityblock metric, on small data sets (one whose graph has 3 components).
 
     python3 scripts/crosscheck/sklearn_agglomerative_fixture.py
 """
@@ -25,5 +26,11 @@ for name, (X, k, nn) in sets.items():
             m = AgglomerativeClustering(n_clusters=k, linkage=linkage, connectivity=G if connected else None).fit(X)
             cases.append({"data": name, "X": X.tolist(), "k": k, "neighbors": nn, "linkage": linkage,
                           "connectivity": connected, "labels": m.labels_.tolist()})
+            if linkage != "ward":
+                m = AgglomerativeClustering(n_clusters=k, linkage=linkage, metric="cityblock",
+                                            connectivity=G if connected else None).fit(X)
+                cases.append({"data": name, "X": X.tolist(), "k": k, "neighbors": nn, "linkage": linkage,
+                              "connectivity": connected, "metric": "cityblock",
+                              "labels": m.labels_.tolist()})
 json.dump({"cases": cases}, open("tests/fixtures/sklearn_agglomerative.json", "w"))
 print("wrote tests/fixtures/sklearn_agglomerative.json")
