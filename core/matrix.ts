@@ -144,7 +144,9 @@ export function assertFinite(m: Matrix, name = "X"): void {
 /**
  * `num` evenly spaced values from `start` to `stop` inclusive, computed as
  * NumPy's `linspace` (i·step + start, the last value exactly `stop`), so the
- * values carry the same rounding as the Python originals.
+ * values carry the same rounding as the Python originals. With `endpoint`
+ * false, `stop` is left out (step (stop − start)/num), as NumPy's
+ * `endpoint=False`.
  *
  * @example
  * ```ts
@@ -155,10 +157,15 @@ export function assertFinite(m: Matrix, name = "X"): void {
  * assert.equal(eps[9], 1.2);
  * ```
  */
-export function linspace(start: number, stop: number, num: number): Float64Array {
+export function linspace(
+  start: number,
+  stop: number,
+  num: number,
+  endpoint = true,
+): Float64Array {
   const out = new Float64Array(num);
-  const step = (stop - start) / (num - 1);
+  const step = (stop - start) / (endpoint ? num - 1 : num);
   for (let i = 0; i < num; i++) out[i] = i * step + start;
-  if (num > 1) out[num - 1] = stop;
+  if (endpoint && num > 1) out[num - 1] = stop;
   return out;
 }

@@ -17,8 +17,8 @@ export interface MakeBlobsOptions {
   nFeatures?: number;
   /** Number of blobs, or their explicit centres. @default 3 */
   centers?: number | Matrix;
-  /** Standard deviation of every blob. @default 1 */
-  clusterStd?: number;
+  /** Standard deviation of every blob, or one per blob. @default 1 */
+  clusterStd?: number | readonly number[];
   /** Box the random centres are drawn from. @default [-10, 10] */
   centerBox?: [number, number];
   /** Shuffle the samples. @default true */
@@ -49,7 +49,9 @@ export interface Blobs {
 export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
   const nSamples = options.nSamples ?? 100;
   const nFeatures = options.nFeatures ?? 2;
-  const std = options.clusterStd ?? 1;
+  const stdOption = options.clusterStd ?? 1;
+  const stds = typeof stdOption === "number" ? [stdOption] : stdOption;
+  const std = Math.min(...stds);
   const [lo, hi] = options.centerBox ?? [-10, 10];
   validate("make blobs", { nSamples, nFeatures, clusterStd: std }, {
     nSamples: { kind: "int", min: 1 },
@@ -63,6 +65,11 @@ export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
     ? matrix(c, nFeatures, rng.uniform(lo, hi, c * nFeatures))
     : c;
   const k = centers.rows, d = centers.cols;
+  if (typeof stdOption !== "number" && stdOption.length !== k) {
+    throw new RangeError(
+      `Cannot make blobs as clusterStd must have one value per centre: length=${stdOption.length}, centers=${k}`,
+    );
+  }
   const X = matrix(nSamples, d);
   const y = new Int32Array(nSamples);
   let row = 0;
@@ -71,7 +78,8 @@ export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
     // normal(loc=centers[b], scale=std, size=(count, d)): row-major draws.
     for (let i = 0; i < count; i++, row++) {
       for (let j = 0; j < d; j++) {
-        X.data[row * d + j] = centers.data[b * d + j] + std * rng.nextGauss();
+        X.data[row * d + j] = centers.data[b * d + j] +
+          stds[stds.length === 1 ? 0 : b] * rng.nextGauss();
       }
       y[row] = b;
     }
