@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./charts.ts";
+export * from "./clustering_grid.ts";
 export * from "./cluster_charts.ts";
 export * from "./dendrogram.ts";
 export * from "./gallery.ts";
