@@ -28,7 +28,7 @@ export const COMPARISON_COLORS = [
 export interface GridCell {
   /** Row: the data set. */
   readonly row: string;
-  /** Column: the estimator. */
+  /** Column: the estimator ("\n" breaks the header line). */
   readonly column: string;
   /** The (scaled) points, n × 2. */
   readonly X: Matrix;
@@ -110,7 +110,12 @@ export function clusteringGrid(o: ClusteringGridOptions): TopLevelSpec {
         type: "nominal",
         sort: columns,
         title: null,
-        header: { labelFontSize: 13, labelFontWeight: "bold" },
+        // A "\n" in a column name breaks its header line, as the example's "MiniBatch\nKMeans".
+        header: {
+          labelFontSize: 13,
+          labelFontWeight: "bold",
+          labelExpr: "split(datum.label, '\\n')",
+        },
       },
     },
     spacing: 4,

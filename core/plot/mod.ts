@@ -10,5 +10,6 @@ export * from "./cluster_charts.ts";
 export * from "./dendrogram.ts";
 export * from "./gallery.ts";
 export * from "./layers.ts";
+export * from "./reachability.ts";
 export * from "./regions.ts";
 export * from "./render.ts";
