@@ -76,6 +76,17 @@ for name, (X, y), algo_params in sets:
                                                     random_state=params["random_state"])),
     ]
     cells = []
+    if not OLD:
+        # HDBSCAN sorts its spanning tree's edges with np.argsort, which is not stable: NumPy's
+        # AVX-512 sort orders equal weights arbitrarily, and on "varied" that moves 2 labels.
+        # Record the stable-sort run too (the order our Prim keeps).
+        import sklearn.cluster._hdbscan.hdbscan as H
+        argsort = H.np.argsort
+        H.np.argsort = lambda a, *args, **kw: argsort(a, kind="stable")
+        stable = cluster.HDBSCAN(min_samples=params["hdbscan_min_samples"],
+                                 min_cluster_size=params["hdbscan_min_cluster_size"],
+                                 allow_single_cluster=params["allow_single_cluster"]).fit(X).labels_
+        H.np.argsort = argsort
     for algo_name, algorithm in algos:
         if OLD and algo_name not in SEEDED:
             continue
@@ -85,8 +96,11 @@ for name, (X, y), algo_params in sets:
             algorithm.fit(X)
         t1 = time.time()
         y_pred = algorithm.labels_.astype(int) if hasattr(algorithm, "labels_") else algorithm.predict(X)
-        cells.append({"estimator": algo_name, "labels": y_pred.tolist(),
-                      "nClusters": int(len(set(y_pred.tolist()) - {-1})), "seconds": t1 - t0})
+        cell = {"estimator": algo_name, "labels": y_pred.tolist(),
+                "nClusters": int(len(set(y_pred.tolist()) - {-1})), "seconds": t1 - t0}
+        if algo_name == "HDBSCAN":
+            cell["labelsStableSort"] = stable.tolist()
+        cells.append(cell)
     if OLD:
         out["sets"].append({"name": name, "cells": cells})
     else:
