@@ -1,8 +1,9 @@
 /**
  * Clustering algorithms with scikit-learn's semantics: k-means (k-means++
- * seeding, Lloyd and Elkan), a k-means scalar quantizer, DBSCAN,
- * agglomerative clustering (ward, complete, average, single; with or
- * without a connectivity graph), mean shift, and affinity propagation.
+ * seeding, Lloyd and Elkan), mini-batch and bisecting k-means, a k-means
+ * scalar quantizer, DBSCAN, HDBSCAN, OPTICS, agglomerative clustering (ward,
+ * complete, average, single; with or without a connectivity graph), Birch,
+ * spectral clustering, mean shift, and affinity propagation.
  *
  * @example
  * ```ts
@@ -19,7 +20,9 @@
 export * from "./affinity_propagation.ts";
 export * from "./agglomerative.ts";
 export * from "./dbscan.ts";
+export * from "./hdbscan.ts";
 export * from "./kmeans.ts";
 export * from "./kmeans_plusplus.ts";
 export * from "./mean_shift.ts";
 export * from "./quantize.ts";
+export * from "./spectral_clustering.ts";
