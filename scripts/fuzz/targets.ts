@@ -17,6 +17,8 @@ import { crc32, readZip } from "../../core/io/zip.ts";
 import { parseSymbolMap, stockVariations } from "../../core/datasets/stock_quotes.ts";
 import { decodeGray, imageHeader } from "../../core/io/image.ts";
 import { recipeTargets } from "./command_lines.ts";
+import { csvChunks } from "../../core/io/csv_stream.ts";
+import { parseNumericCsv } from "../../core/io/numeric_csv.ts";
 
 /** One parser under test. */
 export interface Target extends Corpus {
@@ -371,6 +373,65 @@ export async function targets(rng: RandomState): Promise<Target[]> {
       declared: declaredPixels,
       run: (b) => decodeGray(b, "image.png"),
     },
+    {
+      name: "csv-stream",
+      what: "numeric CSV streamed in pieces (csvChunks), checked against parseNumericCsv",
+      samples: [multivar, lines(perf, 40), lines(wholesale, 12), classification, CSV_QUOTED],
+      dictionary: ['"', '""', "\r\n", "\r", "\n\n", ",", "nan", "-Infinity", "1e309", "\u00e9"],
+      structural: [hugeNumber, stretch],
+      run: csvStreamCheck,
+    },
     ...recipeTargets(),
   ];
+}
+
+// ---- streamed CSV ------------------------------------------------------------
+
+const CSV_QUOTED = encode('"a","b ""q"""\r\n"1",2\r\n3,"4"\r\n\r\n5, 6\r\n');
+
+/**
+ * Streams the bytes to `csvChunks` in uneven pieces (1 to 4096 bytes, so
+ * cuts fall inside cells, quotes, line ends and UTF-8 sequences) with small
+ * chunks; a header when the first cell starts with a letter or a quote.
+ * Without quotes in the input, the values and the error must be
+ * parseNumericCsv's (a difference throws an untyped Error: a failure).
+ */
+async function csvStreamCheck(b: Uint8Array): Promise<void> {
+  const header = /^\s*["A-Za-z]/.test(text.decode(b.subarray(0, 64)));
+  const sizes = [1, 7, 64, 3, 4096, 2];
+  async function* pieces() {
+    for (let at = 0, s = 0; at < b.length; s++) {
+      const size = sizes[s % sizes.length];
+      yield b.subarray(at, at + size);
+      at += size;
+    }
+  }
+  const got: number[] = [];
+  let error: Error | undefined;
+  try {
+    for await (const X of csvChunks(pieces(), { header, chunkRows: 5, source: "stream.csv" })) {
+      for (const v of X.data) got.push(v);
+    }
+  } catch (e) {
+    error = e as Error;
+  }
+  if (!b.includes(34)) {
+    let want: number[] | undefined, wantError: Error | undefined;
+    try {
+      want = Array.from(parseNumericCsv(text.decode(b), { header, source: "stream.csv" }).X.data);
+    } catch (e) {
+      wantError = e as Error;
+    }
+    const same = error
+      ? wantError?.name === error.name && wantError.message === error.message
+      : !wantError && want!.length === got.length && want!.every((v, i) => Object.is(v, got[i]));
+    if (!same) {
+      throw new Error(
+        `csvChunks differs from parseNumericCsv: ${error?.message ?? got.length} vs ${
+          wantError?.message ?? want?.length
+        }`,
+      );
+    }
+  }
+  if (error) throw error;
 }
