@@ -7,6 +7,14 @@
  * scores each labelling by its silhouette (noise counted as one more group,
  * as the original did), keeps the best ε, and reports the clusters it finds.
  *
+ * eps is hard to choose, and the book says so. `--algorithm hdbscan` answers
+ * it: HDBSCAN (Campello, Moulavi & Sander 2013; scikit-learn 1.3+) runs
+ * DBSCAN at every eps at once, keeps the clusters that persist longest, and
+ * needs only a minimum cluster size. `--algorithm optics` orders the samples
+ * so that every eps's DBSCAN clustering can be read off one reachability
+ * plot, and extracts clusters from its steep valleys (ξ). Both report how
+ * their clustering compares with the best-eps DBSCAN of the sweep (ARI).
+ *
  * Data: `data/data_perf.txt` (x,y per line), or `--input-file`.
  * Reference (scikit-learn 1.2): silhouette 0.3 → 0.1287, 0.4 → 0.3594,
  * 0.5 → 0.5134, 0.6 → 0.6165, 0.7 → 0.6322, 0.8 → 0.6366, 0.9 → 0.5142,
@@ -17,9 +25,15 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, pyFloat, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, fmt, parseCli, pyFloat, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { dbscan, type DbscanResult } from "../core/cluster/dbscan.ts";
+import { hdbscan } from "../core/cluster/hdbscan.ts";
+import { optics } from "../core/cluster/optics.ts";
+import { adjustedRandScore } from "../core/metrics/clustering.ts";
+import { pointsLayer } from "../core/plot/layers.ts";
+import { reachabilityChart } from "../core/plot/reachability.ts";
+import type { Matrix } from "../core/matrix.ts";
 import { silhouetteScore } from "../core/metrics/silhouette.ts";
 import { linspace } from "../core/matrix.ts";
 import { densityLayer } from "../core/plot/layers.ts";
@@ -28,16 +42,41 @@ import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "dbscan",
-  summary: "DBSCAN over a sweep of eps, choosing eps by silhouette score.",
+  summary:
+    "DBSCAN over a sweep of eps, choosing eps by silhouette score; or HDBSCAN or OPTICS, which need no eps.",
   command: "deno run --cached-only --allow-read=data,out --allow-write=out recipes/dbscan.ts",
   defaultInput: "data/data_perf.txt",
   flags: {
+    "algorithm": {
+      type: "choice",
+      value: "NAME",
+      choices: ["dbscan", "hdbscan", "optics"],
+      default: "dbscan",
+      description:
+        "dbscan: the book's eps sweep; hdbscan or optics: no eps, compared with the sweep's best DBSCAN.",
+    },
+    "min-cluster-size": {
+      type: "integer",
+      value: "N",
+      min: 2,
+      max: 1e9,
+      description:
+        "HDBSCAN's and OPTICS's smallest cluster (default: 5 for HDBSCAN, --min-samples for OPTICS).",
+    },
+    "xi": {
+      type: "number",
+      min: 0,
+      max: 1,
+      default: 0.05,
+      description: "OPTICS: the steepness (relative drop in reachability) that bounds a cluster.",
+    },
     "eps": {
       type: "number",
       value: "EPS",
       min: 0,
       exclusiveMin: true,
-      description: "Run this one eps instead of the sweep (0.3, 0.4, …, 1.2).",
+      description:
+        "Run this one eps instead of the sweep (0.3, 0.4, …, 1.2); with optics, cut its reachability at eps (DBSCAN extraction).",
     },
     "min-samples": {
       type: "integer",
@@ -65,14 +104,24 @@ interface SweepRow {
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
   if (!args) return undefined;
-  const { eps, "min-samples": minSamples } = args.flags;
-  return { args, minSamples, grid: eps === undefined ? Array.from(EPS_GRID) : [eps] };
+  const { eps, "min-samples": minSamples, algorithm, xi } = args.flags;
+  const minClusterSize = args.flags["min-cluster-size"];
+  if (algorithm === "dbscan" && minClusterSize !== undefined) {
+    throw new UsageError(
+      "Cannot run as --min-cluster-size is for --algorithm hdbscan or optics: --algorithm=dbscan",
+    );
+  }
+  if (algorithm === "hdbscan" && eps !== undefined) {
+    throw new UsageError(`Cannot run as HDBSCAN takes no eps: --eps=${eps}`);
+  }
+  const grid = eps === undefined || algorithm === "optics" ? Array.from(EPS_GRID) : [eps];
+  return { args, minSamples, grid, algorithm, xi, minClusterSize, cut: eps };
 }
 
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, minSamples, grid } = parsed;
+  const { args, minSamples, grid, algorithm } = parsed;
 
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);
@@ -95,6 +144,9 @@ export async function main(argv: string[]): Promise<void> {
     if (round4(r.score) > round4(sweep[best].score)) best = i;
   });
   const model = models[best];
+  if (algorithm !== "dbscan") {
+    return await withoutEps(parsed, X, sweep[best].eps, model);
+  }
 
   // Step 3. Report.
   emit(args, [
@@ -141,6 +193,98 @@ export async function main(argv: string[]): Promise<void> {
       `${args.out}/clusters`,
     ),
   ];
+  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+}
+
+/**
+ * HDBSCAN or OPTICS on the same points: their clusters, and how they compare
+ * with DBSCAN at the sweep's best eps.
+ */
+async function withoutEps(
+  parsed: NonNullable<ReturnType<typeof options>>,
+  X: Matrix,
+  bestEps: number,
+  best: DbscanResult,
+): Promise<void> {
+  const { args, minSamples, algorithm, xi, cut } = parsed;
+  let labels: Int32Array;
+  let extra: Record<string, unknown> = {};
+  let what: string;
+  let reach: ReturnType<typeof optics> | undefined;
+  if (algorithm === "hdbscan") {
+    const minClusterSize = parsed.minClusterSize ?? 5;
+    const r = hdbscan(X, { minClusterSize, minSamples });
+    labels = r.labels;
+    extra = { probabilities: Array.from(r.probabilities) };
+    what = `HDBSCAN (min_cluster_size ${minClusterSize}, min_samples ${minSamples})`;
+  } else {
+    reach = optics(X, {
+      minSamples,
+      xi,
+      minClusterSize: parsed.minClusterSize ?? null,
+      ...(cut === undefined ? {} : { clusterMethod: "dbscan" as const, eps: cut }),
+    });
+    labels = reach.labels;
+    extra = {
+      ordering: Array.from(reach.ordering),
+      reachability: Array.from(reach.reachability, (r) => (Number.isFinite(r) ? r : null)),
+    };
+    what = `OPTICS (min_samples ${minSamples}, ${
+      cut === undefined ? `xi ${xi}` : `DBSCAN cut at eps ${cut}`
+    })`;
+  }
+  const found = new Set(labels);
+  const nClusters = found.size - (found.has(-1) ? 1 : 0);
+  const nNoise = labels.filter((l) => l === -1).length;
+  const groups = nClusters + (nNoise > 0 ? 1 : 0);
+  const score = groups >= 2 && groups <= X.rows - 1 ? silhouetteScore(X, labels) : null;
+  const ari = adjustedRandScore(best.labels, labels);
+  emit(args, [
+    `${what}: ${nClusters} clusters, ${nNoise} noise`,
+    `Silhouette score (noise as one group): ${score === null ? "undefined" : score.toFixed(4)}`,
+    `DBSCAN at the sweep's best eps ${
+      pyFloat(bestEps, 10)
+    }: ${best.nClusters} clusters, ${best.nNoise} noise`,
+    `Agreement with that DBSCAN (adjusted Rand index): ${ari.toFixed(4)}`,
+  ], {
+    algorithm,
+    labels: Array.from(labels),
+    nClusters,
+    nNoise,
+    score,
+    dbscanBestEps: bestEps,
+    ariVsDbscan: ari,
+    ...extra,
+  });
+
+  if (!args.plot) return;
+  const written = [
+    await savePlot(
+      layeredFigure({
+        title: `${
+          algorithm === "hdbscan" ? "HDBSCAN" : "OPTICS"
+        }: ${nClusters} clusters, no eps chosen`,
+        description: `${what} clusters of ${args.inputFile}; noise in black`,
+        layers: [pointsLayer(X, { labels, hollow: true })],
+      }),
+      `${args.out}/${algorithm}`,
+    ),
+  ];
+  if (reach) {
+    written.push(
+      await savePlot(
+        reachabilityChart({
+          title: "OPTICS reachability plot: valleys are clusters",
+          description: `Reachability of ${args.inputFile} in OPTICS's cluster ordering (${what})`,
+          ordering: reach.ordering,
+          reachability: reach.reachability,
+          labels,
+          cut,
+        }),
+        `${args.out}/reachability`,
+      ),
+    );
+  }
   if (!args.json) console.log(`Plots: ${written.join(", ")}`);
 }
 

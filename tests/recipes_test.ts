@@ -133,6 +133,19 @@ Deno.test("dbscan prints the spec's ten scores, best eps 0.8 and 5 clusters (§5
   assert.ok(r.stdout.includes("Best epsilon = 0.8\nEstimated number of clusters = 5\n"));
 });
 
+Deno.test("dbscan --algorithm hdbscan|optics: scikit-learn's clusterings without an eps", async () => {
+  // Checked by scripts/crosscheck/issue23_dbscan_recipe.py: HDBSCAN equal to scikit-learn 1.9.1's
+  // (6 noise samples), OPTICS (xi) and its DBSCAN extraction equal to scikit-learn 1.2.1's.
+  type Out = { nClusters: number; nNoise: number; ariVsDbscan: number; dbscanBestEps: number };
+  const h = await runJson("dbscan", ["--algorithm", "hdbscan"]) as Out;
+  assert.deepEqual([h.nClusters, h.nNoise, h.dbscanBestEps], [5, 6, 0.7999999999999999]); // linspace(0.3, 1.2, 10)[5]
+  assert.ok(h.ariVsDbscan > 0.96 && h.ariVsDbscan < 0.97, `${h.ariVsDbscan}`);
+  const o = await runJson("dbscan", ["--algorithm", "optics"]) as Out;
+  assert.deepEqual([o.nClusters, o.nNoise], [15, 144]);
+  const cut = await runJson("dbscan", ["--algorithm", "optics", "--eps", "0.8"]) as Out;
+  assert.deepEqual([cut.nClusters, cut.nNoise], [5, 5]);
+});
+
 Deno.test("customer_segmentation: spec bandwidth, 8 clusters, largest centroid (§7)", async () => {
   const r = await runTask("customer_segmentation", ["--no-plot"]);
   assert.equal(r.code, 0, r.stderr);
@@ -562,6 +575,42 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   ["n2d", () => ["--min-dist", "1.5"], /--min-dist must be a number >= 0 and <= 1: --min-dist=1.5/],
   ["n2d", () => ["--cluster", "dbscan"], /--cluster must be one of gmm, kmeans/],
+  [
+    "compare_clustering",
+    () => ["--input-file", "out/test-fixtures/missing.txt"],
+    /missing\.txt/,
+  ],
+  [
+    "compare_clustering",
+    () => ["--input-file", points("cc-nan.txt", "1,2\nNaN,4\n")],
+    /is not finite/,
+  ],
+  [
+    "compare_clustering",
+    () => ["--only", "KMeans,DBSCAN"],
+    /--only must list estimators among MiniBatchKMeans, .*: --only=KMeans,DBSCAN/,
+  ],
+  [
+    "compare_clustering",
+    () => ["--min-cluster-size", "2.5"],
+    /--min-cluster-size must be a fraction in \(0, 1\] or a whole count: --min-cluster-size=2.5/,
+  ],
+  ["compare_clustering", () => ["--xi", "1.5"], /--xi must be a number >= 0 and <= 1: --xi=1.5/],
+  [
+    "compare_clustering",
+    () => ["--n-clusters", "0"],
+    /--n-clusters must be an integer in \[1, 1000\]: --n-clusters=0/,
+  ],
+  [
+    "compare_clustering",
+    () => ["--n-samples", "20", "--n-clusters", "25", "--only", "Ward"],
+    /n_samples=20 should be >= n_clusters=25/,
+  ],
+  [
+    "compare_clustering",
+    () => ["--hdbscan-min-samples", "30", "--n-samples", "20", "--only", "HDBSCAN"],
+    /min_samples|minSamples/,
+  ],
   ["n2d", () => ["--umap-dim", "0"], /--umap-dim must be an integer in \[1, 100\]/],
   ["n2d", () => ["--umap-neighbors", "1"], /--umap-neighbors must be an integer in \[2, 200\]/],
   ["n2d", () => ["--train-limit", "20"], /--train-limit must be an integer in \[50,/],
@@ -663,6 +712,18 @@ const BAD: [string, () => string[], RegExp][] = [
   ["dbscan", () => ["--input-file", points("cell.txt", "1,2\n3,abc\n")], /not a number/],
   ["dbscan", () => ["--input-file", points("nan.txt", "1,2\nNaN,4\n")], /is not finite/],
   ["dbscan", () => ["--input-file", points("empty.txt", "")], /the file is empty/],
+  [
+    "dbscan",
+    () => ["--algorithm", "hdbscan", "--eps", "0.5"],
+    /HDBSCAN takes no eps: --eps=0.5/,
+  ],
+  [
+    "dbscan",
+    () => ["--min-cluster-size", "10"],
+    /--min-cluster-size is for --algorithm hdbscan or optics: --algorithm=dbscan/,
+  ],
+  ["dbscan", () => ["--algorithm", "kmeans"], /--algorithm must be one of dbscan, hdbscan, optics/],
+  ["dbscan", () => ["--algorithm", "optics", "--xi", "2"], /--xi must be a number >= 0 and <= 1/],
   ["dbscan", () => ["--eps", "0"], /--eps must be a number > 0: --eps=0/],
   ["dbscan", () => ["--eps=-0.5"], /--eps must be a number > 0: --eps=-0.5/],
   ["dbscan", () => ["--min-samples", "0"], /--min-samples must be an integer in \[1, 1000000000\]/],

@@ -19,10 +19,14 @@
  */
 export * from "./affinity_propagation.ts";
 export * from "./agglomerative.ts";
+export * from "./birch.ts";
+export * from "./bisecting_kmeans.ts";
 export * from "./dbscan.ts";
 export * from "./hdbscan.ts";
 export * from "./kmeans.ts";
 export * from "./kmeans_plusplus.ts";
 export * from "./mean_shift.ts";
+export * from "./minibatch_kmeans.ts";
+export * from "./optics.ts";
 export * from "./quantize.ts";
 export * from "./spectral_clustering.ts";
