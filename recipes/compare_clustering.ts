@@ -175,7 +175,7 @@ export const CLI = {
       min: 2,
       max: 20000,
     }),
-    "xi": override("OPTICS's xi.", { type: "number", min: 0, max: 1 }),
+    "xi": override("OPTICS's xi, below 1.", { type: "number", min: 0, max: 1 }),
     "min-cluster-size": override(
       "OPTICS's min_cluster_size: a fraction of n (≤ 1) or a count.",
       { type: "number", min: 0, exclusiveMin: true },
@@ -292,12 +292,15 @@ const ESTIMATORS: { name: string; fit: (d: Prepared) => ArrayLike<number> }[] = 
 interface Cell {
   estimator: string;
   dataset: string;
-  labels: number[];
-  nClusters: number;
-  nNoise: number;
+  /** null when the estimator could not fit this data set (see `error`). */
+  labels: number[] | null;
+  nClusters: number | null;
+  nNoise: number | null;
   seconds: number;
   /** Adjusted Rand index against the true groups (noise as one more group); null without them. */
   ari: number | null;
+  /** Why the estimator refused the data set (e.g. more neighbours than points), in one line. */
+  error?: string;
 }
 
 /** The command line, checked and typed up front (`undefined` after `--help`). */
@@ -317,6 +320,9 @@ export function options(argv: string[]) {
   for (const key of Object.keys(DEFAULT_BASE) as (keyof Params)[]) {
     const v = f[key];
     if (v !== undefined) given[key] = v;
+  }
+  if (given.xi !== undefined && given.xi >= 1) {
+    throw new UsageError(`Cannot run as --xi must be < 1: --xi=${given.xi}`);
   }
   const mcs = given["min-cluster-size"];
   if (mcs !== undefined && mcs > 1 && !Number.isInteger(mcs)) {
@@ -374,7 +380,26 @@ export async function main(argv: string[]): Promise<void> {
     };
     for (const e of estimators) {
       const t0 = performance.now();
-      const labels = Array.from(e.fit(prepared));
+      let labels: number[];
+      try {
+        labels = Array.from(e.fit(prepared));
+      } catch (err) {
+        // One estimator refusing a data set (a small --input-file, say) leaves its cell empty.
+        if (!(err instanceof RangeError || err instanceof TypeError)) throw err;
+        console.error(`${e.name} on ${set.name}: ${err.message}`);
+        cells.push({
+          estimator: e.name,
+          dataset: set.name,
+          labels: null,
+          nClusters: null,
+          nNoise: null,
+          seconds: (performance.now() - t0) / 1000,
+          ari: null,
+          error: err.message,
+        });
+        progress.update(cells.length);
+        continue;
+      }
       const seconds = (performance.now() - t0) / 1000;
       const found = new Set(labels);
       cells.push({
@@ -402,6 +427,10 @@ export async function main(argv: string[]): Promise<void> {
         `preference ${p.preference}, xi ${p.xi}, min_cluster_size ${p["min-cluster-size"]}`,
     );
     for (const c of cells.filter((c) => c.dataset === name)) {
+      if (c.error !== undefined) {
+        lines.push(`  ${c.estimator.padEnd(24)} failed: ${c.error}`);
+        continue;
+      }
       lines.push(
         `  ${c.estimator.padEnd(24)} ${String(c.nClusters).padStart(2)} clusters` +
           `${String(c.nNoise).padStart(5)} noise   ARI ${
@@ -424,14 +453,15 @@ export async function main(argv: string[]): Promise<void> {
         `${estimators.length} estimators × ${sets.length} standard-scaled data sets of ${nSamples} points ` +
         `(scikit-learn's plot_cluster_comparison); noise in black, fit time in each corner`,
       cells: cells.map((c) => ({
+        ...(c.error === undefined ? {} : { note: "failed" }),
         row: c.dataset,
         // The example's headers: "MiniBatch\nKMeans", "Affinity\nPropagation", …
         column: c.estimator.replace(
           /^(MiniBatch|Affinity|Spectral|Agglomerative|Gaussian)/,
           "$1\n",
         ),
-        X: scaled.get(c.dataset)!,
-        labels: c.labels,
+        X: c.labels === null ? matrix(0, 2) : scaled.get(c.dataset)!,
+        labels: c.labels ?? [],
         seconds: c.seconds,
       })),
     }),

@@ -68,7 +68,8 @@ export const CLI = {
       min: 0,
       max: 1,
       default: 0.05,
-      description: "OPTICS: the steepness (relative drop in reachability) that bounds a cluster.",
+      description:
+        "OPTICS: the steepness (relative drop in reachability) that bounds a cluster, below 1.",
     },
     "eps": {
       type: "number",
@@ -111,6 +112,12 @@ export function options(argv: string[]) {
       "Cannot run as --min-cluster-size is for --algorithm hdbscan or optics: --algorithm=dbscan",
     );
   }
+  if (algorithm === "optics" && minSamples < 2) {
+    throw new UsageError(
+      `Cannot run as OPTICS needs --min-samples >= 2 (1 would mean all samples): --min-samples=${minSamples}`,
+    );
+  }
+  if (xi >= 1) throw new UsageError(`Cannot run as --xi must be < 1: --xi=${xi}`);
   if (algorithm === "hdbscan" && eps !== undefined) {
     throw new UsageError(`Cannot run as HDBSCAN takes no eps: --eps=${eps}`);
   }

@@ -36,6 +36,12 @@ import { trainAutoencoder } from "../core/nn/train.ts";
 import { tsne } from "../core/manifold/tsne.ts";
 import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
 import { umap } from "../core/manifold/umap.ts";
+import { hdbscan } from "../core/cluster/hdbscan.ts";
+import { optics } from "../core/cluster/optics.ts";
+import { spectralClustering } from "../core/cluster/spectral_clustering.ts";
+import { birch } from "../core/cluster/birch.ts";
+import { miniBatchKMeans } from "../core/cluster/minibatch_kmeans.ts";
+import { bisectingKMeans } from "../core/cluster/bisecting_kmeans.ts";
 
 /** A workload: builds its input (untimed) and returns the timed work. */
 interface Case {
@@ -134,6 +140,62 @@ const CASES: Case[] = [
     setup: () => {
       const { X } = blobs(100_000, 8);
       return () => kmeans(X, { nClusters: 8, nInit: 10, refine: true });
+    },
+  },
+  // Issue 23: the rest of scikit-learn's clustering toolbox, each at its defaults.
+  {
+    name: "hdbscan 1e5x2 blobs",
+    setup: () => {
+      const { X } = blobs(100_000, 3);
+      return () => hdbscan(X);
+    },
+  },
+  {
+    name: "optics 1e4x2 blobs",
+    setup: () => {
+      const { X } = blobs(10_000, 3);
+      return () => optics(X);
+    },
+  },
+  ...([[10_000, 2], [20_000, 10]] as const).map(([n, d]) => ({
+    name: `spectral ${n === 10_000 ? "1e4" : "2e4"}x${d} blobs k=4 nearest_neighbors`,
+    setup: () => {
+      const { X } = makeBlobs({ nSamples: n, nFeatures: d, centers: 4, randomState: 0 });
+      return () =>
+        spectralClustering(X, {
+          nClusters: 4,
+          affinity: "nearest_neighbors",
+          randomState: 0,
+          onWarning: () => {},
+        });
+    },
+  })),
+  {
+    name: "birch 1e5x2 blobs threshold=0.5 k=3",
+    setup: () => {
+      const { X } = blobs(100_000, 3);
+      return () => birch(X, { threshold: 0.5, nClusters: 3 });
+    },
+  },
+  {
+    name: "minibatch kmeans 1e6x2 blobs k=8 nInit=3",
+    setup: () => {
+      const { X } = blobs(1_000_000, 8);
+      return () => miniBatchKMeans(X, { nClusters: 8, randomState: 0 });
+    },
+  },
+  {
+    name: "minibatch kmeans 70000x784 uniform k=8 nInit=3",
+    setup: () => {
+      const X = uniform(70_000, 784);
+      return () => miniBatchKMeans(X, { nClusters: 8, randomState: 0 });
+    },
+  },
+  {
+    name: "bisecting kmeans 1e5x2 blobs k=8",
+    setup: () => {
+      const { X } = blobs(100_000, 8);
+      return () => bisectingKMeans(X, { nClusters: 8, randomState: 0 });
     },
   },
   {

@@ -64,7 +64,8 @@ const RECIPES: { name: string; quick?: string[] }[] = [
     ],
   },
   { name: "kmeans_steps" },
-  // Beyond the book: N2D (issue 22).
+  // Beyond the book: scikit-learn's comparison of 11 estimators (issue 23), N2D (issue 22).
+  { name: "compare_clustering" },
   { name: "n2d", quick: ["--train-limit", "2000", "--pretrain-epochs", "2"] },
 ];
 

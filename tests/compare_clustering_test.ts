@@ -4,7 +4,7 @@
  * the seeded ones), the number of clusters of all 66, the figure.
  */
 import assert from "node:assert/strict";
-import { runJson, runTask } from "./_recipes.ts";
+import { fixture, runJson, runTask } from "./_recipes.ts";
 import { samePartition } from "./_golden.ts";
 import { adjustedRandScore } from "../core/metrics/clustering.ts";
 
@@ -82,6 +82,23 @@ Deno.test("compare_clustering: a parameter flag overrides every data set; the gr
   ]) as { cells: Cell[] };
   assert.deepEqual(own.cells.map((c) => c.dataset).at(-1), "data_perf.txt");
   assert.deepEqual([own.cells.at(-1)!.nClusters, own.cells.at(-1)!.ari], [5, null]);
+  // An estimator that refuses a data set leaves its cell empty, with scikit-learn's one-line reason.
+  const tiny = fixture("cc-five.txt", "0,0\n1,1\n5,5\n6,5\n9,0\n");
+  const few = await runJson("compare_clustering", [
+    "--only",
+    "SpectralClustering,Ward",
+    "--input-file",
+    tiny,
+  ]) as { cells: (Cell & { error?: string })[] };
+  const failed = few.cells.filter((c) => c.error !== undefined);
+  assert.deepEqual(failed.map((c) => [c.dataset, c.estimator, c.labels]), [
+    ["cc-five.txt", "SpectralClustering", null],
+  ]);
+  assert.match(failed[0].error!, /n_neighbors=10 should be <= n_samples=5/);
+  assert.equal(
+    few.cells.find((c) => c.dataset === "cc-five.txt" && c.estimator === "Ward")!.nClusters,
+    3,
+  );
   const r = await runTask("compare_clustering", [
     "--only",
     "MeanShift,HDBSCAN",

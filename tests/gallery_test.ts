@@ -53,6 +53,7 @@ const CLASSICAL = [
   "stock_market",
   "customer_segmentation",
   "kmeans_steps",
+  "compare_clustering",
 ];
 
 browserTest(
@@ -62,7 +63,7 @@ browserTest(
     await Deno.remove(`${ROOT}/${out}`, { recursive: true }).catch(() => {});
     const r = await gallery(["--out", out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /gallery: \[1\/15\] kmeans: ran/);
+    assert.match(r.stdout, /gallery: \[1\/16\] kmeans: ran/);
     assert.match(r.stdout, new RegExp(`gallery: wrote ${out}/index.html`));
     const html = Deno.readTextFileSync(`${ROOT}/${out}/index.html`);
     // Self-contained: nothing to fetch.
@@ -75,7 +76,7 @@ browserTest(
     try {
       const c = await page.evaluate<PageCheck>(CHECK);
       assert.deepEqual(page.errors, []);
-      assert.equal(c.sections.length, 15);
+      assert.equal(c.sections.length, 16);
       assert.deepEqual(c.sections.slice(0, 3), ["kmeans", "vector_quantization", "agglomerative"]);
       assert.deepEqual(c.brokenLinks, []);
       for (const name of CLASSICAL) {

@@ -153,3 +153,11 @@ Deno.test("quantizer: levels are weighted means, lookup maps to the nearest leve
   assert.equal(d.mse, 50);
   assert.ok(close(d.psnr, 10 * Math.log10(255 ** 2 / 50), 1e-12));
 });
+
+Deno.test("kmeans() rejects explicit centres that are not finite", () => {
+  const X = fromRows([[0, 0], [0, 1], [5, 5], [5, 6]]);
+  assert.throws(
+    () => kmeans(X, { nClusters: 2, init: fromRows([[0, 0], [Infinity, 1]]) }),
+    /Cannot use init as it holds a non-finite value: init\[1\]\[0\]=Infinity/,
+  );
+});

@@ -288,3 +288,11 @@ Deno.test("the WebAssembly products and distances equal plain loops (odd n, d an
     }
   }
 });
+
+Deno.test("miniBatchKMeans() rejects explicit centres that are not finite, as check_array(init)", () => {
+  const X = fromRows([[0, 0], [0, 1], [5, 5], [5, 6]]);
+  assert.throws(
+    () => miniBatchKMeans(X, { nClusters: 2, init: fromRows([[NaN, 0], [1, 1]]) }),
+    /Cannot use init as it holds a non-finite value: init\[0\]\[0\]=NaN/,
+  );
+});

@@ -255,3 +255,15 @@ Deno.test("optics() predecessorIndexing 'sample' gives scikit-learn 1.9.1's labe
   }
   assert.equal(differ, 3);
 });
+
+Deno.test("clusterOpticsDbscan() and clusterOpticsXi() reject an ordering that is not a permutation", () => {
+  const r = [Infinity, 1, 1, 1, 1, 1], c = [1, 1, 1, 1, 1, 1];
+  assert.throws(
+    () => clusterOpticsDbscan(r, c, [0, 0, 0, 9, 4, 5], 1),
+    /ordering must be a permutation of 0 … n − 1: ordering\[1\]=0/,
+  );
+  assert.throws(
+    () => clusterOpticsXi([Infinity, NaN, 1], [-1, 0, 1], [0, 1, 2], { minSamples: 2 }),
+    /reachability holds NaN: reachability\[1\]=NaN/,
+  );
+});

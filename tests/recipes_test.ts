@@ -608,8 +608,8 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   [
     "compare_clustering",
-    () => ["--hdbscan-min-samples", "30", "--n-samples", "20", "--only", "HDBSCAN"],
-    /min_samples|minSamples/,
+    () => ["--n-samples", "20", "--n-neighbors", "25"],
+    /Cannot find neighbours as k must be an integer in \[1, 19\]: k=25/,
   ],
   ["n2d", () => ["--umap-dim", "0"], /--umap-dim must be an integer in \[1, 100\]/],
   ["n2d", () => ["--umap-neighbors", "1"], /--umap-neighbors must be an integer in \[2, 200\]/],
@@ -724,6 +724,12 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   ["dbscan", () => ["--algorithm", "kmeans"], /--algorithm must be one of dbscan, hdbscan, optics/],
   ["dbscan", () => ["--algorithm", "optics", "--xi", "2"], /--xi must be a number >= 0 and <= 1/],
+  ["dbscan", () => ["--algorithm", "optics", "--xi", "1"], /--xi must be < 1: --xi=1/],
+  [
+    "dbscan",
+    () => ["--algorithm", "optics", "--min-samples", "1"],
+    /OPTICS needs --min-samples >= 2 \(1 would mean all samples\): --min-samples=1/,
+  ],
   ["dbscan", () => ["--eps", "0"], /--eps must be a number > 0: --eps=0/],
   ["dbscan", () => ["--eps=-0.5"], /--eps must be a number > 0: --eps=-0.5/],
   ["dbscan", () => ["--min-samples", "0"], /--min-samples must be an integer in \[1, 1000000000\]/],

@@ -304,3 +304,19 @@ Deno.test("spectralClustering() rejects bad input with scikit-learn's checks", a
     await t.step(name, () => assert.throws(f, { name: cls.name, message }));
   }
 });
+
+Deno.test("spectralClusteringAffinity() rejects a malformed, non-finite or negative affinity", () => {
+  const A = fromRows([[0, 1, 0], [1, 0, 1], [0, 1, NaN]]);
+  assert.throws(
+    () => spectralClusteringAffinity(A, { nClusters: 2 }),
+    /affinity must be finite and non-negative: entry 8=NaN/,
+  );
+  const neg = fromRows([[0, -1], [-1, 0]]);
+  assert.throws(() => spectralClusteringAffinity(neg, { nClusters: 1 }), /entry 1=-1/);
+  const csr = {
+    indptr: Int32Array.of(0, 1, 2),
+    indices: Int32Array.of(1, 5),
+    values: Float64Array.of(1, 1),
+  };
+  assert.throws(() => spectralClusteringAffinity(csr, { nClusters: 1 }), /column out of range: 5/);
+});

@@ -36,7 +36,7 @@ export interface BirchOptions {
   nClusters?: number | null;
   /** Label the fitted samples. @default true */
   computeLabels?: boolean;
-  /** Receives scikit-learn's warning when fewer subclusters than nClusters are found. */
+  /** Receives scikit-learn's warning when fewer subclusters than nClusters are found. @default ignore */
   onWarning?: (message: string) => void;
 }
 

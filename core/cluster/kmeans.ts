@@ -11,7 +11,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { columnMeans, columnVariances, matrix } from "../matrix.ts";
+import { assertFinite, columnMeans, columnVariances, matrix } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
@@ -147,6 +147,7 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
       `Cannot fit k-means as init must be ${o.nClusters}x${X.cols}: init=${init.rows}x${init.cols}`,
     );
   }
+  if (explicit) assertFinite(init, "init");
   let weights: Float64Array | undefined;
   if (options.sampleWeight !== undefined) {
     weights = Float64Array.from(options.sampleWeight);

@@ -28,7 +28,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { columnVariances, matrix, takeRows } from "../matrix.ts";
+import { assertFinite, columnVariances, matrix, takeRows } from "../matrix.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
@@ -65,7 +65,7 @@ export interface MiniBatchKMeansOptions {
   /**
    * Samples drawn (with replacement) for each initialisation, and for the
    * validation set that picks the best one.
-   * @default 3·batchSize (3·nClusters if that is smaller than nClusters), at most n
+   * @default 3·batchSize (3·nClusters if 3·batchSize < nClusters), at most n
    */
   initSize?: number;
   /**
@@ -79,7 +79,7 @@ export interface MiniBatchKMeansOptions {
   reassignmentRatio?: number;
   /** Seed or generator. @default 0 */
   randomState?: number | RandomState;
-  /** Called with one line where scikit-learn warns (init_size < n_clusters, n_init ignored). */
+  /** Called with one line where scikit-learn warns (init_size < n_clusters, n_init ignored). @default ignore */
   onWarning?: (message: string) => void;
 }
 
@@ -163,6 +163,7 @@ function sizes(X: Matrix, o: Resolved, action: string): { batch: number; initSiz
       `Cannot ${action} as init must be ${k}x${X.cols}: init=${o.init.rows}x${o.init.cols}`,
     );
   }
+  if (typeof o.init === "object") assertFinite(o.init, "init");
   const batch = Math.min(o.batchSize, X.rows);
   let initSize = o.initSize;
   if (initSize === undefined) {

@@ -86,6 +86,20 @@ export interface OpticsResult {
    * `"dbscan"`.
    */
   readonly clusterHierarchy: readonly (readonly [number, number])[];
+  /** Number of clusters (noise excluded). */
+  readonly nClusters: number;
+  /** Number of noise samples. */
+  readonly nNoise: number;
+}
+
+/** Clusters and noise samples of a labelling. */
+function counts(labels: Int32Array): { nClusters: number; nNoise: number } {
+  let nClusters = 0, nNoise = 0;
+  for (const l of labels) {
+    if (l < 0) nNoise++;
+    else if (l + 1 > nClusters) nClusters = l + 1;
+  }
+  return { nClusters, nNoise };
 }
 
 /** Options of {@linkcode clusterOpticsXi}. */
@@ -235,7 +249,7 @@ export function optics(X: Matrix, options: OpticsOptions = {}): OpticsResult {
       graph.ordering,
       { minSamples, minClusterSize, xi, predecessorCorrection, predecessorIndexing },
     );
-    return { labels, ...graph, clusterHierarchy };
+    return { labels, ...graph, clusterHierarchy, ...counts(labels) };
   }
   const radius = eps ?? maxEps;
   if (radius > maxEps) {
@@ -249,7 +263,7 @@ export function optics(X: Matrix, options: OpticsOptions = {}): OpticsResult {
     graph.ordering,
     radius,
   );
-  return { labels, ...graph, clusterHierarchy: [] };
+  return { labels, ...graph, clusterHierarchy: [], ...counts(labels) };
 }
 
 /**
@@ -287,6 +301,7 @@ export function clusterOpticsDbscan(
   checkRadius(action, "eps", eps);
   const n = coreDistances.length;
   checkLengths(action, n, reachability.length, ordering.length);
+  checkOrdering(action, ordering, reachability);
   const labels = new Int32Array(n);
   let count = 0;
   for (let p = 0; p < n; p++) {
@@ -348,6 +363,7 @@ export function clusterOpticsXi(
   });
   const n = reachability.length;
   checkLengths(action, n, predecessor.length, ordering.length);
+  checkOrdering(action, ordering, reachability);
   const k = resolveSize(action, "minSamples", minSamples, n);
   const size = resolveSize(action, "minClusterSize", minClusterSize ?? k, n);
   const order = Int32Array.from(ordering);
@@ -367,6 +383,28 @@ export function clusterOpticsXi(
     indexing,
   );
   return { labels: xiLabels(order, clusterHierarchy), clusterHierarchy };
+}
+
+/** `ordering` must be a permutation of 0 … n − 1, and no reachability NaN. */
+function checkOrdering(
+  action: string,
+  ordering: ArrayLike<number>,
+  reachability: ArrayLike<number>,
+): void {
+  const n = ordering.length;
+  const seen = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const s = ordering[p];
+    if (!Number.isInteger(s) || s < 0 || s >= n || seen[s]) {
+      throw new RangeError(
+        `Cannot ${action} as ordering must be a permutation of 0 … n − 1: ordering[${p}]=${s}`,
+      );
+    }
+    seen[s] = 1;
+    if (Number.isNaN(reachability[p])) {
+      throw new RangeError(`Cannot ${action} as reachability holds NaN: reachability[${p}]=NaN`);
+    }
+  }
 }
 
 function checkLengths(action: string, n: number, a: number, b: number): void {

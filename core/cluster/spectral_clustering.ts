@@ -53,7 +53,7 @@ export interface SpectralAssignOptions {
    * for machine precision.) @default 1e-12
    */
   eigenTol?: number;
-  /** Called with one line when the graph is disconnected or the eigensolver did not converge. */
+  /** Called with one line when the graph is disconnected or the eigensolver did not converge. @default ignore */
   onWarning?: (message: string) => void;
 }
 
@@ -192,7 +192,8 @@ function assign(
  * assert.equal(labels[3], labels[5]);
  * assert.notEqual(labels[0], labels[3]);
  * ```
- * @throws {RangeError} on an option out of range or n < nClusters (or nComponents).
+ * @throws {RangeError} on an option out of range, n < nClusters (or nComponents), or an
+ *   affinity that is malformed, not finite or negative.
  */
 export function spectralClusteringAffinity(
   affinity: Matrix | CsrMatrix,
@@ -205,8 +206,34 @@ export function spectralClusteringAffinity(
       `Cannot fit spectral clustering as the affinity must be square: shape=${n}x${affinity.cols}`,
     );
   }
+  checkAffinity(affinity, n);
   checkSizes(n, o, "fit spectral clustering");
   return assign(affinity, o, false);
+}
+
+/** A precomputed affinity must be a well-formed, finite, non-negative matrix. */
+function checkAffinity(affinity: Matrix | CsrMatrix, n: number): void {
+  const fail = (why: string) => {
+    throw new RangeError(`Cannot fit spectral clustering as the affinity ${why}`);
+  };
+  if (n < 1) fail(`has no rows: n=${n}`);
+  const values = "indptr" in affinity ? affinity.values : affinity.data;
+  if ("indptr" in affinity) {
+    const { indptr, indices } = affinity;
+    if (indptr[0] !== 0 || indptr[n] !== indices.length || values.length !== indices.length) {
+      fail(`has inconsistent CSR arrays: indptr[n]=${indptr[n]}, indices=${indices.length}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (indptr[i + 1] < indptr[i]) fail(`has a decreasing indptr at row ${i}`);
+    }
+    for (let p = 0; p < indices.length; p++) {
+      if (!(indices[p] >= 0 && indices[p] < n)) fail(`has a column out of range: ${indices[p]}`);
+    }
+  }
+  for (let p = 0; p < values.length; p++) {
+    const v = values[p];
+    if (!(v >= 0 && v < Infinity)) fail(`must be finite and non-negative: entry ${p}=${v}`);
+  }
 }
 
 /** W = ½(C + Cᵀ) of the k-NN connectivity C (self included), as CSR with the diagonal left out. */

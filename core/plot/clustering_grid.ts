@@ -36,6 +36,8 @@ export interface GridCell {
   readonly labels: ArrayLike<number>;
   /** Seconds the fit took, printed in the corner. */
   readonly seconds: number;
+  /** Printed in the corner instead of the time (e.g. "failed"). @default the time */
+  readonly note?: string;
 }
 
 /** Options of {@linkcode clusteringGrid}. */
@@ -95,7 +97,7 @@ export function clusteringGrid(o: ClusteringGridOptions): TopLevelSpec {
         c: l < 0 ? "#000000" : COMPARISON_COLORS[l % COMPARISON_COLORS.length],
       });
     }
-    values.push({ r: cell.row, k: cell.column, t: secondsLabel(cell.seconds) });
+    values.push({ r: cell.row, k: cell.column, t: cell.note ?? secondsLabel(cell.seconds) });
   }
   const axis = { domain, nice: false, zero: false };
   return {
