@@ -11,6 +11,7 @@ import * as agglomerative from "../../recipes/agglomerative.ts";
 import * as autoencoderFeatures from "../../recipes/autoencoder_features.ts";
 import * as autoencoderKmeans from "../../recipes/autoencoder_kmeans.ts";
 import * as autoencoderMnist from "../../recipes/autoencoder_mnist.ts";
+import * as compareClustering from "../../recipes/compare_clustering.ts";
 import * as convAutoencoder from "../../recipes/conv_autoencoder.ts";
 import * as customerSegmentation from "../../recipes/customer_segmentation.ts";
 import * as dbscan from "../../recipes/dbscan.ts";
@@ -44,6 +45,7 @@ const RECIPES: RecipeModule[] = [
   autoencoderFeatures,
   kmeansSteps,
   n2d,
+  compareClustering,
 ];
 
 const COMMON = ["--help", "--seed", "--out", "--json", "--no-plot", "--quiet", "--input-file"];
