@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { oneLine } from "./messages.ts";
 import {
   allFlags,
@@ -15,6 +14,7 @@ import {
   flagsFromValues,
   type FlagsOf,
   helpText,
+  parseArgv,
   type RecipeCli,
   UsageError,
 } from "./cli_values.ts";
@@ -61,14 +61,13 @@ export function parseCli<const C extends RecipeCli>(
   cli: C,
   argv: string[],
 ): CliArgs<FlagsOf<C>> | undefined {
-  const options: Record<string, { type: "string" | "boolean" }> = {};
+  const options: Record<string, "string" | "boolean"> = {};
   for (const [name, f] of Object.entries(allFlags(cli))) {
-    options[name] = { type: f.type === "boolean" ? "boolean" : "string" };
+    options[name] = f.type === "boolean" ? "boolean" : "string";
   }
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
-      .values as Record<string, string | boolean | undefined>;
+    values = parseArgv(argv, options);
   } catch (e) {
     const msg = oneLine((e as Error).message).replace(/\. To specify.*$/, "").replace(
       /\? To specify.*$/,

@@ -660,3 +660,69 @@ export function flagsFromValues<const C extends RecipeCli>(
     flags: flags as FlagValues<FlagsOf<C>>,
   };
 }
+
+/**
+ * Splits `argv` into raw flag values as Node's `util.parseArgs` does in
+ * strict mode for the flags of `types` (string-valued or switches):
+ * `--name value`, `--name=value`, `--switch`; anything else is an error with
+ * parseArgs's words. Runtime-neutral, so the command line parses the same
+ * way wherever the recipe runs.
+ *
+ * @example
+ * ```ts
+ * import { parseArgv } from "./cli_values.ts";
+ * import assert from "node:assert/strict";
+ * const types = { eps: "string", json: "boolean" } as const;
+ * assert.deepEqual(parseArgv(["--eps", "0.5", "--json"], types), { eps: "0.5", json: true });
+ * assert.deepEqual(parseArgv(["--eps=-1"], types), { eps: "-1" });
+ * assert.throws(() => parseArgv(["--bogus"], types), { message: "Unknown option '--bogus'" });
+ * ```
+ * @throws {TypeError} on an unknown flag, a missing or ambiguous value, a value given to a
+ *   switch, or a positional argument.
+ */
+export function parseArgv(
+  argv: readonly string[],
+  types: Readonly<Record<string, "string" | "boolean">>,
+): Record<string, string | boolean> {
+  const values: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      if (i + 1 < argv.length) {
+        throw new TypeError(
+          `Unexpected argument '${argv[i + 1]}'. This command does not take positional arguments`,
+        );
+      }
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      throw new TypeError(
+        `Unexpected argument '${arg}'. This command does not take positional arguments`,
+      );
+    }
+    if (!arg.startsWith("--")) throw new TypeError(`Unknown option '${arg.slice(0, 2)}'`);
+    const eq = arg.indexOf("=");
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const type = Object.hasOwn(types, name) ? types[name] : undefined;
+    if (type === undefined) throw new TypeError(`Unknown option '${name ? `--${name}` : arg}'`);
+    if (type === "boolean") {
+      if (eq >= 0) throw new TypeError(`Option '--${name}' does not take an argument`);
+      values[name] = true;
+      continue;
+    }
+    if (eq >= 0) {
+      values[name] = arg.slice(eq + 1);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined) throw new TypeError(`Option '--${name} <value>' argument missing`);
+    if (next.startsWith("-")) {
+      throw new TypeError(
+        `Option '--${name}' argument is ambiguous.\nDid you forget to specify the option argument for '--${name}'?\nTo specify an option argument starting with a dash use '--${name}=-XYZ'.`,
+      );
+    }
+    values[name] = next;
+    i++;
+  }
+  return values;
+}
