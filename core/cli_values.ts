@@ -8,6 +8,21 @@
  * @module
  */
 import { shown } from "./messages.ts";
+import type { TopLevelSpec } from "vega-lite";
+
+/**
+ * What a recipe computes, runtime-neutral: the report's lines, the `--json`
+ * object, and its figures as Vega-Lite specs (named as their files). The
+ * command line prints and saves it; the browser site shows it.
+ */
+export interface RecipeOutput {
+  /** The report, as printed without `--json`. */
+  lines: string[];
+  /** The object `--json` prints. */
+  json: unknown;
+  /** The figures (none with `--no-plot`), each saved as `<out>/<name>.svg`. */
+  figures: { name: string; spec: TopLevelSpec }[];
+}
 
 /** A wrong flag or flag value (exit code 2). */
 export class UsageError extends Error {

@@ -16,11 +16,11 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import { emit, fmt, parseCli, type RecipeCli, type RecipeOutput, runMain } from "../core/cli.ts";
 import { KMEANS_FLAGS } from "../core/cli_flags.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { kmeans, predict } from "../core/cluster/kmeans.ts";
-import { toRows } from "../core/matrix.ts";
+import { type Matrix, toRows } from "../core/matrix.ts";
 import { centroidsLayer, pointsLayer } from "../core/plot/layers.ts";
 import { layeredFigure } from "../core/plot/charts.ts";
 import { meshLabels, paddedExtent, regionsLayer } from "../core/plot/regions.ts";
@@ -59,61 +59,76 @@ export function options(argv: string[]) {
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, k, nInit } = parsed;
-
+  const { args } = parsed;
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);
+  const out = compute(parsed, X);
+  emit(args, out.lines, out.json);
+  const written = [];
+  for (const f of out.figures) written.push(await savePlot(f.spec, `${args.out}/${f.name}`));
+  if (written.length > 0 && !args.json) console.log(`Plots: ${written.join(", ")}`);
+}
+
+/**
+ * Steps 2–4 on loaded points, runtime-neutral (the command line and the
+ * browser site both call it): fit, report, figures.
+ */
+export function compute(parsed: NonNullable<ReturnType<typeof options>>, X: Matrix): RecipeOutput {
+  const { args, k, nInit } = parsed;
 
   // Step 2. Fit k-means: minimise Σᵢ ‖xᵢ − μ_{c(i)}‖² from nInit k-means++ starts.
   const model = kmeans(X, { nClusters: k, nInit, init: "k-means++", randomState: args.seed });
 
   // Step 3. Report.
   const centers = toRows(model.centers);
-  emit(args, [
+  const lines = [
     `Centroids (k = ${k}, k-means++, n_init = ${nInit}):`,
     ...centers.map(([x, y]) => `  (${fmt(x)}, ${fmt(y)})`),
     `Inertia: ${model.inertia}`,
     ...(model.converged ? [] : [`Warning: did not converge in ${model.nIter} iterations`]),
-  ], { centers, labels: Array.from(model.labels), inertia: model.inertia });
+  ];
+  const json = { centers, labels: Array.from(model.labels), inertia: model.inertia };
+  if (!args.plot) return { lines, json, figures: [] };
 
-  if (!args.plot) return;
   // Step 4. Plot the input, then the regions predicted over a mesh covering
   // [min − 1, max + 1] with the points and centroids on top.
   const extent = paddedExtent(X, PAD);
   const xDomain: [number, number] = [extent.xMin, extent.xMax];
   const yDomain: [number, number] = [extent.yMin, extent.yMax];
-  const written = [
-    await savePlot(
-      layeredFigure({
-        title: "Input data",
-        description: `${X.rows} points from ${args.inputFile}`,
-        layers: [pointsLayer(X, { hollow: true, color: "black" })],
-        xDomain,
-        yDomain,
-      }),
-      `${args.out}/input`,
-    ),
-  ];
   const grid = meshLabels((P) => predict(model.centers, P), extent, MESH_STEP);
-  written.push(
-    await savePlot(
-      layeredFigure({
-        title: `Boundaries of ${k} clusters (k-means)`,
-        description: `Decision regions of k-means on a ${MESH_STEP}-step mesh, data and centroids`,
-        layers: [
-          regionsLayer(grid, SIZE, SIZE),
-          pointsLayer(X, { hollow: true, color: "black" }),
-          centroidsLayer(model.centers),
-        ],
-        xDomain: [grid.extent.xMin, grid.extent.xMax],
-        yDomain: [grid.extent.yMin, grid.extent.yMax],
-        width: SIZE,
-        height: SIZE,
-      }),
-      `${args.out}/regions`,
-    ),
-  );
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+  return {
+    lines,
+    json,
+    figures: [
+      {
+        name: "input",
+        spec: layeredFigure({
+          title: "Input data",
+          description: `${X.rows} points from ${args.inputFile}`,
+          layers: [pointsLayer(X, { hollow: true, color: "black" })],
+          xDomain,
+          yDomain,
+        }),
+      },
+      {
+        name: "regions",
+        spec: layeredFigure({
+          title: `Boundaries of ${k} clusters (k-means)`,
+          description:
+            `Decision regions of k-means on a ${MESH_STEP}-step mesh, data and centroids`,
+          layers: [
+            regionsLayer(grid, SIZE, SIZE),
+            pointsLayer(X, { hollow: true, color: "black" }),
+            centroidsLayer(model.centers),
+          ],
+          xDomain: [grid.extent.xMin, grid.extent.xMax],
+          yDomain: [grid.extent.yMin, grid.extent.yMax],
+          width: SIZE,
+          height: SIZE,
+        }),
+      },
+    ],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);
