@@ -471,12 +471,27 @@ function defaultText(f: FlagSpec): string {
   return d === "" ? "" : ` (default: ${d})`;
 }
 
+/**
+ * A flag's help text as `--help` prints it after the flag's name: its
+ * description, range or choices, and default.
+ *
+ * @example
+ * ```ts
+ * import { flagHelp } from "./cli_values.ts";
+ * import assert from "node:assert/strict";
+ * const f = { type: "integer", min: 1, max: 9, default: 4, description: "Clusters." } as const;
+ * assert.equal(flagHelp(f), "Clusters, an integer in [1, 9] (default: 4)");
+ * ```
+ */
+export function flagHelp(f: FlagSpec): string {
+  const range = rangeText(f);
+  return f.description.replace(/\.$/, "") + (range ? `, ${range}` : "") + defaultText(f);
+}
+
 /** One line of `--help`: `--name VALUE  Description, range (default: …)`. */
 function helpLine(name: string, f: FlagSpec): string {
   const left = `  --${name}${f.type === "boolean" ? "" : ` ${f.value ?? PLACEHOLDER[f.type]}`}`;
-  const range = rangeText(f);
-  const text = f.description.replace(/\.$/, "") + (range ? `, ${range}` : "") + defaultText(f);
-  return `${left.padEnd(26)} ${text}`;
+  return `${left.padEnd(26)} ${flagHelp(f)}`;
 }
 
 /**

@@ -7,7 +7,6 @@
  * @module
  */
 import { oneLine } from "../messages.ts";
-import { dirname } from "node:path";
 
 /** Turns a Deno file-system error into a one-line error naming the path. */
 function explain(e: unknown, action: string, path: string): Error {
@@ -86,7 +85,7 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
     .join("");
   const tmp = `${path}.${tag}.tmp`;
   try {
-    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.mkdir(parentDir(path), { recursive: true });
     if (typeof data === "string") await Deno.writeTextFile(tmp, data);
     else await Deno.writeFile(tmp, data);
     await Deno.rename(tmp, path);
@@ -94,4 +93,10 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
     await Deno.remove(tmp).catch(() => {});
     throw explain(e, "write the file", path);
   }
+}
+
+/** The folder part of a path ("." for a bare name), on / or \\ separators: no node:path, so the module bundles for browsers. */
+function parentDir(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i < 0 ? "." : i === 0 ? path.slice(0, 1) : path.slice(0, i);
 }
