@@ -16,7 +16,16 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, type RecipeCli, type RecipeOutput, runMain } from "../core/cli.ts";
+import {
+  type CliArgs,
+  emit,
+  type FlagsOf,
+  fmt,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
 import { KMEANS_FLAGS } from "../core/cli_flags.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { kmeans, predict } from "../core/cluster/kmeans.ts";
@@ -52,7 +61,11 @@ const SIZE = 480;
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   return { args, k: args.flags.clusters, nInit: args.flags["n-init"] };
 }
 
@@ -73,7 +86,7 @@ export async function main(argv: string[]): Promise<void> {
  * Steps 2–4 on loaded points, runtime-neutral (the command line and the
  * browser site both call it): fit, report, figures.
  */
-export function compute(parsed: NonNullable<ReturnType<typeof options>>, X: Matrix): RecipeOutput {
+export function compute(parsed: ReturnType<typeof settings>, X: Matrix): RecipeOutput {
   const { args, k, nInit } = parsed;
 
   // Step 2. Fit k-means: minimise Σᵢ ‖xᵢ − μ_{c(i)}‖² from nInit k-means++ starts.

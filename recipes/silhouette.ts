@@ -15,7 +15,17 @@
  *
  * @module
  */
-import { emit, parseCli, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
+import {
+  type CliArgs,
+  emit,
+  type FlagsOf,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+  UsageError,
+} from "../core/cli.ts";
+import type { Matrix } from "../core/matrix.ts";
 import { KMEANS_FLAGS } from "../core/cli_flags.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
@@ -54,7 +64,11 @@ export const CLI = {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   const { "k-min": kMin, "k-max": kMax, "n-init": nInit } = args.flags;
   if (kMax < kMin) {
     throw new UsageError(
@@ -67,10 +81,22 @@ export function options(argv: string[]) {
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, kMin, kMax, nInit } = parsed;
-
+  const { args } = parsed;
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);
+  const out = compute(parsed, X);
+  emit(args, out.lines, out.json);
+  const written = [];
+  for (const f of out.figures) written.push(await savePlot(f.spec, `${args.out}/${f.name}`));
+  if (written.length > 0 && !args.json) console.log(`Plots: ${written.join(", ")}`);
+}
+
+/**
+ * Steps 2–4 on loaded points, runtime-neutral (the command line and the
+ * browser site both call it): the sweep, the report, the figures.
+ */
+export function compute(parsed: ReturnType<typeof settings>, X: Matrix): RecipeOutput {
+  const { args, kMin, kMax, nInit } = parsed;
   if (kMax > X.rows - 1) {
     throw new RangeError(
       `Cannot score k = ${kMax} as the silhouette needs k <= n_samples - 1: k=${kMax}, n_samples=${X.rows}`,
@@ -88,16 +114,20 @@ export async function main(argv: string[]): Promise<void> {
   const best = scores.reduce((a, b) => (b.score > a.score ? b : a));
 
   // Step 3. Report.
-  emit(args, [
+  const lines = [
     ...scores.map((s) => `Silhouette score for k = ${s.k}: ${s.score}`),
     `Best k = ${best.k}`,
-  ], { scores, bestK: best.k });
+  ];
+  const json = { scores, bestK: best.k };
+  if (!args.plot) return { lines, json, figures: [] };
 
-  if (!args.plot) return;
   // Step 4. Plot the scores and the input data.
-  const written = [
-    await savePlot(
-      barChart({
+  return {
+    lines,
+    json,
+    figures: [{
+      name: "scores",
+      spec: barChart({
         title: "Silhouette score vs number of clusters",
         description:
           `Mean silhouette of k-means labellings of ${args.inputFile}, k = ${kMin}..${kMax}`,
@@ -107,18 +137,15 @@ export async function main(argv: string[]): Promise<void> {
         yTitle: "silhouette score",
         highlight: scores.indexOf(best),
       }),
-      `${args.out}/scores`,
-    ),
-    await savePlot(
-      layeredFigure({
+    }, {
+      name: "input",
+      spec: layeredFigure({
         title: "Input data",
         description: `${X.rows} points from ${args.inputFile}`,
         layers: [pointsLayer(X, { hollow: true, color: "black" })],
       }),
-      `${args.out}/input`,
-    ),
-  ];
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+    }],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);
