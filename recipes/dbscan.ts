@@ -25,7 +25,18 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, pyFloat, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
+import {
+  type CliArgs,
+  emit,
+  type FlagsOf,
+  fmt,
+  parseCli,
+  pyFloat,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+  UsageError,
+} from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { dbscan, type DbscanResult } from "../core/cluster/dbscan.ts";
 import { hdbscan } from "../core/cluster/hdbscan.ts";
@@ -104,7 +115,11 @@ interface SweepRow {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   const { eps, "min-samples": minSamples, algorithm, xi } = args.flags;
   const minClusterSize = args.flags["min-cluster-size"];
   if (algorithm === "dbscan" && minClusterSize !== undefined) {
@@ -128,10 +143,23 @@ export function options(argv: string[]) {
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, minSamples, grid, algorithm } = parsed;
-
+  const { args } = parsed;
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);
+  const out = compute(parsed, X);
+  emit(args, out.lines, out.json);
+  const written = [];
+  for (const f of out.figures) written.push(await savePlot(f.spec, `${args.out}/${f.name}`));
+  if (written.length > 0 && !args.json) console.log(`Plots: ${written.join(", ")}`);
+}
+
+/**
+ * Steps 2–4 on loaded points, runtime-neutral (the command line and the
+ * browser site both call it): the sweep (or HDBSCAN, OPTICS), the report,
+ * the figures.
+ */
+export function compute(parsed: ReturnType<typeof settings>, X: Matrix): RecipeOutput {
+  const { args, minSamples, grid, algorithm } = parsed;
 
   // Step 2. Cluster at each ε; score by silhouette with noise as one more group.
   // (The silhouette needs 2 ≤ groups ≤ n − 1; otherwise it is undefined.)
@@ -151,12 +179,10 @@ export async function main(argv: string[]): Promise<void> {
     if (round4(r.score) > round4(sweep[best].score)) best = i;
   });
   const model = models[best];
-  if (algorithm !== "dbscan") {
-    return await withoutEps(parsed, X, sweep[best].eps, model);
-  }
+  if (algorithm !== "dbscan") return withoutEps(parsed, X, sweep[best].eps, model);
 
   // Step 3. Report.
-  emit(args, [
+  const lines = [
     ...sweep.map((r) =>
       `Epsilon: ${pyFloat(r.eps, 10)} --> silhouette score: ${
         r.score === null ? "undefined (fewer than 2 groups)" : round4(r.score).toFixed(4)
@@ -167,18 +193,21 @@ export async function main(argv: string[]): Promise<void> {
     `Core samples: ${model.coreSampleIndices.length}, border samples: ${
       X.rows - model.coreSampleIndices.length - model.nNoise
     }, noise: ${model.nNoise}`,
-  ], {
+  ];
+  const json = {
     sweep,
     bestEps: sweep[best].eps,
     labels: Array.from(model.labels),
     coreSampleIndices: Array.from(model.coreSampleIndices),
-  });
-
-  if (!args.plot) return;
+  };
+  if (!args.plot) return { lines, json, figures: [] };
   // Step 4. The sweep and the best clustering.
-  const written = [
-    await savePlot(
-      barChart({
+  return {
+    lines,
+    json,
+    figures: [{
+      name: "scores",
+      spec: barChart({
         title: "Silhouette score vs epsilon",
         description:
           `Silhouette of DBSCAN labellings (min_samples ${minSamples}) of ${args.inputFile}`,
@@ -188,31 +217,28 @@ export async function main(argv: string[]): Promise<void> {
         yTitle: "silhouette score",
         highlight: best,
       }),
-      `${args.out}/scores`,
-    ),
-    await savePlot(
-      layeredFigure({
+    }, {
+      name: "clusters",
+      spec: layeredFigure({
         title: `DBSCAN, eps = ${fmt(sweep[best].eps)}: ${model.nClusters} clusters`,
         description:
           `Clusters of ${args.inputFile}: core samples large and hollow, border samples small, noise as black dots`,
         layers: [densityLayer(X, model.labels, model.coreSampleIndices)],
       }),
-      `${args.out}/clusters`,
-    ),
-  ];
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+    }],
+  };
 }
 
 /**
  * HDBSCAN or OPTICS on the same points: their clusters, and how they compare
  * with DBSCAN at the sweep's best eps.
  */
-async function withoutEps(
-  parsed: NonNullable<ReturnType<typeof options>>,
+function withoutEps(
+  parsed: ReturnType<typeof settings>,
   X: Matrix,
   bestEps: number,
   best: DbscanResult,
-): Promise<void> {
+): RecipeOutput {
   const { args, minSamples, algorithm, xi, cut } = parsed;
   let labels: Int32Array;
   let extra: Record<string, unknown> = {};
@@ -246,14 +272,15 @@ async function withoutEps(
   const groups = nClusters + (nNoise > 0 ? 1 : 0);
   const score = groups >= 2 && groups <= X.rows - 1 ? silhouetteScore(X, labels) : null;
   const ari = adjustedRandScore(best.labels, labels);
-  emit(args, [
+  const lines = [
     `${what}: ${nClusters} clusters, ${nNoise} noise`,
     `Silhouette score (noise as one group): ${score === null ? "undefined" : score.toFixed(4)}`,
     `DBSCAN at the sweep's best eps ${
       pyFloat(bestEps, 10)
     }: ${best.nClusters} clusters, ${best.nNoise} noise`,
     `Agreement with that DBSCAN (adjusted Rand index): ${ari.toFixed(4)}`,
-  ], {
+  ];
+  const json = {
     algorithm,
     labels: Array.from(labels),
     nClusters,
@@ -262,37 +289,32 @@ async function withoutEps(
     dbscanBestEps: bestEps,
     ariVsDbscan: ari,
     ...extra,
-  });
-
-  if (!args.plot) return;
-  const written = [
-    await savePlot(
-      layeredFigure({
-        title: `${
-          algorithm === "hdbscan" ? "HDBSCAN" : "OPTICS"
-        }: ${nClusters} clusters, no eps chosen`,
-        description: `${what} clusters of ${args.inputFile}; noise in black`,
-        layers: [pointsLayer(X, { labels, hollow: true })],
-      }),
-      `${args.out}/${algorithm}`,
-    ),
-  ];
+  };
+  if (!args.plot) return { lines, json, figures: [] };
+  const figures: RecipeOutput["figures"] = [{
+    name: algorithm,
+    spec: layeredFigure({
+      title: `${
+        algorithm === "hdbscan" ? "HDBSCAN" : "OPTICS"
+      }: ${nClusters} clusters, no eps chosen`,
+      description: `${what} clusters of ${args.inputFile}; noise in black`,
+      layers: [pointsLayer(X, { labels, hollow: true })],
+    }),
+  }];
   if (reach) {
-    written.push(
-      await savePlot(
-        reachabilityChart({
-          title: "OPTICS reachability plot: valleys are clusters",
-          description: `Reachability of ${args.inputFile} in OPTICS's cluster ordering (${what})`,
-          ordering: reach.ordering,
-          reachability: reach.reachability,
-          labels,
-          cut,
-        }),
-        `${args.out}/reachability`,
-      ),
-    );
+    figures.push({
+      name: "reachability",
+      spec: reachabilityChart({
+        title: "OPTICS reachability plot: valleys are clusters",
+        description: `Reachability of ${args.inputFile} in OPTICS's cluster ordering (${what})`,
+        ordering: reach.ordering,
+        reachability: reach.reachability,
+        labels,
+        cut,
+      }),
+    });
   }
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+  return { lines, json, figures };
 }
 
 if (import.meta.main) await runMain(CLI, main);
