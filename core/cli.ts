@@ -16,8 +16,10 @@ import {
   helpText,
   parseArgv,
   type RecipeCli,
+  type RecipeOutput,
   UsageError,
 } from "./cli_values.ts";
+import { savePlot } from "./plot/render.ts";
 
 export * from "./cli_values.ts";
 import { stopAllWorkers } from "./workers.ts";
@@ -235,4 +237,23 @@ export class Progress {
 export function emit(args: CommonArgs, lines: string[], json: unknown): void {
   if (args.json) console.log(JSON.stringify(json));
   else console.log(lines.join("\n"));
+}
+
+/**
+ * The command line's end of a recipe: prints its warnings on stderr and its
+ * report (or `--json`), saves its figures under `--out`, and says where.
+ *
+ * Permissions: `--allow-write` on the output folder when there are figures.
+ */
+export async function finishRecipe(
+  name: string,
+  args: CommonArgs,
+  out: RecipeOutput,
+): Promise<string[]> {
+  for (const w of out.warnings ?? []) console.error(`${name}: warning: ${w}`);
+  emit(args, out.lines, out.json);
+  const written: string[] = [];
+  for (const f of out.figures) written.push(await savePlot(f.spec, `${args.out}/${f.name}`));
+  if (written.length > 0 && !args.json) console.log(`Plots: ${written.join(", ")}`);
+  return written;
 }

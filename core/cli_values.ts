@@ -22,6 +22,8 @@ export interface RecipeOutput {
   json: unknown;
   /** The figures (none with `--no-plot`), each saved as `<out>/<name>.svg`. */
   figures: { name: string; spec: TopLevelSpec }[];
+  /** Warnings, one line each (the command line prints them on stderr). */
+  warnings?: string[];
 }
 
 /** A wrong flag or flag value (exit code 2). */

@@ -18,15 +18,23 @@
  *
  * @module
  */
-import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import {
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { CURVES, makeCurve } from "../core/datasets/curves.ts";
+import type { Matrix } from "../core/matrix.ts";
 import { agglomerative, type Linkage, LINKAGES } from "../core/cluster/agglomerative.ts";
 import { kneighborsGraph } from "../core/neighbors/graph.ts";
 import { pointsLayer } from "../core/plot/layers.ts";
 import { layeredFigure, sideBySide } from "../core/plot/charts.ts";
 import { dendrogram } from "../core/plot/dendrogram.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "agglomerative",
@@ -76,7 +84,11 @@ export const CLI = {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   const { shape, linkage: which, clusters: k, neighbors, "input-file": file } = args.flags;
   return { args, shape, which, k, neighbors, file };
 }
@@ -84,10 +96,19 @@ export function options(argv: string[]) {
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, shape, which, k, neighbors, file } = parsed;
-
+  const { args, file } = parsed;
   // Step 1. The data: a generated curve (seeded like the original) or a file.
-  const X = file ? await loadPoints2D(file) : makeCurve(shape, { seed: args.seed });
+  await finishRecipe(CLI.name, args, compute(parsed, file ? await loadPoints2D(file) : undefined));
+}
+
+/**
+ * Steps 2–5, runtime-neutral (the command line and the browser site both
+ * call it): the graph, the clusterings, the report, the figures. Without
+ * points, the generated curve.
+ */
+export function compute(parsed: ReturnType<typeof settings>, points?: Matrix): RecipeOutput {
+  const { args, shape, which, k, neighbors, file } = parsed;
+  const X = points ?? makeCurve(shape, { seed: args.seed });
   const source = file ?? `${shape} (seed ${args.seed})`;
   if (neighbors >= X.rows) {
     throw new RangeError(
@@ -113,6 +134,7 @@ export async function main(argv: string[]): Promise<void> {
 
   // Step 4. Report cluster sizes.
   const lines = [`Data: ${X.rows} points from ${source}; ${k} clusters.`];
+  const warnings: string[] = [];
   for (const c of cases) {
     const sizes = new Array(k).fill(0);
     for (const l of c.result.labels) sizes[l]++;
@@ -122,61 +144,56 @@ export async function main(argv: string[]): Promise<void> {
       }: cluster sizes ${sizes.join(", ")}`,
     );
     if (c.result.nComponents > 1) {
-      console.error(
-        `agglomerative: warning: the ${neighbors}-NN graph has ${c.result.nComponents} components; completed with an edge between the closest samples of each pair`,
+      warnings.push(
+        `the ${neighbors}-NN graph has ${c.result.nComponents} components; completed with an edge between the closest samples of each pair`,
       );
     }
   }
-  emit(args, lines, {
+  const json = {
     cases: cases.map((c) => ({
       linkage: c.linkage,
       connectivity: c.connectivity,
       labels: Array.from(c.result.labels),
     })),
-  });
-
-  if (!args.plot) return;
+  };
+  if (!args.plot) return { lines, json, figures: [], warnings };
   // Step 5. One scatter per case (a marker per cluster), and each tree's dendrogram.
-  const written: string[] = [];
+  const figures: RecipeOutput["figures"] = [];
   for (const linkage of linkages) {
     const pair = cases.filter((c) => c.linkage === linkage);
-    written.push(
-      await savePlot(
-        sideBySide(
-          `${linkage} linkage, ${k} clusters: without and with connectivity`,
-          `Agglomerative clustering of ${source}; right: merges restricted to the ${neighbors}-NN graph`,
-          pair.map((c) =>
-            layeredFigure({
-              title: c.connectivity ? `${neighbors}-NN connectivity` : "No connectivity",
-              description: `${linkage} linkage ${c.connectivity ? "with" : "without"} connectivity`,
-              layers: [pointsLayer(X, { labels: c.result.labels, size: 30 })],
-              width: 380,
-              height: 380,
-            })
-          ),
+    figures.push({
+      name: linkage,
+      spec: sideBySide(
+        `${linkage} linkage, ${k} clusters: without and with connectivity`,
+        `Agglomerative clustering of ${source}; right: merges restricted to the ${neighbors}-NN graph`,
+        pair.map((c) =>
+          layeredFigure({
+            title: c.connectivity ? `${neighbors}-NN connectivity` : "No connectivity",
+            description: `${linkage} linkage ${c.connectivity ? "with" : "without"} connectivity`,
+            layers: [pointsLayer(X, { labels: c.result.labels, size: 30 })],
+            width: 380,
+            height: 380,
+          })
         ),
-        `${args.out}/${linkage}`,
       ),
-    );
+    });
     for (const c of pair) {
-      written.push(
-        await savePlot(
-          dendrogram({
-            title: `Dendrogram: ${linkage} linkage, ${
-              c.connectivity ? `${neighbors}-NN connectivity` : "no connectivity"
-            } (last 30 merges)`,
-            description: `Merge tree of ${source}; leaves are clusters, labelled by size`,
-            nLeaves: X.rows,
-            children: c.result.children,
-            distances: c.result.distances,
-            cutClusters: k,
-          }),
-          `${args.out}/${linkage}_${c.connectivity ? "connected" : "free"}_dendrogram`,
-        ),
-      );
+      figures.push({
+        name: `${linkage}_${c.connectivity ? "connected" : "free"}_dendrogram`,
+        spec: dendrogram({
+          title: `Dendrogram: ${linkage} linkage, ${
+            c.connectivity ? `${neighbors}-NN connectivity` : "no connectivity"
+          } (last 30 merges)`,
+          description: `Merge tree of ${source}; leaves are clusters, labelled by size`,
+          nLeaves: X.rows,
+          children: c.result.children,
+          distances: c.result.distances,
+          cutClusters: k,
+        }),
+      });
     }
   }
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+  return { lines, json, figures, warnings };
 }
 
 if (import.meta.main) await runMain(CLI, main);

@@ -27,7 +27,7 @@
  */
 import {
   type CliArgs,
-  emit,
+  finishRecipe,
   type FlagsOf,
   fmt,
   parseCli,
@@ -49,7 +49,6 @@ import { silhouetteScore } from "../core/metrics/silhouette.ts";
 import { linspace } from "../core/matrix.ts";
 import { densityLayer } from "../core/plot/layers.ts";
 import { barChart, layeredFigure } from "../core/plot/charts.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "dbscan",
@@ -146,11 +145,7 @@ export async function main(argv: string[]): Promise<void> {
   const { args } = parsed;
   // Step 1. Load the points.
   const X = await loadPoints2D(args.inputFile);
-  const out = compute(parsed, X);
-  emit(args, out.lines, out.json);
-  const written = [];
-  for (const f of out.figures) written.push(await savePlot(f.spec, `${args.out}/${f.name}`));
-  if (written.length > 0 && !args.json) console.log(`Plots: ${written.join(", ")}`);
+  await finishRecipe(CLI.name, args, compute(parsed, X));
 }
 
 /**

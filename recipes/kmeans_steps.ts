@@ -16,15 +16,23 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import {
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
+  fmt,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
 import { loadPoints2D } from "../core/io/points.ts";
 import { makeBlobs } from "../core/datasets/make_blobs.ts";
 import { kmeansSteps } from "../core/cluster/kmeans.ts";
-import { columnExtent, matrix, toRows } from "../core/matrix.ts";
+import { columnExtent, type Matrix, matrix, toRows } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
 import { arrowsLayer, centroidsLayer, pointsLayer } from "../core/plot/layers.ts";
 import { layeredFigure, sideBySide } from "../core/plot/charts.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "kmeans_steps",
@@ -60,7 +68,11 @@ export const CLI = {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   const { clusters: k, iterations, "input-file": file } = args.flags;
   return { args, k, iterations, file };
 }
@@ -68,10 +80,19 @@ export function options(argv: string[]) {
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, k, iterations, file } = parsed;
+  const { args, file } = parsed;
+  // Step 1. The data: three blobs, exactly as make_blobs(random_state=6), or a file.
+  await finishRecipe(CLI.name, args, compute(parsed, file ? await loadPoints2D(file) : undefined));
+}
 
-  // Step 1. The data: three blobs, exactly as make_blobs(random_state=6).
-  const X = file ? await loadPoints2D(file) : makeBlobs({ randomState: 6 }).X;
+/**
+ * Steps 2–5, runtime-neutral (the command line and the browser site both
+ * call it): the iterations, the report, the figure. Without points, the
+ * original's blobs.
+ */
+export function compute(parsed: ReturnType<typeof settings>, points?: Matrix): RecipeOutput {
+  const { args, k, iterations } = parsed;
+  const X = points ?? makeBlobs({ randomState: 6 }).X;
   if (X.rows < k) {
     throw new RangeError(`Cannot run k-means as n_samples=${X.rows} should be >= n_clusters=${k}`);
   }
@@ -101,12 +122,11 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   if (steps.length < iterations) lines.push(`Converged after ${steps.length} iterations.`);
-  emit(args, lines, {
+  const json = {
     init: toRows(init),
     steps: steps.map((s) => ({ centers: toRows(s.centers), labels: Array.from(s.labels) })),
-  });
-
-  if (!args.plot) return;
+  };
+  if (!args.plot) return { lines, json, figures: [] };
   // Step 5. One panel per iteration: points coloured by their assignment,
   // old centres (large, grey) and arrows to the updated centres (black).
   const panels = steps.map((s) =>
@@ -123,15 +143,18 @@ export async function main(argv: string[]): Promise<void> {
       height: 300,
     })
   );
-  const written = await savePlot(
-    sideBySide(
-      "k-means step by step: assign, then move each centre to its cluster's mean",
-      `${steps.length} Lloyd iterations from ${k} random centres`,
-      panels,
-    ),
-    `${args.out}/steps`,
-  );
-  if (!args.json) console.log(`Plots: ${written}`);
+  return {
+    lines,
+    json,
+    figures: [{
+      name: "steps",
+      spec: sideBySide(
+        "k-means step by step: assign, then move each centre to its cluster's mean",
+        `${steps.length} Lloyd iterations from ${k} random centres`,
+        panels,
+      ),
+    }],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);
