@@ -156,6 +156,8 @@ export function start(): void {
         return;
       }
       report.textContent = r.lines.join("\n");
+      document.getElementById("warnings")!.textContent = r.warnings
+        .map((w: string) => `Warning: ${w}`).join("\n");
       json.textContent = JSON.stringify(r.json);
       figures.replaceChildren(...r.figures.map((f: { title: string; svg: string }) => {
         const fig = document.createElement("figure");

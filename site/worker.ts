@@ -13,8 +13,10 @@ import { flagsFromValues, type RecipeCli, type RecipeOutput } from "../core/cli_
 import type { Matrix } from "../core/matrix.ts";
 import { parsePoints2D } from "../core/io/points.ts";
 import { renderSvg } from "../core/plot/render.ts";
+import * as agglomerative from "../recipes/agglomerative.ts";
 import * as dbscan from "../recipes/dbscan.ts";
 import * as kmeans from "../recipes/kmeans.ts";
+import * as kmeansSteps from "../recipes/kmeans_steps.ts";
 import * as silhouette from "../recipes/silhouette.ts";
 
 /** A request from the page. */
@@ -25,7 +27,11 @@ export interface RunRequest {
   data?: { name: string; text: string };
 }
 
-/** A recipe of 2-D points the site runs live: its table, settings and computation. */
+/**
+ * A recipe the site runs live: its table, settings and computation on 2-D
+ * points (its shipped file's, the user's, or — without a shipped file — its
+ * own generated data).
+ */
 interface PointsRecipe<S> {
   CLI: RecipeCli;
   settings(args: never): S;
@@ -35,35 +41,30 @@ interface PointsRecipe<S> {
 /** The recipes the site runs live. */
 const RECIPES: Record<string, PointsRecipe<unknown>> = {
   kmeans: kmeans as PointsRecipe<unknown>,
+  agglomerative: agglomerative as PointsRecipe<unknown>,
   silhouette: silhouette as PointsRecipe<unknown>,
   dbscan: dbscan as PointsRecipe<unknown>,
+  kmeans_steps: kmeansSteps as PointsRecipe<unknown>,
 };
-
-/** One run: the form's values through the recipe's own table, settings and compute. */
-function runRecipe(
-  r: PointsRecipe<unknown>,
-  values: Record<string, string | boolean>,
-  text: string,
-  source: string,
-): RecipeOutput {
-  const args = flagsFromValues(r.CLI, { ...values, "input-file": source });
-  return r.compute(r.settings(args as never), parsePoints2D(text, source));
-}
 
 async function handle(req: RunRequest) {
   const recipe = RECIPES[req.recipe];
   if (!recipe) throw new RangeError(`Cannot run as the site has no recipe ${req.recipe}`);
-  let source: string = recipe.CLI.defaultInput ?? "";
-  let text: string;
+  // The data: the user's file, else the shipped one, else the recipe generates its own.
+  let source = recipe.CLI.defaultInput;
+  let text: string | undefined;
   if (req.data) {
     source = req.data.name;
     text = req.data.text;
-  } else {
+  } else if (source !== undefined) {
     const r = await fetch(new URL(`./${source}`, self.location.href));
     if (!r.ok) throw new Error(`Cannot read ${source} as the server answered ${r.status}`);
     text = await r.text();
   }
-  const out = runRecipe(recipe, req.values, text, source);
+  const values = source === undefined ? req.values : { ...req.values, "input-file": source };
+  const args = flagsFromValues(recipe.CLI, values);
+  const X = text === undefined ? undefined : parsePoints2D(text, source);
+  const out = recipe.compute(recipe.settings(args as never), X as Matrix);
   const figures = [];
   for (const f of out.figures) {
     figures.push({
@@ -72,7 +73,7 @@ async function handle(req: RunRequest) {
       svg: await renderSvg(f.spec),
     });
   }
-  return { ok: true, lines: out.lines, json: out.json, figures };
+  return { ok: true, lines: out.lines, json: out.json, figures, warnings: out.warnings ?? [] };
 }
 
 self.onmessage = async (e: MessageEvent<RunRequest>) => {

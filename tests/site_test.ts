@@ -102,7 +102,7 @@ async function runInPage(
 }
 
 browserTest(
-  "site: the kmeans, silhouette and dbscan pages give the command line's numbers, defaults and flags",
+  "site: every live recipe's page gives the command line's numbers, defaults and flags",
   async () => {
     const build = await runTask("site", ["--out", OUT]);
     assert.equal(build.code, 0, build.stderr);
@@ -116,6 +116,9 @@ browserTest(
         ["kmeans", ["--n-init", "1", "--seed", "7"], 3],
         ["silhouette", [], 4],
         ["silhouette", ["--k-max", "6", "--seed", "2"], 4],
+        ["agglomerative", [], 5],
+        ["agglomerative", ["--linkage", "average", "--clusters", "4", "--seed", "3"], 5],
+        ["kmeans_steps", ["--seed", "4"], 3],
         ["dbscan", [], 6],
         ["dbscan", ["--algorithm", "hdbscan", "--min-cluster-size", "8"], 6],
         ["dbscan", ["--algorithm", "optics", "--eps", "0.8"], 6],
@@ -136,7 +139,14 @@ browserTest(
           page.command,
           `deno task ${recipe}${flags.length ? " " + flags.join(" ") : ""}`,
         );
-        assert.equal(page.figures.length, flags.includes("hdbscan") ? 1 : 2, what);
+        const figures = recipe === "agglomerative"
+          ? 3
+          : recipe === "kmeans_steps"
+          ? 1
+          : flags.includes("hdbscan")
+          ? 1
+          : 2;
+        assert.equal(page.figures.length, figures, what);
         for (const f of page.figures) {
           assert.ok(f.w > 50 && f.h > 50 && f.label, `${what}: ${f.label}`);
         }
