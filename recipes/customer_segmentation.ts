@@ -18,13 +18,20 @@
  *
  * @module
  */
-import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { loadWholesale } from "../core/datasets/wholesale.ts";
+import {
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
+import { loadWholesale, parseWholesale, type Spending } from "../core/datasets/wholesale.ts";
 import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { matrix, toRows } from "../core/matrix.ts";
 import { centroidsLayer, pointsLayer } from "../core/plot/layers.ts";
 import { layeredFigure } from "../core/plot/charts.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "customer_segmentation",
@@ -55,17 +62,37 @@ export const CLI = {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   return { args, quantile: args.flags.quantile, fixedBandwidth: args.flags.bandwidth };
+}
+
+/** The data from the file's bytes (the site hands them over; the command line reads the file). */
+export function parseInput(bytes: Uint8Array, source: string): Spending {
+  return parseWholesale(new TextDecoder().decode(bytes), source);
 }
 
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, quantile, fixedBandwidth } = parsed;
-
   // Step 1. Load the spending columns (from the third on), with their names.
-  const { X, names } = await loadWholesale(args.inputFile);
+  await finishRecipe(
+    CLI.name,
+    parsed.args,
+    compute(parsed, await loadWholesale(parsed.args.inputFile)),
+  );
+}
+
+/**
+ * Steps 2–5 on the loaded spending, runtime-neutral (the command line and the
+ * browser site both call it): bandwidth, mean shift, report, figures.
+ */
+export function compute(parsed: ReturnType<typeof settings>, data: Spending): RecipeOutput {
+  const { args, quantile, fixedBandwidth } = parsed;
+  const { X, names } = data;
   const d = names.length;
 
   // Step 2. Bandwidth: mean distance to the ⌊quantile·n⌋-th nearest customer
@@ -81,15 +108,15 @@ export async function main(argv: string[]): Promise<void> {
 
   // Step 4. Report: centroids truncated to integers, as the original.
   const centers = toRows(model.centers);
-  emit(args, [
+  const lines = [
     `Bandwidth = ${bandwidth}`,
     `Number of clusters in input data = ${k}`,
     "Centroids of clusters:",
     [...names.map((n) => n.slice(0, 3)), "customers"].join("\t"),
     ...centers.map((c, i) => [...c.map((v) => String(Math.trunc(v))), String(sizes[i])].join("\t")),
-  ], { bandwidth, centers, labels: Array.from(model.labels) });
-
-  if (!args.plot) return;
+  ];
+  const json = { bandwidth, centers, labels: Array.from(model.labels) };
+  if (!args.plot) return { lines, json, figures: [] };
   // Step 5. Centroids on the milk/grocery plane, axes padded by 20% of the range.
   const xCol = Math.max(names.indexOf("Milk"), 0);
   const yCol = names.indexOf("Grocery") >= 0 ? names.indexOf("Grocery") : Math.min(1, d - 1);
@@ -110,9 +137,12 @@ export async function main(argv: string[]): Promise<void> {
     const pad = 0.2 * (hi - lo || Math.abs(hi) || 1);
     return [lo - pad, hi + pad];
   };
-  const written = [
-    await savePlot(
-      layeredFigure({
+  return {
+    lines,
+    json,
+    figures: [{
+      name: "centroids",
+      spec: layeredFigure({
         title: `Mean shift: ${k} customer segments (centroids)`,
         description: `Centroids of the ${k} mean-shift clusters of ${args.inputFile} on the ${
           names[xCol]
@@ -123,10 +153,9 @@ export async function main(argv: string[]): Promise<void> {
         xDomain: padded(0),
         yDomain: padded(1),
       }),
-      `${args.out}/centroids`,
-    ),
-    await savePlot(
-      layeredFigure({
+    }, {
+      name: "customers",
+      spec: layeredFigure({
         title: `Customers by segment (${names[xCol]} vs ${names[yCol]})`,
         description: `All ${X.rows} customers of ${args.inputFile} coloured by mean-shift cluster`,
         layers: [
@@ -136,10 +165,8 @@ export async function main(argv: string[]): Promise<void> {
         xTitle: names[xCol],
         yTitle: names[yCol],
       }),
-      `${args.out}/customers`,
-    ),
-  ];
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+    }],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);

@@ -2,7 +2,7 @@
  * # `deno task site`: the cookbook in a browser tab
  *
  * Builds `out/site/`, a static folder: an index page and one page per
- * recipe the site runs live (so far kmeans, agglomerative, silhouette, dbscan and kmeans_steps), each with a form built from
+ * recipe the site runs live (so far kmeans, agglomerative, silhouette, dbscan, customer_segmentation and kmeans_steps), each with a form built from
  * the recipe's own flag table, a Run and a Stop button, the report in the
  * terminal's words, the `--json` object and the figures. The recipe's own
  * `compute` runs in a worker (`worker.js`, the library and Vega bundled by
@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { allFlags, flagHelp, type FlagSpec, type RecipeCli } from "../core/cli_values.ts";
 import { escapeHtml } from "../core/plot/gallery.ts";
 import { CLI as AGGLOMERATIVE } from "../recipes/agglomerative.ts";
+import { CLI as CUSTOMERS } from "../recipes/customer_segmentation.ts";
 import { CLI as DBSCAN } from "../recipes/dbscan.ts";
 import { CLI as KMEANS } from "../recipes/kmeans.ts";
 import { CLI as KMEANS_STEPS } from "../recipes/kmeans_steps.ts";
@@ -29,7 +30,7 @@ import type { FieldSpec, PageSpec } from "../site/page.ts";
 import { serveSite } from "../site/server.ts";
 
 /** The recipes the site runs live, in the cookbook's order. */
-const LIVE: RecipeCli[] = [KMEANS, AGGLOMERATIVE, SILHOUETTE, DBSCAN, KMEANS_STEPS];
+const LIVE: RecipeCli[] = [KMEANS, AGGLOMERATIVE, SILHOUETTE, DBSCAN, CUSTOMERS, KMEANS_STEPS];
 
 /** Flags that make no sense in a page (output files, terminal modes, the data file). */
 const NOT_IN_FORM = new Set(["help", "out", "json", "no-plot", "quiet", "input-file"]);

@@ -107,7 +107,7 @@ export function start(): void {
   const runButton = document.getElementById("run") as HTMLButtonElement;
   const stopButton = document.getElementById("stop") as HTMLButtonElement;
   const fileInput = document.getElementById("file") as HTMLInputElement;
-  let data: { name: string; text: string } | undefined;
+  let data: { name: string; bytes: Uint8Array } | undefined;
 
   const read = (name: string): string | boolean => {
     const el = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
@@ -190,7 +190,7 @@ export function start(): void {
   });
   runButton.addEventListener("click", run);
   const load = async (file: File) => {
-    data = { name: file.name, text: await file.text() };
+    data = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
     document.getElementById("data-name")!.textContent = file.name;
     sync();
   };

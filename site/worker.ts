@@ -10,10 +10,10 @@
  * @module
  */
 import { flagsFromValues, type RecipeCli, type RecipeOutput } from "../core/cli_values.ts";
-import type { Matrix } from "../core/matrix.ts";
 import { parsePoints2D } from "../core/io/points.ts";
 import { renderSvg } from "../core/plot/render.ts";
 import * as agglomerative from "../recipes/agglomerative.ts";
+import * as customerSegmentation from "../recipes/customer_segmentation.ts";
 import * as dbscan from "../recipes/dbscan.ts";
 import * as kmeans from "../recipes/kmeans.ts";
 import * as kmeansSteps from "../recipes/kmeans_steps.ts";
@@ -24,7 +24,7 @@ export interface RunRequest {
   recipe: string;
   values: Record<string, string | boolean>;
   /** The user's file instead of the shipped data. */
-  data?: { name: string; text: string };
+  data?: { name: string; bytes: Uint8Array };
 }
 
 /**
@@ -35,7 +35,9 @@ export interface RunRequest {
 interface PointsRecipe<S> {
   CLI: RecipeCli;
   settings(args: never): S;
-  compute(settings: S, X: Matrix): RecipeOutput;
+  compute(settings: S, data: never): RecipeOutput;
+  /** The recipe's data from a file's bytes; 2-D points (`parsePoints2D`) when absent. */
+  parseInput?(bytes: Uint8Array, source: string): unknown;
 }
 
 /** The recipes the site runs live. */
@@ -45,6 +47,7 @@ const RECIPES: Record<string, PointsRecipe<unknown>> = {
   silhouette: silhouette as PointsRecipe<unknown>,
   dbscan: dbscan as PointsRecipe<unknown>,
   kmeans_steps: kmeansSteps as PointsRecipe<unknown>,
+  customer_segmentation: customerSegmentation as PointsRecipe<unknown>,
 };
 
 async function handle(req: RunRequest) {
@@ -52,19 +55,23 @@ async function handle(req: RunRequest) {
   if (!recipe) throw new RangeError(`Cannot run as the site has no recipe ${req.recipe}`);
   // The data: the user's file, else the shipped one, else the recipe generates its own.
   let source = recipe.CLI.defaultInput;
-  let text: string | undefined;
+  let bytes: Uint8Array | undefined;
   if (req.data) {
     source = req.data.name;
-    text = req.data.text;
+    bytes = req.data.bytes;
   } else if (source !== undefined) {
     const r = await fetch(new URL(`./${source}`, self.location.href));
     if (!r.ok) throw new Error(`Cannot read ${source} as the server answered ${r.status}`);
-    text = await r.text();
+    bytes = new Uint8Array(await r.arrayBuffer());
   }
   const values = source === undefined ? req.values : { ...req.values, "input-file": source };
   const args = flagsFromValues(recipe.CLI, values);
-  const X = text === undefined ? undefined : parsePoints2D(text, source);
-  const out = recipe.compute(recipe.settings(args as never), X as Matrix);
+  const data = bytes === undefined
+    ? undefined
+    : recipe.parseInput
+    ? recipe.parseInput(bytes, source!)
+    : parsePoints2D(new TextDecoder().decode(bytes), source);
+  const out = recipe.compute(recipe.settings(args as never), data as never);
   const figures = [];
   for (const f of out.figures) {
     figures.push({

@@ -119,6 +119,8 @@ browserTest(
         ["agglomerative", [], 5],
         ["agglomerative", ["--linkage", "average", "--clusters", "4", "--seed", "3"], 5],
         ["kmeans_steps", ["--seed", "4"], 3],
+        ["customer_segmentation", [], 3],
+        ["customer_segmentation", ["--quantile", "0.5"], 3],
         ["dbscan", [], 6],
         ["dbscan", ["--algorithm", "hdbscan", "--min-cluster-size", "8"], 6],
         ["dbscan", ["--algorithm", "optics", "--eps", "0.8"], 6],
