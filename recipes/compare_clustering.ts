@@ -28,18 +28,20 @@
  * @module
  */
 import {
-  emit,
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
   type IntegerFlag,
   type NumberFlag,
   parseCli,
   Progress,
   type RecipeCli,
+  type RecipeOutput,
   runMain,
   UsageError,
 } from "../core/cli.ts";
 import { type ToyDatasetName, toyDatasets } from "../core/datasets/toy_datasets.ts";
 import { loadPoints2D } from "../core/io/points.ts";
-import { basename } from "node:path";
 import { standardScaler } from "../core/preprocessing/standard_scaler.ts";
 import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
@@ -56,7 +58,6 @@ import { sqDistMatrix } from "../core/distance.ts";
 import { type Matrix, matrix } from "../core/matrix.ts";
 import { adjustedRandScore } from "../core/metrics/clustering.ts";
 import { clusteringGrid, secondsLabel } from "../core/plot/clustering_grid.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 /** The example's `default_base`: every data set's parameters unless it overrides them. */
 const DEFAULT_BASE = {
@@ -306,7 +307,11 @@ interface Cell {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   const f = args.flags;
   const names = ESTIMATORS.map((e) => e.name);
   const only = f.only === undefined ? names : f.only.split(",").map((s) => s.trim());
@@ -343,6 +348,27 @@ export function options(argv: string[]) {
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
+  const { args, inputFile } = parsed;
+  const X = inputFile === undefined ? undefined : await loadPoints2D(inputFile);
+  let progress: Progress | undefined;
+  const out = compute(parsed, X, (done, total) => {
+    progress ??= new Progress("Fitting", total, args.quiet);
+    progress.update(done);
+  });
+  progress?.done();
+  await finishRecipe(CLI.name, args, out);
+}
+
+/**
+ * Steps 1–4, runtime-neutral (the command line and the browser site both
+ * call it): the data sets (and `points`, the user's, as a seventh row), every
+ * fit, the report, the grid. `onFit` hears each finished cell.
+ */
+export function compute(
+  parsed: ReturnType<typeof settings>,
+  points?: Matrix,
+  onFit: (done: number, total: number) => void = () => {},
+): RecipeOutput {
   const { args, nSamples, dataSeed, only, given, inputFile } = parsed;
   const estimators = ESTIMATORS.filter((e) => only.includes(e.name));
 
@@ -351,14 +377,17 @@ export async function main(argv: string[]): Promise<void> {
     nSamples,
     dataSeed,
   );
-  if (inputFile !== undefined) {
-    sets.push({ name: basename(inputFile), X: await loadPoints2D(inputFile), y: null });
+  if (points !== undefined) {
+    // The file's name (no node:path: this runs in the browser site too).
+    const name = (inputFile ?? "input").split(/[\\/]/).at(-1)!;
+    sets.push({ name, X: points, y: null });
   }
 
   // Step 2. Per data set: its parameters, standard scaling, the mean-shift
   // bandwidth and the symmetric k-NN connectivity of the hierarchical methods.
   // Then every estimator, timed alone.
-  const progress = new Progress("Fitting", sets.length * estimators.length, args.quiet);
+  const total = sets.length * estimators.length;
+  const warnings: string[] = [];
   const cells: Cell[] = [];
   const params: Record<string, Params> = {};
   for (const set of sets) {
@@ -386,7 +415,7 @@ export async function main(argv: string[]): Promise<void> {
       } catch (err) {
         // One estimator refusing a data set (a small --input-file, say) leaves its cell empty.
         if (!(err instanceof RangeError || err instanceof TypeError)) throw err;
-        console.error(`${e.name} on ${set.name}: ${err.message}`);
+        warnings.push(`${e.name} on ${set.name}: ${err.message}`);
         cells.push({
           estimator: e.name,
           dataset: set.name,
@@ -397,7 +426,7 @@ export async function main(argv: string[]): Promise<void> {
           ari: null,
           error: err.message,
         });
-        progress.update(cells.length);
+        onFit(cells.length, total);
         continue;
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -411,10 +440,9 @@ export async function main(argv: string[]): Promise<void> {
         seconds,
         ari: set.y === null ? null : adjustedRandScore(set.y, labels),
       });
-      progress.update(cells.length);
+      onFit(cells.length, total);
     }
   }
-  progress.done();
 
   // Step 3. Report: per data set, each estimator's clusters, noise, ARI and time.
   const lines: string[] = [];
@@ -439,35 +467,38 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
   }
-  const total = cells.reduce((s, c) => s + c.seconds, 0);
-  lines.push(`Total fit time: ${total.toFixed(2)} s for ${cells.length} fits`);
-  emit(args, lines, { nSamples, dataSeed, seed: args.seed, params, cells });
-
-  if (!args.plot) return;
+  const fitSeconds = cells.reduce((s, c) => s + c.seconds, 0);
+  lines.push(`Total fit time: ${fitSeconds.toFixed(2)} s for ${cells.length} fits`);
+  const json = { nSamples, dataSeed, seed: args.seed, params, cells };
+  if (!args.plot) return { lines, json, figures: [], warnings };
   // Step 4. The grid: one row per data set, one column per estimator.
   const scaled = new Map(sets.map((s) => [s.name, standardScaler(s.X).transform(s.X)]));
-  const written = await savePlot(
-    clusteringGrid({
-      title: "Comparing clustering algorithms on toy data sets",
-      description:
-        `${estimators.length} estimators × ${sets.length} standard-scaled data sets of ${nSamples} points ` +
-        `(scikit-learn's plot_cluster_comparison); noise in black, fit time in each corner`,
-      cells: cells.map((c) => ({
-        ...(c.error === undefined ? {} : { note: "failed" }),
-        row: c.dataset,
-        // The example's headers: "MiniBatch\nKMeans", "Affinity\nPropagation", …
-        column: c.estimator.replace(
-          /^(MiniBatch|Affinity|Spectral|Agglomerative|Gaussian)/,
-          "$1\n",
-        ),
-        X: c.labels === null ? matrix(0, 2) : scaled.get(c.dataset)!,
-        labels: c.labels ?? [],
-        seconds: c.seconds,
-      })),
-    }),
-    `${args.out}/comparison`,
-  );
-  if (!args.json) console.log(`Plot: ${written}`);
+  return {
+    lines,
+    json,
+    warnings,
+    figures: [{
+      name: "comparison",
+      spec: clusteringGrid({
+        title: "Comparing clustering algorithms on toy data sets",
+        description:
+          `${estimators.length} estimators × ${sets.length} standard-scaled data sets of ${nSamples} points ` +
+          `(scikit-learn's plot_cluster_comparison); noise in black, fit time in each corner`,
+        cells: cells.map((c) => ({
+          ...(c.error === undefined ? {} : { note: "failed" }),
+          row: c.dataset,
+          // The example's headers: "MiniBatch\nKMeans", "Affinity\nPropagation", …
+          column: c.estimator.replace(
+            /^(MiniBatch|Affinity|Spectral|Agglomerative|Gaussian)/,
+            "$1\n",
+          ),
+          X: c.labels === null ? matrix(0, 2) : scaled.get(c.dataset)!,
+          labels: c.labels ?? [],
+          seconds: c.seconds,
+        })),
+      }),
+    }],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);

@@ -2,7 +2,8 @@
  * # `deno task site`: the cookbook in a browser tab
  *
  * Builds `out/site/`, a static folder: an index page and one page per
- * recipe the site runs live (so far kmeans, agglomerative, silhouette, dbscan, customer_segmentation and kmeans_steps), each with a form built from
+ * recipe the site runs live (so far kmeans, agglomerative, silhouette, dbscan, customer_segmentation,
+ * kmeans_steps and compare_clustering), each with a form built from
  * the recipe's own flag table, a Run and a Stop button, the report in the
  * terminal's words, the `--json` object and the figures. The recipe's own
  * `compute` runs in a worker (`worker.js`, the library and Vega bundled by
@@ -21,6 +22,7 @@ import { parseArgs } from "node:util";
 import { allFlags, flagHelp, type FlagSpec, type RecipeCli } from "../core/cli_values.ts";
 import { escapeHtml } from "../core/plot/gallery.ts";
 import { CLI as AGGLOMERATIVE } from "../recipes/agglomerative.ts";
+import { CLI as COMPARE } from "../recipes/compare_clustering.ts";
 import { CLI as CUSTOMERS } from "../recipes/customer_segmentation.ts";
 import { CLI as DBSCAN } from "../recipes/dbscan.ts";
 import { CLI as KMEANS } from "../recipes/kmeans.ts";
@@ -30,7 +32,15 @@ import type { FieldSpec, PageSpec } from "../site/page.ts";
 import { serveSite } from "../site/server.ts";
 
 /** The recipes the site runs live, in the cookbook's order. */
-const LIVE: RecipeCli[] = [KMEANS, AGGLOMERATIVE, SILHOUETTE, DBSCAN, CUSTOMERS, KMEANS_STEPS];
+const LIVE: RecipeCli[] = [
+  KMEANS,
+  AGGLOMERATIVE,
+  SILHOUETTE,
+  DBSCAN,
+  CUSTOMERS,
+  KMEANS_STEPS,
+  COMPARE,
+];
 
 /** Flags that make no sense in a page (output files, terminal modes, the data file). */
 const NOT_IN_FORM = new Set(["help", "out", "json", "no-plot", "quiet", "input-file"]);
@@ -99,6 +109,7 @@ function recipePage(cli: RecipeCli): string {
 </p>
 <p>
   <button type="button" id="run">Run</button><button type="button" id="stop" disabled>Stop</button>
+  <progress id="progress" max="1" value="0" aria-label="Progress"></progress>
   <span id="status" role="status" aria-live="polite"></span>
 </p>
 <p>Command line: <code id="command"></code></p>

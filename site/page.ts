@@ -106,6 +106,7 @@ export function start(): void {
   const command = document.getElementById("command")!;
   const runButton = document.getElementById("run") as HTMLButtonElement;
   const stopButton = document.getElementById("stop") as HTMLButtonElement;
+  const progressBar = document.getElementById("progress") as HTMLProgressElement;
   const fileInput = document.getElementById("file") as HTMLInputElement;
   let data: { name: string; bytes: Uint8Array } | undefined;
 
@@ -147,6 +148,12 @@ export function start(): void {
     worker ??= new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     worker.onmessage = (e) => {
       const r = e.data;
+      if (r.progress) {
+        const [done, total] = r.progress;
+        progressBar.max = total;
+        progressBar.value = done;
+        return;
+      }
       if (!r.ok) {
         report.textContent = "";
         json.textContent = "";
@@ -175,6 +182,7 @@ export function start(): void {
     };
     runButton.disabled = true;
     stopButton.disabled = false;
+    progressBar.removeAttribute("value"); // indeterminate until the recipe reports
     document.body.dataset.state = "running";
     t0 = performance.now();
     timer = setInterval(() => {

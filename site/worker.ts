@@ -13,6 +13,7 @@ import { flagsFromValues, type RecipeCli, type RecipeOutput } from "../core/cli_
 import { parsePoints2D } from "../core/io/points.ts";
 import { renderSvg } from "../core/plot/render.ts";
 import * as agglomerative from "../recipes/agglomerative.ts";
+import * as compareClustering from "../recipes/compare_clustering.ts";
 import * as customerSegmentation from "../recipes/customer_segmentation.ts";
 import * as dbscan from "../recipes/dbscan.ts";
 import * as kmeans from "../recipes/kmeans.ts";
@@ -35,7 +36,11 @@ export interface RunRequest {
 interface PointsRecipe<S> {
   CLI: RecipeCli;
   settings(args: never): S;
-  compute(settings: S, data: never): RecipeOutput;
+  compute(
+    settings: S,
+    data: never,
+    progress?: (done: number, total: number) => void,
+  ): RecipeOutput;
   /** The recipe's data from a file's bytes; 2-D points (`parsePoints2D`) when absent. */
   parseInput?(bytes: Uint8Array, source: string): unknown;
 }
@@ -48,6 +53,7 @@ const RECIPES: Record<string, PointsRecipe<unknown>> = {
   dbscan: dbscan as PointsRecipe<unknown>,
   kmeans_steps: kmeansSteps as PointsRecipe<unknown>,
   customer_segmentation: customerSegmentation as PointsRecipe<unknown>,
+  compare_clustering: compareClustering as PointsRecipe<unknown>,
 };
 
 async function handle(req: RunRequest) {
@@ -71,7 +77,11 @@ async function handle(req: RunRequest) {
     : recipe.parseInput
     ? recipe.parseInput(bytes, source!)
     : parsePoints2D(new TextDecoder().decode(bytes), source);
-  const out = recipe.compute(recipe.settings(args as never), data as never);
+  const out = recipe.compute(
+    recipe.settings(args as never),
+    data as never,
+    (done, total) => self.postMessage({ progress: [done, total] }),
+  );
   const figures = [];
   for (const f of out.figures) {
     figures.push({
