@@ -177,6 +177,8 @@ export function start(): void {
         fig.append(holder, cap);
         return fig;
       }));
+      progressBar.max = 1;
+      progressBar.value = 1;
       finish(`Done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
       document.body.dataset.result = "ok";
     };
@@ -194,6 +196,7 @@ export function start(): void {
   stopButton.addEventListener("click", () => {
     worker?.terminate();
     worker = undefined;
+    progressBar.value = 0;
     finish("Stopped");
   });
   runButton.addEventListener("click", run);
