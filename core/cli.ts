@@ -20,6 +20,7 @@ import {
   UsageError,
 } from "./cli_values.ts";
 import { savePlot } from "./plot/render.ts";
+import { writeAtomic } from "./io/files.ts";
 
 export * from "./cli_values.ts";
 import { stopAllWorkers } from "./workers.ts";
@@ -253,6 +254,10 @@ export async function finishRecipe(
   for (const w of out.warnings ?? []) console.error(`${name}: warning: ${w}`);
   emit(args, out.lines, out.json);
   const written: string[] = [];
+  for (const f of out.files ?? []) {
+    await writeAtomic(`${args.out}/${f.name}`, f.bytes);
+    written.push(`${args.out}/${f.name}`);
+  }
   for (const f of out.figures) written.push(await savePlot(f.spec, `${args.out}/${f.name}`));
   if (written.length > 0 && !args.json) console.log(`Plots: ${written.join(", ")}`);
   return written;

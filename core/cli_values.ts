@@ -24,6 +24,8 @@ export interface RecipeOutput {
   figures: { name: string; spec: TopLevelSpec }[];
   /** Warnings, one line each (the command line prints them on stderr). */
   warnings?: string[];
+  /** Other files the recipe writes under `--out` (e.g. a compressed image), before the figures. */
+  files?: { name: string; bytes: Uint8Array }[];
 }
 
 /** A wrong flag or flag value (exit code 2). */

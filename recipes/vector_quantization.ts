@@ -18,13 +18,21 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, pyFloat, type RecipeCli, runMain } from "../core/cli.ts";
-import { encodePng, type GrayImage, loadGray } from "../core/io/image.ts";
-import { writeAtomic } from "../core/io/files.ts";
+import {
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
+  fmt,
+  parseCli,
+  pyFloat,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
+import { decodeGray, encodePng, type GrayImage, loadGray } from "../core/io/image.ts";
 import { distortion, fitQuantizer } from "../core/cluster/quantize.ts";
 import { RandomState } from "../core/random.ts";
 import { imageGrid, lineChart } from "../core/plot/charts.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "vector_quantization",
@@ -70,17 +78,33 @@ function compress(img: GrayImage, bits: number, seed: number) {
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   return { args, inputFile: args.flags["input-file"], bits: args.flags["num-bits"] };
 }
 
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, inputFile, bits } = parsed;
-
   // Step 1. Read the image as 8-bit grayscale (ITU-R 601-2 luma).
-  const img = await loadGray(inputFile);
+  await finishRecipe(CLI.name, parsed.args, compute(parsed, await loadGray(parsed.inputFile)));
+}
+
+/** The image from a file's bytes (the site hands them over; the command line reads the file). */
+export function parseInput(bytes: Uint8Array, source: string): GrayImage {
+  return decodeGray(bytes, source);
+}
+
+/**
+ * Steps 2–5 on the loaded image, runtime-neutral (the command line and the
+ * browser site both call it): quantize, sweep the bit depths, report, the
+ * compressed image and the figures.
+ */
+export function compute(parsed: ReturnType<typeof settings>, img: GrayImage): RecipeOutput {
+  const { args, inputFile, bits } = parsed;
 
   // Step 2. k-means on the pixel values with 2^bits clusters; each pixel
   // becomes its cluster's centroid.
@@ -97,7 +121,7 @@ export async function main(argv: string[]): Promise<void> {
     sweep.push({ bits: b, levels: r.q.nLevels, mse: r.mse, psnr: r.psnr });
   }
   const dB = (p: number) => (Number.isFinite(p) ? `${p.toFixed(2)} dB` : "lossless");
-  emit(args, [
+  const lines = [
     `The size of the image will be reduced by a factor of ${pyFloat(factor)}`,
     `Compression rate = ${pyFloat(compressionRate)}%`,
     `Distortion at ${bits} bit${bits > 1 ? "s" : ""} per pixel (${main.q.nLevels} levels): MSE = ${
@@ -110,33 +134,33 @@ export async function main(argv: string[]): Promise<void> {
         s.mse.toFixed(3).padStart(9)
       }  ${dB(s.psnr).padStart(9)}`
     ),
-  ], {
+  ];
+  const json = {
     factor,
     compressionRate,
     centers: Array.from(main.q.levels),
     mse: main.mse,
     psnr: Number.isFinite(main.psnr) ? main.psnr : null,
     sweep: sweep.map((s) => ({ ...s, psnr: Number.isFinite(s.psnr) ? s.psnr : null })),
-  });
-
-  if (!args.plot) return;
-  // Step 5. Write the compressed image and the figures.
-  const png = `${args.out}/compressed_${bits}bit.png`;
-  await writeAtomic(png, encodePng(main.image));
-  const written = [
-    png,
-    await savePlot(
-      imageGrid({
+  };
+  if (!args.plot) return { lines, json, figures: [] };
+  // Step 5. The compressed image and the figures.
+  return {
+    lines,
+    json,
+    files: [{ name: `compressed_${bits}bit.png`, bytes: encodePng(main.image) }],
+    figures: [{
+      name: `images_${bits}bit`,
+      spec: imageGrid({
         title: `Vector quantization: ${bits} bit${bits > 1 ? "s" : ""} per pixel`,
         description: `Original and ${main.q.nLevels}-level compressed ${inputFile}`,
         images: [[img, main.image]],
         rowTitles: [`original (left) vs compressed to ${main.q.nLevels} levels (right)`],
         size: 320,
       }),
-      `${args.out}/images_${bits}bit`,
-    ),
-    await savePlot(
-      lineChart({
+    }, {
+      name: "psnr",
+      spec: lineChart({
         title: "Distortion vs bits per pixel",
         description: `PSNR of the k-means quantized ${inputFile} for 1..8 bits`,
         series: [{
@@ -147,10 +171,8 @@ export async function main(argv: string[]): Promise<void> {
         xTitle: "bits per pixel",
         yTitle: "PSNR (dB)",
       }),
-      `${args.out}/psnr`,
-    ),
-  ];
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+    }],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);

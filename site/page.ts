@@ -166,6 +166,14 @@ export function start(): void {
       document.getElementById("warnings")!.textContent = r.warnings
         .map((w: string) => `Warning: ${w}`).join("\n");
       json.textContent = JSON.stringify(r.json);
+      const files = document.getElementById("files")!;
+      files.replaceChildren(...r.files.map((f: { name: string; bytes: Uint8Array }) => {
+        const a = document.createElement("a");
+        a.href = URL.createObjectURL(new Blob([f.bytes as Uint8Array<ArrayBuffer>]));
+        a.download = f.name;
+        a.textContent = `Download ${f.name}`;
+        return a;
+      }));
       figures.replaceChildren(...r.figures.map((f: { title: string; svg: string }) => {
         const fig = document.createElement("figure");
         const cap = document.createElement("figcaption");

@@ -19,6 +19,8 @@ import * as dbscan from "../recipes/dbscan.ts";
 import * as kmeans from "../recipes/kmeans.ts";
 import * as kmeansSteps from "../recipes/kmeans_steps.ts";
 import * as silhouette from "../recipes/silhouette.ts";
+import * as vectorQuantization from "../recipes/vector_quantization.ts";
+import { siteInput } from "./site_data.ts";
 
 /** A request from the page. */
 export interface RunRequest {
@@ -54,13 +56,14 @@ const RECIPES: Record<string, PointsRecipe<unknown>> = {
   kmeans_steps: kmeansSteps as PointsRecipe<unknown>,
   customer_segmentation: customerSegmentation as PointsRecipe<unknown>,
   compare_clustering: compareClustering as PointsRecipe<unknown>,
+  vector_quantization: vectorQuantization as PointsRecipe<unknown>,
 };
 
 async function handle(req: RunRequest) {
   const recipe = RECIPES[req.recipe];
   if (!recipe) throw new RangeError(`Cannot run as the site has no recipe ${req.recipe}`);
   // The data: the user's file, else the shipped one, else the recipe generates its own.
-  let source = recipe.CLI.defaultInput;
+  let source = siteInput(req.recipe, recipe.CLI.defaultInput);
   let bytes: Uint8Array | undefined;
   if (req.data) {
     source = req.data.name;
@@ -90,7 +93,14 @@ async function handle(req: RunRequest) {
       svg: await renderSvg(f.spec),
     });
   }
-  return { ok: true, lines: out.lines, json: out.json, figures, warnings: out.warnings ?? [] };
+  return {
+    ok: true,
+    lines: out.lines,
+    json: out.json,
+    figures,
+    warnings: out.warnings ?? [],
+    files: out.files ?? [],
+  };
 }
 
 self.onmessage = async (e: MessageEvent<RunRequest>) => {
