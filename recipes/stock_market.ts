@@ -23,14 +23,28 @@
  *
  * @module
  */
-import { emit, fmt, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
+import {
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
+  fmt,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
+import {
+  loadStockVariations,
+  parseSymbolMap,
+  type StockVariations,
+  stockVariations,
+} from "../core/datasets/stock_quotes.ts";
+import { parseWorkbook } from "../core/io/xlsx.ts";
 import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
 import { classicalMds, correlationFromCovariance } from "../core/linalg.ts";
 import { PALETTE } from "../core/plot/layers.ts";
 import { annotatedHeatmap, layeredFigure } from "../core/plot/charts.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "stock_market",
@@ -59,18 +73,42 @@ const EDGE_THRESHOLD = 0.02;
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its typed flags (the command line's or the site's form's). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   return { args, symbolFile: args.flags.symbols, xlsxFile: args.flags.xlsx };
+}
+
+/** The files the recipe reads, by flag, with the extension that tells a dropped file's role. */
+export const INPUTS = { symbols: ".json", xlsx: ".xlsx" } as const;
+
+/** The data from the two files' bytes (the site hands them over; the command line reads them). */
+export async function parseInputs(
+  files: Record<keyof typeof INPUTS, { name: string; bytes: Uint8Array }>,
+): Promise<StockVariations> {
+  const map = parseSymbolMap(new TextDecoder().decode(files.symbols.bytes), files.symbols.name);
+  return stockVariations(map, await parseWorkbook(files.xlsx.bytes, files.xlsx.name));
 }
 
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, symbolFile, xlsxFile } = parsed;
-
   // Step 1–2. Companies (in the symbol file's order) and their daily
   // variations close − open, each scaled to unit standard deviation.
-  const { names, X } = await loadStockVariations(symbolFile, xlsxFile);
+  const data = await loadStockVariations(parsed.symbolFile, parsed.xlsxFile);
+  await finishRecipe(CLI.name, parsed.args, compute(parsed, data));
+}
+
+/**
+ * Steps 3–6 on the loaded variations, runtime-neutral (the command line and
+ * the browser site both call it): graphical lasso, affinity propagation,
+ * report, figures.
+ */
+export function compute(parsed: ReturnType<typeof settings>, data: StockVariations): RecipeOutput {
+  const { args, xlsxFile } = parsed;
+  const { names, X } = data;
   const p = names.length;
 
   // Step 3. Sparse inverse covariance, α by 3-fold cross-validation.
@@ -87,14 +125,15 @@ export async function main(argv: string[]): Promise<void> {
   const clusters = Array.from({ length: k }, (_, c) => names.filter((_, i) => ap.labels[i] === c));
 
   // Step 5. Report.
-  emit(args, [
+  const lines = [
     `Graphical lasso: alpha = ${fmt(model.alpha, 6)} (3-fold cross-validation), ${
       model.converged ? "converged" : "not converged"
     } in ${model.nIter} iterations`,
     ...clusters.map((members, c) => `Cluster ${c + 1} --> ${members.join(", ")}`),
-  ], { alpha: model.alpha, clusters });
+  ];
+  const json = { alpha: model.alpha, clusters };
 
-  if (!args.plot) return;
+  if (!args.plot) return { lines, json, figures: [] };
   // Step 6a. The partial-correlation graph: companies placed by classical
   // MDS of the correlation distances √(2(1 − ρ)) (the top eigenvectors of the
   // double-centred correlation matrix), edges where |partial corr.| > 0.02.
@@ -135,9 +174,12 @@ export async function main(argv: string[]): Promise<void> {
   const ordered = new Float64Array(p * p);
   order.forEach((i, r) => order.forEach((j, c) => ordered[r * p + c] = corr.data[i * p + j]));
   const labelsByCluster = order.map((i) => `${names[i]} (${ap.labels[i] + 1})`);
-  const written = [
-    await savePlot(
-      layeredFigure({
+  return {
+    lines,
+    json,
+    figures: [{
+      name: "graph",
+      spec: layeredFigure({
         title: `Stock market structure: ${k} clusters, partial-correlation edges`,
         description:
           `Companies placed by classical MDS of their correlation distances (graphical lasso, alpha ${
@@ -190,10 +232,9 @@ export async function main(argv: string[]): Promise<void> {
         width: 640,
         height: 520,
       }),
-      `${args.out}/graph`,
-    ),
-    await savePlot(
-      annotatedHeatmap({
+    }, {
+      name: "correlation",
+      spec: annotatedHeatmap({
         title: "Correlation of daily variations, companies grouped by cluster",
         description:
           `Correlations from the graphical-lasso covariance of ${xlsxFile}, ordered by cluster`,
@@ -206,10 +247,8 @@ export async function main(argv: string[]): Promise<void> {
         scheme: "redblue",
         domainMid: 0,
       }),
-      `${args.out}/correlation`,
-    ),
-  ];
-  if (!args.json) console.log(`Plots: ${written.join(", ")}`);
+    }],
+  };
 }
 
 if (import.meta.main) await runMain(CLI, main);

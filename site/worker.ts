@@ -19,6 +19,7 @@ import * as dbscan from "../recipes/dbscan.ts";
 import * as kmeans from "../recipes/kmeans.ts";
 import * as kmeansSteps from "../recipes/kmeans_steps.ts";
 import * as silhouette from "../recipes/silhouette.ts";
+import * as stockMarket from "../recipes/stock_market.ts";
 import * as vectorQuantization from "../recipes/vector_quantization.ts";
 import { siteInput } from "./site_data.ts";
 
@@ -45,6 +46,43 @@ interface PointsRecipe<S> {
   ): RecipeOutput;
   /** The recipe's data from a file's bytes; 2-D points (`parsePoints2D`) when absent. */
   parseInput?(bytes: Uint8Array, source: string): unknown;
+  /** Recipes of several files: each path flag and the extension that marks a dropped file as it. */
+  INPUTS?: Readonly<Record<string, string>>;
+  parseInputs?(files: Record<string, { name: string; bytes: Uint8Array }>): Promise<unknown>;
+}
+
+/** A shipped file's bytes, from the site folder. */
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const r = await fetch(new URL(`./${path}`, self.location.href));
+  if (!r.ok) throw new Error(`Cannot read ${path} as the server answered ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/**
+ * A several-file recipe's data: the shipped files its flags name, the user's
+ * file in the place its extension says; the flags then name what was used.
+ */
+async function severalFiles(recipe: PointsRecipe<unknown>, req: RunRequest) {
+  const inputs = recipe.INPUTS!;
+  const values = { ...req.values };
+  const defaults = flagsFromValues(recipe.CLI, values).flags as Record<string, unknown>;
+  const files: Record<string, { name: string; bytes: Uint8Array }> = {};
+  const dropped = req.data;
+  if (dropped && !Object.values(inputs).some((e) => dropped.name.toLowerCase().endsWith(e))) {
+    throw new RangeError(
+      `Cannot use ${dropped.name} as this recipe takes ${Object.values(inputs).join(" or ")} files`,
+    );
+  }
+  for (const [flag, ext] of Object.entries(inputs)) {
+    if (dropped && dropped.name.toLowerCase().endsWith(ext)) {
+      files[flag] = dropped;
+      values[flag] = dropped.name;
+    } else {
+      const path = String(defaults[flag]);
+      files[flag] = { name: path, bytes: await fetchBytes(path) };
+    }
+  }
+  return { values, data: await recipe.parseInputs!(files) };
 }
 
 /** The recipes the site runs live. */
@@ -57,29 +95,34 @@ const RECIPES: Record<string, PointsRecipe<unknown>> = {
   customer_segmentation: customerSegmentation as PointsRecipe<unknown>,
   compare_clustering: compareClustering as PointsRecipe<unknown>,
   vector_quantization: vectorQuantization as PointsRecipe<unknown>,
+  stock_market: stockMarket as PointsRecipe<unknown>,
 };
 
 async function handle(req: RunRequest) {
   const recipe = RECIPES[req.recipe];
   if (!recipe) throw new RangeError(`Cannot run as the site has no recipe ${req.recipe}`);
   // The data: the user's file, else the shipped one, else the recipe generates its own.
-  let source = siteInput(req.recipe, recipe.CLI.defaultInput);
-  let bytes: Uint8Array | undefined;
-  if (req.data) {
-    source = req.data.name;
-    bytes = req.data.bytes;
-  } else if (source !== undefined) {
-    const r = await fetch(new URL(`./${source}`, self.location.href));
-    if (!r.ok) throw new Error(`Cannot read ${source} as the server answered ${r.status}`);
-    bytes = new Uint8Array(await r.arrayBuffer());
+  let values: Record<string, string | boolean> = req.values;
+  let data: unknown;
+  if (recipe.INPUTS) {
+    ({ values, data } = await severalFiles(recipe, req));
+  } else {
+    let source = siteInput(req.recipe, recipe.CLI.defaultInput);
+    let bytes: Uint8Array | undefined;
+    if (req.data) {
+      source = req.data.name;
+      bytes = req.data.bytes;
+    } else if (source !== undefined) {
+      bytes = await fetchBytes(source);
+    }
+    if (source !== undefined) values = { ...values, "input-file": source };
+    data = bytes === undefined
+      ? undefined
+      : recipe.parseInput
+      ? recipe.parseInput(bytes, source!)
+      : parsePoints2D(new TextDecoder().decode(bytes), source);
   }
-  const values = source === undefined ? req.values : { ...req.values, "input-file": source };
   const args = flagsFromValues(recipe.CLI, values);
-  const data = bytes === undefined
-    ? undefined
-    : recipe.parseInput
-    ? recipe.parseInput(bytes, source!)
-    : parsePoints2D(new TextDecoder().decode(bytes), source);
   const out = recipe.compute(
     recipe.settings(args as never),
     data as never,

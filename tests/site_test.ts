@@ -133,6 +133,7 @@ browserTest(
         ["customer_segmentation", ["--quantile", "0.5"], 3],
         ["compare_clustering", ["--only", "DBSCAN,HDBSCAN,OPTICS", "--eps", "0.25"], 15],
         ["vector_quantization", ["--num-bits", "3"], 2],
+        ["stock_market", [], 1],
         ["dbscan", [], 6],
         ["dbscan", ["--algorithm", "hdbscan", "--min-cluster-size", "8"], 6],
         ["dbscan", ["--algorithm", "optics", "--eps", "0.8"], 6],
