@@ -138,7 +138,7 @@ function recipePage(cli: RecipeCli): string {
 `;
 }
 
-function indexPage(): string {
+function indexPage(gallery: boolean): string {
   const items = LIVE.map((cli) =>
     `<li><a href="${cli.name}.html">${escapeHtml(cli.name)}</a>: ${escapeHtml(cli.summary)}</li>`
   ).join("\n");
@@ -156,6 +156,11 @@ function indexPage(): string {
 <ul>
 ${items}
 </ul>
+<p>${
+    gallery
+      ? `The neural recipes' last runs, and every figure: <a href="gallery.html">the gallery</a>.`
+      : "The gallery of every recipe's figures, the neural ones too: run <code>deno task gallery</code>, then build the site again."
+  }</p>
 </body>
 </html>
 `;
@@ -196,7 +201,17 @@ export async function buildSite(out: string): Promise<string[]> {
     await Deno.writeTextFile(`${out}/${cli.name}.html`, recipePage(cli));
     written.push(`${out}/${cli.name}.html`);
   }
-  await Deno.writeTextFile(`${out}/index.html`, indexPage());
+  // The gallery (deno task gallery: every recipe's last figures, the neural ones too) is the
+  // static record; it is one self-contained page, copied in when it was built.
+  let gallery = false;
+  try {
+    await Deno.copyFile("out/index.html", `${out}/gallery.html`);
+    written.push(`${out}/gallery.html`);
+    gallery = true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  await Deno.writeTextFile(`${out}/index.html`, indexPage(gallery));
   written.push(`${out}/index.html`);
   return written;
 }
