@@ -18,7 +18,8 @@ const WORKERS = [
   { source: "core/manifold/_bh_worker.ts", literal: "./_bh_worker.ts" },
 ];
 
-async function bundle(entry: string, output: string): Promise<void> {
+/** `deno bundle` of `entry` for browsers (an ES module) into `output`. */
+export async function bundle(entry: string, output: string): Promise<void> {
   const r = await new Deno.Command(Deno.execPath(), {
     args: ["bundle", "--quiet", "--platform", "browser", "--format", "esm", "-o", output, entry],
     stdout: "piped",

@@ -21,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { allFlags, flagHelp, type FlagSpec, type RecipeCli } from "../core/cli_values.ts";
 import { escapeHtml } from "../core/plot/gallery.ts";
+import { bundle } from "./bundle.ts";
 import { CLI as AGGLOMERATIVE } from "../recipes/agglomerative.ts";
 import { CLI as COMPARE } from "../recipes/compare_clustering.ts";
 import { CLI as CUSTOMERS } from "../recipes/customer_segmentation.ts";
@@ -164,18 +165,6 @@ ${items}
 </body>
 </html>
 `;
-}
-
-async function bundle(entry: string, output: string): Promise<void> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "browser", "--format", "esm", "-o", output, entry],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!r.success) {
-    const err = new TextDecoder().decode(r.stderr).trim().split("\n").at(-1);
-    throw new Error(`Cannot bundle ${entry} as deno bundle failed: ${err}`);
-  }
 }
 
 /** Builds the site into `out` and returns the files written. */

@@ -28,7 +28,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { kneighbors } from "../neighbors/knn.ts";
+import { kneighbors, select } from "../neighbors/knn.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
 
 /** What {@linkcode opticsGraph} computes, indexed by sample. */
@@ -121,30 +121,6 @@ export function kthDistances(X: Matrix, k: number): Float64Array {
 
 /** Largest k for the sorted-buffer and k-d tree searches; beyond, quickselect. */
 const SMALL_K = 64;
-
-/** The `r`-th smallest value (0-based) of `a`, reordering `a` (Hoare's quickselect). */
-function select(a: Float64Array, r: number): number {
-  let lo = 0, hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1];
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (r <= j) hi = j;
-    else if (r >= i) lo = i;
-    else return a[r];
-  }
-  return a[r];
-}
 
 /**
  * Computes the OPTICS graph of `X` for an already resolved integer

@@ -156,8 +156,17 @@ export function kthNeighborDistance(X: Matrix, Q: Matrix, k: number): Float64Arr
   return out;
 }
 
-/** The `r`-th smallest value (0-based) of `a`, reordering `a` (Hoare's quickselect). */
-function select(a: Float64Array, r: number): number {
+/**
+ * The `r`-th smallest value (0-based) of `a`, reordering `a` (Hoare's quickselect).
+ *
+ * @example
+ * ```ts
+ * import { select } from "./knn.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(select(Float64Array.of(5, 1, 4, 2, 3), 1), 2);
+ * ```
+ */
+export function select(a: Float64Array, r: number): number {
   let lo = 0, hi = a.length - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >>> 1];
