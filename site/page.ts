@@ -187,7 +187,8 @@ export function start(): void {
       }));
       progressBar.max = 1;
       progressBar.value = 1;
-      finish(`Done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      const cores = r.cores === 2 ? "2 cores" : "1 core";
+      finish(`Done in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${cores}`);
       document.body.dataset.result = "ok";
     };
     runButton.disabled = true;

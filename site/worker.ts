@@ -12,6 +12,7 @@
 import { flagsFromValues, type RecipeCli, type RecipeOutput } from "../core/cli_values.ts";
 import { parsePoints2D } from "../core/io/points.ts";
 import { renderSvg } from "../core/plot/render.ts";
+import { twoCores } from "../core/workers.ts";
 import * as agglomerative from "../recipes/agglomerative.ts";
 import * as compareClustering from "../recipes/compare_clustering.ts";
 import * as customerSegmentation from "../recipes/customer_segmentation.ts";
@@ -143,6 +144,8 @@ async function handle(req: RunRequest) {
     figures,
     warnings: out.warnings ?? [],
     files: out.files ?? [],
+    // Two cores need shared memory, which a page has only when cross-origin isolated.
+    cores: twoCores() ? 2 : 1,
   };
 }
 

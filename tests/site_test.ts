@@ -166,6 +166,7 @@ browserTest(
           assert.ok(f.w > 50 && f.h > 50 && f.label, `${what}: ${f.label}`);
         }
         assert.equal(page.isolated, true, "served with COOP/COEP: two cores available");
+        assert.match(page.status, /on 2 cores$/, what);
         assert.equal(page.labels, fields, "every field has its label");
       }
       // A dropped file of your own points: --input-file's numbers; a malformed one: its error.
@@ -223,6 +224,34 @@ browserTest(
         assert.deepEqual(page.errors, []);
       } finally {
         await page.close();
+      }
+      // Served without the isolation headers (any static host): one core, the same numbers.
+      const plain = Deno.serve(
+        { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+        async (req) => {
+          const path = new URL(req.url).pathname.replace(/^\/$/, "/index.html");
+          if (path.includes("..")) return new Response("no", { status: 404 });
+          const type = path.endsWith(".js")
+            ? "text/javascript"
+            : path.endsWith(".html")
+            ? "text/html"
+            : "application/octet-stream";
+          try {
+            return new Response(await Deno.readFile(`${ROOT}/${OUT}${path}`), {
+              headers: { "content-type": type },
+            });
+          } catch {
+            return new Response("missing", { status: 404 });
+          }
+        },
+      );
+      try {
+        const one = await runInPage(`http://127.0.0.1:${plain.addr.port}`, "kmeans", "run=1");
+        assert.equal(one.isolated, false);
+        assert.match(one.status, /on 1 core$/);
+        assert.deepEqual(JSON.parse(one.json), await runJson("kmeans", []));
+      } finally {
+        await plain.shutdown();
       }
       // A bad value: the command line's one-line error, in the page.
       const bad = await runInPage(base, "kmeans", "clusters=0&run=1");
