@@ -6,8 +6,9 @@
  * kmeans_steps and compare_clustering), each with a form built from
  * the recipe's own flag table, a Run and a Stop button, the report in the
  * terminal's words, the `--json` object and the figures. The recipe's own
- * `compute` runs in a worker (`worker.js`, the library and Vega bundled by
- * `deno bundle`); the page script (`page.js`) stays small. The shipped data
+ * `compute` runs in a worker (`worker-<recipe>.js`: the engine
+ * `site/recipe_worker.ts`, that recipe and the parts of the library and Vega
+ * it uses, bundled by `deno bundle`); the page script (`page.js`) stays small. The shipped data
  * is copied beside the pages.
  *
  *   deno task site [--out DIR]                       # build
@@ -171,9 +172,22 @@ ${items}
 export async function buildSite(out: string): Promise<string[]> {
   await Deno.mkdir(`${out}/data`, { recursive: true });
   const written: string[] = [];
-  await bundle("site/worker.ts", `${out}/worker.js`);
   await bundle("site/page.ts", `${out}/page.js`);
-  written.push(`${out}/worker.js`, `${out}/page.js`);
+  written.push(`${out}/page.js`);
+  // One worker per page, so that a page loads only its recipe's code: a generated entry
+  // (kept out of the site folder) that hands the recipe's module to the worker engine.
+  const entries = "out/site-build";
+  await Deno.mkdir(entries, { recursive: true });
+  for (const cli of LIVE) {
+    const entry = `${entries}/${cli.name}.ts`;
+    await Deno.writeTextFile(
+      entry,
+      `import { serveRecipe } from "../../site/recipe_worker.ts";\n` +
+        `import * as recipe from "../../recipes/${cli.name}.ts";\nserveRecipe(recipe);\n`,
+    );
+    await bundle(entry, `${out}/worker-${cli.name}.js`);
+    written.push(`${out}/worker-${cli.name}.js`);
+  }
   for (const cli of LIVE) {
     // The shipped files: the site's choice, and every path flag's default (the data flags).
     const flags = allFlags(cli);

@@ -3,7 +3,7 @@
  * The browser site's page script: builds a recipe's form from its flag table
  * (embedded by `scripts/site.ts` as JSON: names, types, ranges, defaults and
  * the `--help` text), keeps the URL and the "command line" box in step with
- * the form, and runs the recipe in a worker (`worker.js`) so the page never
+ * the form, and runs the recipe in a worker (`worker-<recipe>.js`) so the page never
  * freezes. Stop terminates the worker. `?run=1` runs on opening.
  *
  * Nothing heavy is imported here: the page stays small; the worker carries
@@ -145,7 +145,9 @@ export function start(): void {
   };
   const run = () => {
     const values = sync();
-    worker ??= new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    worker ??= new Worker(new URL(`./worker-${spec.recipe}.js`, import.meta.url), {
+      type: "module",
+    });
     worker.onmessage = (e) => {
       const r = e.data;
       if (r.progress) {

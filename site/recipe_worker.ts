@@ -1,10 +1,14 @@
 /**
- * The browser site's worker: runs a recipe's own `compute` on the shipped
- * data (or the user's file) with the form's flag values, off the page's
- * thread, and posts back the report, the JSON and the figures as SVG.
+ * The browser site's worker engine: runs one recipe's own `compute` on the
+ * shipped data (or the user's file) with the form's flag values, off the
+ * page's thread, and posts back the report, the JSON and the figures as SVG.
+ * `scripts/site.ts` bundles one worker per recipe page, each an entry that
+ * calls {@linkcode serveRecipe} with that recipe's module (so a page loads
+ * only its recipe's code).
  *
- * Message in: `{ recipe, values, data?: { name, text } }` (values as the
- * command line's raw flag values). Out: `{ ok: true, lines, json, figures }`
+ * Message in: `{ recipe, values, data?: { name, bytes } }` (values as the
+ * command line's raw flag values). Out: `{ progress: [done, total] }` while
+ * it runs, then `{ ok: true, lines, json, figures, warnings, files, cores }`
  * or `{ ok: false, error }` (the command line's one-line message).
  *
  * @module
@@ -13,15 +17,6 @@ import { flagsFromValues, type RecipeCli, type RecipeOutput } from "../core/cli_
 import { parsePoints2D } from "../core/io/points.ts";
 import { renderSvg } from "../core/plot/render.ts";
 import { twoCores } from "../core/workers.ts";
-import * as agglomerative from "../recipes/agglomerative.ts";
-import * as compareClustering from "../recipes/compare_clustering.ts";
-import * as customerSegmentation from "../recipes/customer_segmentation.ts";
-import * as dbscan from "../recipes/dbscan.ts";
-import * as kmeans from "../recipes/kmeans.ts";
-import * as kmeansSteps from "../recipes/kmeans_steps.ts";
-import * as silhouette from "../recipes/silhouette.ts";
-import * as stockMarket from "../recipes/stock_market.ts";
-import * as vectorQuantization from "../recipes/vector_quantization.ts";
 import { siteInput } from "./site_data.ts";
 
 /** A request from the page. */
@@ -37,7 +32,7 @@ export interface RunRequest {
  * points (its shipped file's, the user's, or — without a shipped file — its
  * own generated data).
  */
-interface PointsRecipe<S> {
+export interface PointsRecipe<S> {
   CLI: RecipeCli;
   settings(args: never): S;
   compute(
@@ -86,22 +81,7 @@ async function severalFiles(recipe: PointsRecipe<unknown>, req: RunRequest) {
   return { values, data: await recipe.parseInputs!(files) };
 }
 
-/** The recipes the site runs live. */
-const RECIPES: Record<string, PointsRecipe<unknown>> = {
-  kmeans: kmeans as PointsRecipe<unknown>,
-  agglomerative: agglomerative as PointsRecipe<unknown>,
-  silhouette: silhouette as PointsRecipe<unknown>,
-  dbscan: dbscan as PointsRecipe<unknown>,
-  kmeans_steps: kmeansSteps as PointsRecipe<unknown>,
-  customer_segmentation: customerSegmentation as PointsRecipe<unknown>,
-  compare_clustering: compareClustering as PointsRecipe<unknown>,
-  vector_quantization: vectorQuantization as PointsRecipe<unknown>,
-  stock_market: stockMarket as PointsRecipe<unknown>,
-};
-
-async function handle(req: RunRequest) {
-  const recipe = RECIPES[req.recipe];
-  if (!recipe) throw new RangeError(`Cannot run as the site has no recipe ${req.recipe}`);
+async function handle(recipe: PointsRecipe<unknown>, req: RunRequest) {
   // The data: the user's file, else the shipped one, else the recipe generates its own.
   let values: Record<string, string | boolean> = req.values;
   let data: unknown;
@@ -149,10 +129,28 @@ async function handle(req: RunRequest) {
   };
 }
 
-self.onmessage = async (e: MessageEvent<RunRequest>) => {
-  try {
-    self.postMessage(await handle(e.data));
-  } catch (err) {
-    self.postMessage({ ok: false, error: (err as Error).message.split("\n")[0] });
-  }
-};
+/**
+ * Makes this worker run `recipe` (a recipe module: `CLI`, `settings`,
+ * `compute`, and `parseInput` or `INPUTS`/`parseInputs` when its data is not
+ * 2-D points) for every request.
+ *
+ * @example A worker entry (what `scripts/site.ts` writes for each page)
+ * ```ts ignore
+ * import { serveRecipe } from "../site/recipe_worker.ts";
+ * import * as kmeans from "../recipes/kmeans.ts";
+ * serveRecipe(kmeans);
+ * ```
+ */
+export function serveRecipe(recipe: unknown): void {
+  const r = recipe as PointsRecipe<unknown>;
+  self.onmessage = async (e: MessageEvent<RunRequest>) => {
+    try {
+      if (e.data.recipe !== r.CLI.name) {
+        throw new RangeError(`Cannot run ${e.data.recipe} as this worker runs ${r.CLI.name}`);
+      }
+      self.postMessage(await handle(r, e.data));
+    } catch (err) {
+      self.postMessage({ ok: false, error: (err as Error).message.split("\n")[0] });
+    }
+  };
+}
