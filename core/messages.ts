@@ -26,6 +26,25 @@ export function shown(value: string): string {
   return JSON.stringify(cut);
 }
 
+/**
+ * A file path as an error message shows it: whole, since a cut path names no
+ * file, and JSON-quoted only when it holds control characters or quotes.
+ *
+ * @example
+ * ```ts
+ * import { shownPath } from "./messages.ts";
+ * import assert from "node:assert/strict";
+ * const long = "/a/very/long/folder/name/that/goes/on/and/on/for/more/than/sixty/chars.csv";
+ * assert.equal(shownPath(long), long);
+ * assert.equal(shownPath("a\nb"), '"a\\nb"');
+ * ```
+ */
+export function shownPath(path: string): string {
+  // deno-lint-ignore no-control-regex
+  const plain = !/[\u0000-\u001f\u007f-\u009f\u2028\u2029"]|[\ud800-\udfff]/.test(path);
+  return plain ? path : JSON.stringify(path);
+}
+
 /** Joins a multi-line message into one line, control characters escaped. */
 export function oneLine(message: string): string {
   // deno-lint-ignore no-control-regex

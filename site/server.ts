@@ -20,7 +20,7 @@
  */
 import { join, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { shown } from "../core/messages.ts";
+import { shown, shownPath } from "../core/messages.ts";
 
 /** Options of {@linkcode serveSite}. */
 export interface ServeSiteOptions {
@@ -221,20 +221,22 @@ export function serveSite(
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Deno.errors.NotFound(
-        `Cannot serve the site as its root does not exist: root=${shown(root)}`,
+        `Cannot serve the site as its root does not exist: root=${shownPath(root)}`,
       );
     }
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
       throw new Deno.errors.PermissionDenied(
         `Cannot serve the site as read permission is missing (run with --allow-read=${
-          shown(root)
-        }): root=${shown(root)}`,
+          shownPath(root)
+        }): root=${shownPath(root)}`,
       );
     }
     throw e;
   }
   if (!Deno.statSync(realRoot).isDirectory) {
-    throw new TypeError(`Cannot serve the site as its root is not a folder: root=${shown(root)}`);
+    throw new TypeError(
+      `Cannot serve the site as its root is not a folder: root=${shownPath(root)}`,
+    );
   }
   return Deno.serve(
     { port, hostname, signal, onListen: ({ hostname, port }) => onListen({ hostname, port }) },
