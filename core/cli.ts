@@ -201,7 +201,8 @@ export class Progress {
     this.#label = label;
     this.#total = Math.max(1, total);
     this.#quiet = quiet;
-    this.#tty = Deno.stderr.isTerminal();
+    // A quiet bar never touches the terminal (so it also runs in a browser worker).
+    this.#tty = !quiet && Deno.stderr.isTerminal();
   }
 
   /** Reports `done` of `total` units finished. */

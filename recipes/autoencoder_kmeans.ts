@@ -17,9 +17,23 @@
  *
  * @module
  */
-import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
+import {
+  type CliArgs,
+  finishRecipe,
+  type FlagsOf,
+  parseCli,
+  type RecipeCli,
+  type RecipeOutput,
+  runMain,
+} from "../core/cli.ts";
 import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
-import { loadMnist, selectDigits } from "../core/datasets/mnist.ts";
+import {
+  gunzipIdx,
+  type ImageSet,
+  imageSet,
+  loadMnist,
+  selectDigits,
+} from "../core/datasets/mnist.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
 import { clusterAccuracy } from "../core/metrics/clustering.ts";
 import { matrix, toRows } from "../core/matrix.ts";
@@ -32,7 +46,6 @@ import { type History, trainAutoencoder } from "../core/nn/train.ts";
 import { RandomState } from "../core/random.ts";
 import { imageGrid, layeredFigure, lineChart } from "../core/plot/charts.ts";
 import { centroidsLayer, pointsLayer, STAR } from "../core/plot/layers.ts";
-import { savePlot } from "../core/plot/render.ts";
 
 export const CLI = {
   name: "autoencoder_kmeans",
@@ -71,26 +84,110 @@ const CODE = 2;
 /** The command line, checked and typed up front (`undefined` after `--help`). */
 export function options(argv: string[]) {
   const args = parseCli(CLI, argv);
-  if (!args) return undefined;
+  return args && settings(args);
+}
+
+/** The recipe's settings from its parsed flags (the command line's, or the site's form). */
+export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   const f = args.flags;
   const { epochs, "batch-size": batchSize, hidden } = f;
   return { args, epochs, batchSize, hidden, limit: f["train-limit"] ?? Infinity };
 }
 
+/**
+ * The images the recipe draws from: MNIST's training images (`from` 5,000:
+ * TensorFlow 1's split) or the site's shipped subset of them (`from` 0).
+ */
+export interface AutoencoderData {
+  set: ImageSet;
+  from: number;
+}
+
+/** The shipped subset for the browser site: the 0s and 1s of TensorFlow 1's training split. */
+export function siteSubset(train: ImageSet): ImageSet {
+  const { indices } = selectDigits(train, [0, 1], { from: TF1_VALIDATION });
+  const d = train.rows * train.cols;
+  const images = new Uint8Array(indices.length * d);
+  indices.forEach((src, r) => images.set(train.images.subarray(src * d, (src + 1) * d), r * d));
+  const labels = Uint8Array.from(indices, (i) => train.labels[i]);
+  return { images, labels, count: indices.length, rows: train.rows, cols: train.cols };
+}
+
+/** The shipped subset's files in the site folder (`scripts/site.ts` writes them). */
+export const SITE_FILES = {
+  images: "data/mnist_01-images-idx3-ubyte.gz",
+  labels: "data/mnist_01-labels-idx1-ubyte.gz",
+} as const;
+
+/** The site's data from the shipped files' bytes (gzipped IDX, as MNIST ships). */
+export async function parseSiteFiles(
+  files: Record<keyof typeof SITE_FILES, Uint8Array>,
+): Promise<AutoencoderData> {
+  const images = await gunzipIdx(files.images, SITE_FILES.images);
+  const labels = await gunzipIdx(files.labels, SITE_FILES.labels);
+  return { set: imageSet(images, labels, "the shipped 0s and 1s"), from: 0 };
+}
+
 export async function main(argv: string[]): Promise<void> {
   const parsed = options(argv);
   if (!parsed) return;
-  const { args, epochs, batchSize, hidden, limit } = parsed;
+  const { args } = parsed;
   const f = args.flags;
   const log = (s: string) => args.json || console.log(s);
 
   // Step 1. The 0s and 1s of TensorFlow 1's training split.
   const { train } = await loadMnist(f["data-dir"]);
-  const d = train.rows * train.cols;
-  const { values: pixels, labels } = selectDigits(train, [0, 1], {
-    from: TF1_VALIDATION,
-    limit,
+  await initBackend();
+  const model = f.model === undefined ? undefined : await loadModel(f.model);
+  let printed = 0;
+  const out = await compute(parsed, { set: train, from: TF1_VALIDATION }, undefined, {
+    model: model && { net: model, source: f.model! },
+    log: (line) => {
+      log(line);
+      printed++;
+    },
+    train: (net, fn) => keepOnInterrupt(net, `${args.out}/model`, fn),
   });
+  if (!model) {
+    await saveModel(out.net, `${args.out}/model`);
+    log(`Saved the autoencoder to ${args.out}/model/ (reuse it with --model ${args.out}/model)`);
+  }
+  out.net.dispose();
+  // The lines logged while it ran are not printed again.
+  await finishRecipe(CLI.name, args, { ...out, lines: out.lines.slice(printed) });
+}
+
+/** How the command line takes part in {@linkcode compute}: what the page does without. */
+export interface ComputeHooks {
+  /** A saved autoencoder to use instead of training one, and where it came from. */
+  model?: { net: tf.LayersModel; source: string };
+  /** Each report line as soon as it is known (the report still holds them all). */
+  log?: (line: string) => void;
+  /** Wraps the training loop (the command line saves the model on Ctrl-C). */
+  train?: <T>(net: tf.LayersModel, run: () => T) => Promise<T>;
+}
+
+/**
+ * Steps 2–4, runtime-neutral (the command line and the browser site both
+ * call it): the autoencoder trained (or given), k-means on its codes, the
+ * report and the figures. Returns them with the network, which the caller
+ * saves or disposes of.
+ */
+export async function compute(
+  parsed: ReturnType<typeof settings>,
+  data: AutoencoderData,
+  progress?: (done: number, total: number) => void,
+  hooks: ComputeHooks = {},
+): Promise<RecipeOutput & { net: tf.LayersModel }> {
+  const { args, epochs, batchSize, hidden, limit } = parsed;
+  const lines: string[] = [];
+  const log = (line: string) => {
+    lines.push(line);
+    hooks.log?.(line);
+  };
+  const { set } = data;
+  const d = set.rows * set.cols;
+  const { values: pixels, labels } = selectDigits(set, [0, 1], { from: data.from, limit });
   const zeros = labels.filter((l) => l === 0).length, ones = labels.length - zeros;
   if (zeros === 0 || ones === 0) {
     throw new RangeError(
@@ -98,43 +195,44 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
 
-  // Step 2. The autoencoder: train it (mse, Adam) or load a saved one.
+  // Step 2. The autoencoder: train it (mse, Adam) or use a saved one.
   await initBackend();
-  const loaded = f.model === undefined ? undefined : await loadModel(f.model);
   log(`Images of 0 and 1: ${labels.length} (${zeros} zeros, ${ones} ones)`);
   const x = tf.tensor2d(pixels, [labels.length, d]);
   let net: tf.LayersModel;
   let history: History = { loss: [], valLoss: [], seconds: [] };
-  if (loaded) {
-    net = loaded;
+  if (hooks.model) {
+    net = hooks.model.net;
     const codeLayer = net.layers[1];
     if (
       net.inputs[0].shape[1] !== d || net.layers.length !== 4 ||
       (codeLayer?.outputShape as number[])?.[1] !== CODE
     ) {
+      x.dispose();
       throw new RangeError(
-        `Cannot use ${f.model} as it is not a ${d}-${CODE}-${d} dense autoencoder: input=${
+        `Cannot use ${hooks.model.source} as it is not a ${d}-${CODE}-${d} dense autoencoder: input=${
           JSON.stringify(net.inputs[0].shape)
         }, layers=${net.layers.length}`,
       );
     }
-    log(`Loaded the autoencoder from ${f.model} (backend ${describeBackend()})`);
+    log(`Loaded the autoencoder from ${hooks.model.source} (backend ${describeBackend()})`);
   } else {
     const rng = new RandomState(args.seed);
     net = bottleneckAutoencoder(d, hidden, CODE, rng);
     log(`Training ${d} → ${hidden} → ${CODE} → ${hidden} → ${d} (backend ${describeBackend()})`);
-    history = await keepOnInterrupt(net, `${args.out}/model`, () =>
+    const train = () =>
       trainAutoencoder(net, x, {
         epochs,
         batchSize,
         loss: meanSquaredError,
         optimizer: kerasAdam(),
         rng,
-        quiet: args.quiet,
+        // The page shows its own progress bar.
+        quiet: args.quiet || progress !== undefined,
+        onBatch: progress,
         onEpoch: (e, h) => log(`epoch ${e}/${epochs}: loss ${h.loss[e - 1].toFixed(5)}`),
-      }));
-    await saveModel(net, `${args.out}/model`);
-    log(`Saved the autoencoder to ${args.out}/model/ (reuse it with --model ${args.out}/model)`);
+      });
+    history = await (hooks.train ? hooks.train(net, train) : train());
   }
 
   // Step 3. The 2-D codes, and k-means with k = 2 on them.
@@ -142,26 +240,27 @@ export async function main(argv: string[]): Promise<void> {
   const km = kmeans(codes, { nClusters: 2, nInit: 10, randomState: args.seed });
   const acc = clusterAccuracy(labels, km.labels);
   const centers = toRows(km.centers);
-  emit(args, [
+  lines.push(
     `k-means (k = 2) on the codes: centres ${
       centers.map(([a, b]) => `(${a.toFixed(3)}, ${b.toFixed(3)})`).join(", ")
     }`,
     `Cluster accuracy: ${acc.accuracy.toFixed(4)} (${acc.matched} of ${labels.length}; ${
       [...acc.mapping].map(([c, l]) => `cluster ${c} → digit ${l}`).join(", ")
     })`,
-  ], {
+  );
+  const json = {
     nImages: labels.length,
     zeros,
     ones,
     history: { loss: history.loss },
     centers,
     accuracy: acc.accuracy,
-  });
-
+  };
   if (!args.plot) {
     x.dispose();
-    return;
+    return { lines, json, figures: [], net };
   }
+
   // Step 4. Loss curve, reconstructions, and the code plane.
   const shown = Array.from(
     { length: Math.min(8, labels.length) },
@@ -169,36 +268,35 @@ export async function main(argv: string[]): Promise<void> {
   );
   const sample = tf.gather(x, shown);
   const recon = net.predict(sample) as tf.Tensor;
-  const rows = [sample, recon].map((t) => toGrayImages(t, train.cols, train.rows));
+  const rows = [sample, recon].map((t) => toGrayImages(t, set.cols, set.rows));
   tf.dispose([sample, recon, x]);
-  const written = [];
+  const figures: RecipeOutput["figures"] = [];
   if (history.loss.length) {
-    written.push(
-      await savePlot(
-        lineChart({
-          title: "Training loss",
-          description: "Mean squared reconstruction error per epoch",
-          series: [{ name: "train", x: history.loss.map((_, i) => i + 1), y: history.loss }],
-          xTitle: "epoch",
-          yTitle: "mse",
-        }),
-        `${args.out}/loss`,
-      ),
-    );
+    figures.push({
+      name: "loss",
+      spec: lineChart({
+        title: "Training loss",
+        description: "Mean squared reconstruction error per epoch",
+        series: [{ name: "train", x: history.loss.map((_, i) => i + 1), y: history.loss }],
+        xTitle: "epoch",
+        yTitle: "mse",
+      }),
+    });
   }
-  written.push(
-    await savePlot(
-      imageGrid({
+  figures.push(
+    {
+      name: "reconstructions",
+      spec: imageGrid({
         title: "Digits and their reconstructions from a 2-number code",
         description: "Originals (top row) and the autoencoder's output",
         images: rows,
         rowTitles: ["original", "reconstruction"],
         size: 64,
       }),
-      `${args.out}/reconstructions`,
-    ),
-    await savePlot(
-      layeredFigure({
+    },
+    {
+      name: "codes",
+      spec: layeredFigure({
         title: `k-means on the 2-D codes (accuracy ${acc.accuracy.toFixed(4)})`,
         description: "Each image's code coloured by its k-means cluster; the centres as stars",
         layers: [
@@ -208,10 +306,9 @@ export async function main(argv: string[]): Promise<void> {
         xTitle: "code 1",
         yTitle: "code 2",
       }),
-      `${args.out}/codes`,
-    ),
+    },
   );
-  log(`Plots: ${written.join(", ")}`);
+  return { lines, json, figures, net };
 }
 
 if (import.meta.main) await runMain(CLI, main);

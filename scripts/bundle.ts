@@ -12,10 +12,11 @@
  */
 import { parseArgs } from "node:util";
 
-/** Helper-thread modules: the source path and the URL literal `core.js` holds for it. */
+/** Helper-thread modules: the source path and the URL literal a bundle holds for it. */
 const WORKERS = [
   { source: "core/cluster/_kmeans_worker.ts", literal: "./_kmeans_worker.ts" },
   { source: "core/manifold/_bh_worker.ts", literal: "./_bh_worker.ts" },
+  { source: "core/nn/matmul_worker.ts", literal: "./matmul_worker.ts" },
 ];
 
 /** `deno bundle` of `entry` for browsers (an ES module) into `output`. */
@@ -32,28 +33,53 @@ export async function bundle(entry: string, output: string): Promise<void> {
 }
 
 /**
+ * Bundles `entry` into `output`, and each helper-thread module the bundle
+ * starts by URL beside it (once per folder: `built` holds those done), with
+ * the URL in the bundle pointed at the bundled file. Returns the files
+ * written, `output` first.
+ *
+ * @throws {Error} when bundling fails or a worker's URL appears more than once.
+ */
+export async function bundleWithWorkers(
+  entry: string,
+  output: string,
+  built = new Set<string>(),
+): Promise<string[]> {
+  await bundle(entry, output);
+  const dir = output.slice(0, output.lastIndexOf("/") + 1) || "./";
+  let code = await Deno.readTextFile(output);
+  const written = [output];
+  for (const w of WORKERS) {
+    const from = `new URL("${w.literal}", import.meta.url)`;
+    const count = code.split(from).length - 1;
+    if (count === 0) continue;
+    if (count > 1) throw new Error(`Cannot bundle ${entry} as ${from} appears ${count} times`);
+    const name = w.source.split("/").at(-1)!.replace(/\.ts$/, ".js");
+    if (!built.has(`${dir}${name}`)) {
+      await bundle(w.source, `${dir}${name}`);
+      built.add(`${dir}${name}`);
+      written.push(`${dir}${name}`);
+    }
+    code = code.replace(from, `new URL("./${name}", import.meta.url)`);
+  }
+  await Deno.writeTextFile(output, code);
+  return written;
+}
+
+/**
  * Writes the bundle into `out` and returns the files written.
  *
  * @throws {Error} when bundling fails or a worker URL is not where it is expected.
  */
 export async function buildBundle(out: string): Promise<string[]> {
   await Deno.mkdir(out, { recursive: true });
-  const core = `${out}/core.js`;
-  await bundle("core/mod.ts", core);
-  let code = await Deno.readTextFile(core);
-  const written = [core];
-  for (const w of WORKERS) {
-    const name = w.source.split("/").at(-1)!.replace(/\.ts$/, ".js");
-    await bundle(w.source, `${out}/${name}`);
-    const from = `new URL("${w.literal}", import.meta.url)`;
-    const count = code.split(from).length - 1;
-    if (count !== 1) {
-      throw new Error(`Cannot bundle core/mod.ts as ${from} appears ${count} times in core.js`);
+  const written = await bundleWithWorkers("core/mod.ts", `${out}/core.js`);
+  // The library starts the k-means pool and the t-SNE repulsion workers.
+  for (const name of ["_kmeans_worker.js", "_bh_worker.js"]) {
+    if (!written.includes(`${out}/${name}`)) {
+      throw new Error(`Cannot bundle core/mod.ts as core.js does not start ${name}`);
     }
-    code = code.replace(from, `new URL("./${name}", import.meta.url)`);
-    written.push(`${out}/${name}`);
   }
-  await Deno.writeTextFile(core, code);
   return written;
 }
 

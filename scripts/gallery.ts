@@ -18,8 +18,8 @@ import { parseArgs } from "node:util";
 import { type GalleryFigure, galleryHtml, type GallerySection } from "../core/plot/gallery.ts";
 import { writeAtomic } from "../core/io/files.ts";
 
-/** The recipes in the cookbook's order, and how to run the neural ones small. */
-const RECIPES: { name: string; quick?: string[] }[] = [
+/** The recipes in the cookbook's order, and how to run the neural ones small (the site uses it too). */
+export const RECIPES: { name: string; quick?: string[] }[] = [
   { name: "kmeans" },
   { name: "vector_quantization" },
   { name: "agglomerative" },
@@ -73,8 +73,8 @@ const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const tasks: Record<string, { command: string }> =
   JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`)).tasks;
 
-/** The recipe header's title ("# …") and its first paragraph. */
-function header(name: string): { title: string; summary: string } {
+/** The recipe header's title ("# …") and its first paragraph (the site uses it too). */
+export function recipeHeader(name: string): { title: string; summary: string } {
   const src = Deno.readTextFileSync(`${ROOT}/recipes/${name}.ts`);
   const doc = /^\/\*\*([\s\S]*?)\*\//.exec(src)?.[1] ?? "";
   const lines = doc.split("\n").map((l) => l.replace(/^\s*\* ?/, ""));
@@ -88,8 +88,11 @@ function header(name: string): { title: string; summary: string } {
   return { title, summary };
 }
 
-/** The figures a recipe left in `dir`: SVGs (captioned from their spec) and images. */
-function figures(dir: string, pageDir: string): GalleryFigure[] {
+/**
+ * The figures a recipe left in `dir`: SVGs (captioned from their spec) and
+ * images, spec links relative to `pageDir` (the site uses it too).
+ */
+export function recipeFigures(dir: string, pageDir: string): GalleryFigure[] {
   let entries: string[];
   try {
     entries = [...Deno.readDirSync(dir)].filter((e) => e.isFile).map((e) => e.name).sort();
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
   const sections: GallerySection[] = [];
   for (const [i, r] of chosen.entries()) {
     const t0 = performance.now();
-    const { title, summary } = header(r.name);
+    const { title, summary } = recipeHeader(r.name);
     const command = `deno task ${r.name}`;
     let dir = `${pageDir}/${r.name}`, note: string | undefined, report: string | undefined;
     let status: string;
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
       if (res.code !== 0) note = `the run failed (exit code ${res.code})`;
       else await writeAtomic(`${dir}/report.txt`, report + "\n");
       status = res.code === 0 ? "ran" : `failed (exit ${res.code})`;
-    } else if (figures(dir, pageDir).length) {
+    } else if (recipeFigures(dir, pageDir).length) {
       note = "figures from an earlier run";
       try {
         report = Deno.readTextFileSync(`${dir}/report.txt`).trimEnd();
@@ -199,7 +202,7 @@ async function main(): Promise<void> {
       command: values.quick && r.quick ? `${command} ${r.quick.join(" ")}` : command,
       report,
       note,
-      figures: figures(dir, pageDir),
+      figures: recipeFigures(dir, pageDir),
     });
     console.log(
       `gallery: [${i + 1}/${chosen.length}] ${r.name}: ${status} (${

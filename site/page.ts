@@ -107,7 +107,8 @@ export function start(): void {
   const runButton = document.getElementById("run") as HTMLButtonElement;
   const stopButton = document.getElementById("stop") as HTMLButtonElement;
   const progressBar = document.getElementById("progress") as HTMLProgressElement;
-  const fileInput = document.getElementById("file") as HTMLInputElement;
+  // Absent where the recipe runs on its shipped data only (the neural one).
+  const fileInput = document.getElementById("file") as HTMLInputElement | null;
   let data: { name: string; bytes: Uint8Array } | undefined;
 
   const read = (name: string): string | boolean => {
@@ -216,15 +217,17 @@ export function start(): void {
     document.getElementById("data-name")!.textContent = file.name;
     sync();
   };
-  fileInput.addEventListener("change", () => {
-    if (fileInput.files?.[0]) load(fileInput.files[0]);
-  });
-  document.addEventListener("dragover", (e) => e.preventDefault());
-  document.addEventListener("drop", (e) => {
-    e.preventDefault();
-    const f = e.dataTransfer?.files[0];
-    if (f) load(f);
-  });
+  if (fileInput) {
+    fileInput.addEventListener("change", () => {
+      if (fileInput.files?.[0]) load(fileInput.files[0]);
+    });
+    document.addEventListener("dragover", (e) => e.preventDefault());
+    document.addEventListener("drop", (e) => {
+      e.preventDefault();
+      const f = e.dataTransfer?.files[0];
+      if (f) load(f);
+    });
+  }
   sync();
   if (params.get("run") === "1") run();
 }

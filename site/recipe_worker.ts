@@ -30,7 +30,8 @@ export interface RunRequest {
 /**
  * A recipe the site runs live: its table, settings and computation on 2-D
  * points (its shipped file's, the user's, or — without a shipped file — its
- * own generated data).
+ * own generated data), on several files, or on shipped data only (the
+ * neural recipe's images).
  */
 export interface PointsRecipe<S> {
   CLI: RecipeCli;
@@ -39,12 +40,15 @@ export interface PointsRecipe<S> {
     settings: S,
     data: never,
     progress?: (done: number, total: number) => void,
-  ): RecipeOutput;
+  ): RecipeOutput | Promise<RecipeOutput & { net?: { dispose(): void } }>;
   /** The recipe's data from a file's bytes; 2-D points (`parsePoints2D`) when absent. */
   parseInput?(bytes: Uint8Array, source: string): unknown;
   /** Recipes of several files: each path flag and the extension that marks a dropped file as it. */
   INPUTS?: Readonly<Record<string, string>>;
   parseInputs?(files: Record<string, { name: string; bytes: Uint8Array }>): Promise<unknown>;
+  /** Recipes on shipped data only (no file of the user's): the files, by role. */
+  SITE_FILES?: Readonly<Record<string, string>>;
+  parseSiteFiles?(files: Record<string, Uint8Array>): Promise<unknown>;
 }
 
 /** A shipped file's bytes, from the site folder. */
@@ -85,7 +89,16 @@ async function handle(recipe: PointsRecipe<unknown>, req: RunRequest) {
   // The data: the user's file, else the shipped one, else the recipe generates its own.
   let values: Record<string, string | boolean> = req.values;
   let data: unknown;
-  if (recipe.INPUTS) {
+  if (recipe.SITE_FILES) {
+    if (req.data) {
+      throw new RangeError(`Cannot use ${req.data.name} as this recipe runs on its shipped data`);
+    }
+    const files: Record<string, Uint8Array> = {};
+    for (const [role, path] of Object.entries(recipe.SITE_FILES)) {
+      files[role] = await fetchBytes(path);
+    }
+    data = await recipe.parseSiteFiles!(files);
+  } else if (recipe.INPUTS) {
     ({ values, data } = await severalFiles(recipe, req));
   } else {
     let source = siteInput(req.recipe, recipe.CLI.defaultInput);
@@ -104,11 +117,13 @@ async function handle(recipe: PointsRecipe<unknown>, req: RunRequest) {
       : parsePoints2D(new TextDecoder().decode(bytes), source);
   }
   const args = flagsFromValues(recipe.CLI, values);
-  const out = recipe.compute(
+  const out = await recipe.compute(
     recipe.settings(args as never),
     data as never,
     (done, total) => self.postMessage({ progress: [done, total] }),
   );
+  // A neural recipe hands back its network, which the page does not keep.
+  if ("net" in out) out.net?.dispose();
   const figures = [];
   for (const f of out.figures) {
     figures.push({

@@ -10,6 +10,7 @@ import { browserTest, openPage } from "./_browser.ts";
 import { serveSite } from "../site/server.ts";
 import { commandLine, formValues, type PageSpec } from "../site/page.ts";
 import { pageSpec } from "../scripts/site.ts";
+import { RECIPES as COOKBOOK } from "../scripts/gallery.ts";
 import { CLI as KMEANS } from "../recipes/kmeans.ts";
 
 const OUT = "out/test-fixtures/site";
@@ -116,11 +117,23 @@ browserTest(
   async () => {
     const build = await runTask("site", ["--out", OUT]);
     assert.equal(build.code, 0, build.stderr);
+    // The index lists the whole cookbook in its order; the longer neural recipes have a page
+    // of their last command-line run (or of the command to make one), linked back.
+    const index = await Deno.readTextFile(`${ROOT}/${OUT}/index.html`);
+    const linked = [...index.matchAll(/<li><a href="(\w+)\.html">/g)].map((m) => m[1]);
+    assert.deepEqual(linked, COOKBOOK.map((r) => r.name));
+    for (const name of ["autoencoder_mnist", "conv_autoencoder", "latent_tsne", "dec", "n2d"]) {
+      const html = await Deno.readTextFile(`${ROOT}/${OUT}/${name}.html`);
+      assert.match(html, new RegExp(`deno task ${name}<`), name);
+      assert.match(html, /<a href="index.html">/, name);
+      assert.match(html, /<svg|not run yet: run deno task/, name);
+    }
     const ac = new AbortController();
     const server = serveSite(`${ROOT}/${OUT}`, { port: 0, signal: ac.signal });
     const base = `http://127.0.0.1:${server.addr.port}`;
     try {
-      const cases: [string, string[], number][] = [
+      // [recipe, flags, form fields, command-line-only flags]
+      const cases: [string, string[], number, string[]?][] = [
         ["kmeans", [], 3],
         ["kmeans", ["--clusters", "3", "--seed", "5"], 3],
         ["kmeans", ["--n-init", "1", "--seed", "7"], 3],
@@ -137,24 +150,32 @@ browserTest(
         ["dbscan", [], 6],
         ["dbscan", ["--algorithm", "hdbscan", "--min-cluster-size", "8"], 6],
         ["dbscan", ["--algorithm", "optics", "--eps", "0.8"], 6],
+        // The network trained in the page: tfjs's WebAssembly backend in the worker.
+        ["autoencoder_kmeans", ["--epochs", "2", "--train-limit", "1500", "--seed", "3"], 5, [
+          "--out",
+          "out/test-fixtures/site-autoencoder_kmeans",
+        ]],
       ];
-      for (const [recipe, flags, fields] of cases) {
+      for (const [recipe, flags, fields, cliOnly = []] of cases) {
         const query = new URLSearchParams([["run", "1"]]);
         for (let i = 0; i < flags.length; i += 2) query.set(flags[i].slice(2), flags[i + 1]);
         const page = await runInPage(base, recipe, query.toString());
         const what = `${recipe} ${flags.join(" ") || "defaults"}`;
         assert.deepEqual(page.errors, [], what);
         assert.equal(page.result, "ok", `${what}: ${page.status}`);
-        const cli = await runJson(recipe, flags);
+        const cli = await runJson(recipe, [...flags, ...cliOnly]);
         assert.deepEqual(untimed(JSON.parse(page.json)), untimed(cli), what);
-        // The report in the terminal's words, and the command that reproduces it.
-        const terminal = await runTask(recipe, [...flags, "--no-plot"]);
-        assert.equal(untimedText(page.report), untimedText(terminal.stdout.trimEnd()), what);
+        // The report in the terminal's words (but where the terminal saved a model), and the
+        // command that reproduces it.
+        const terminal = await runTask(recipe, [...flags, ...cliOnly, "--no-plot"]);
+        const printed = terminal.stdout.trimEnd().split("\n")
+          .filter((l) => !l.startsWith("Saved the autoencoder")).join("\n");
+        assert.equal(untimedText(page.report), untimedText(printed), what);
         assert.equal(
           page.command,
           `deno task ${recipe}${flags.length ? " " + flags.join(" ") : ""}`,
         );
-        const figures = recipe === "agglomerative"
+        const figures = recipe === "agglomerative" || recipe === "autoencoder_kmeans"
           ? 3
           : recipe === "kmeans_steps" || recipe === "compare_clustering"
           ? 1

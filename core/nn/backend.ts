@@ -6,7 +6,8 @@
  * more cores, large matrix products use a second core (`parallel_matmul.ts`).
  *
  * Permissions: `--allow-read` on Deno's npm cache (where the `.wasm` files
- * are).
+ * are). In a browser bundle (the site), the `.wasm` files are looked for
+ * beside the bundle, where `scripts/site.ts` copies them.
  *
  * @module
  */
@@ -34,10 +35,12 @@ let active: BackendName | undefined;
  */
 export async function initBackend(): Promise<BackendName> {
   if (active) return active;
-  const dist = decodeURIComponent(
-    new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).pathname,
-  );
-  setWasmPaths(dist);
+  setWasmPaths(wasmDirectory());
+  // One binary everywhere: tfjs picks its threaded build where shared memory exists (a
+  // cross-origin-isolated page, not Deno), whose kernels split sums over threads and so
+  // change the last bits. Its single-thread SIMD build gives a page Deno's numbers; our
+  // product worker is the second core.
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   let ok = false;
   try {
     ok = await tf.setBackend("wasm");
@@ -59,6 +62,20 @@ export async function initBackend(): Promise<BackendName> {
     active = "cpu";
   }
   return active;
+}
+
+/**
+ * Where the backend's `.wasm` files are: the npm package's folder where the
+ * package resolves (Deno), else the folder of this code (a browser bundle).
+ */
+function wasmDirectory(): string {
+  try {
+    const dist = new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm"));
+    if (dist.protocol === "file:") return decodeURIComponent(dist.pathname);
+  } catch {
+    // A bundle has no import map: the bare name does not resolve.
+  }
+  return new URL("./", import.meta.url).href;
 }
 
 /**

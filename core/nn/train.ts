@@ -33,6 +33,8 @@ export interface TrainOptions {
   quiet?: boolean;
   /** Called after each epoch. */
   onEpoch?: (epoch: number, history: History) => void;
+  /** Called after each batch with the batches done and the run's total (all epochs). */
+  onBatch?: (done: number, total: number) => void;
 }
 
 /** Sample-weighted mean loss of `model` on `x` (target = input), in batches. */
@@ -103,6 +105,7 @@ export function trainAutoencoder(model: tf.LayersModel, x: tf.Tensor, o: TrainOp
       });
       total += batchLoss * idx.length;
       progress.update(b + 1, `loss ${(total / Math.min(n, (b + 1) * o.batchSize)).toFixed(4)}`);
+      o.onBatch?.((epoch - 1) * batches + b + 1, o.epochs * batches);
     }
     history.loss.push(total / n);
     if (o.validation) history.valLoss.push(evaluate(model, o.validation, o.loss));

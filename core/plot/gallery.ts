@@ -71,12 +71,14 @@ figcaption { font-size: 0.9rem; color: #555; max-width: 640px; }
  * assert.match(html, /<section id="kmeans">/);
  * ```
  * @param sections the recipes, in order.
- * @param o the page title and an optional line under it.
+ * @param o the page title, an optional line under it, an optional link
+ *   back (e.g. to an index) above it, and whether to list the contents
+ *   (default true).
  * @returns a complete HTML document.
  */
 export function galleryHtml(
   sections: GallerySection[],
-  o: { title: string; subtitle?: string },
+  o: { title: string; subtitle?: string; back?: { href: string; text: string }; toc?: boolean },
 ): string {
   const toc = sections.map((s) =>
     `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>${
@@ -119,9 +121,10 @@ export function galleryHtml(
     `<style>${STYLE}</style>`,
     "</head>",
     "<body>",
+    o.back ? `<p><a href="${escapeHtml(o.back.href)}">${escapeHtml(o.back.text)}</a></p>` : "",
     `<h1>${escapeHtml(o.title)}</h1>`,
     o.subtitle ? `<p>${escapeHtml(o.subtitle)}</p>` : "",
-    `<nav><h2>Contents</h2><ol>\n${toc}\n</ol></nav>`,
+    o.toc === false ? "" : `<nav><h2>Contents</h2><ol>\n${toc}\n</ol></nav>`,
     ...sections.map(section),
     "</body>",
     "</html>",
