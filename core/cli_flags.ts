@@ -48,6 +48,30 @@ export const MNIST_FLAGS = {
 } as const satisfies FlagTable;
 
 /**
+ * `--backend`: where the networks train — tfjs's WebAssembly backend (the
+ * default), or its WebGPU backend where a GPU exists (else one line says
+ * why, and the run goes on on WebAssembly).
+ *
+ * @example
+ * ```ts
+ * import { BACKEND_FLAGS } from "./cli_flags.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(BACKEND_FLAGS.backend.choices, ["wasm", "webgpu"]);
+ * assert.equal(BACKEND_FLAGS.backend.default, "wasm");
+ * ```
+ */
+export const BACKEND_FLAGS = {
+  "backend": {
+    type: "choice",
+    value: "NAME",
+    choices: ["wasm", "webgpu"],
+    default: "wasm",
+    description:
+      "Train on tfjs's WebAssembly backend, or on WebGPU where a GPU exists (else on WebAssembly, saying why).",
+  },
+} as const satisfies FlagTable;
+
+/**
  * `--epochs` (no default: each recipe gives its own with
  * {@linkcode withDefault}) and `--batch-size` (256) of a network's training.
  *

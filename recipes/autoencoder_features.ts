@@ -26,7 +26,7 @@
  * @module
  */
 import { emit, parseCli, Progress, type RecipeCli, runMain, UsageError } from "../core/cli.ts";
-import { TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
+import { BACKEND_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
 import { loadSplitTable } from "../core/datasets/split_table.ts";
 import { logisticRegression, type LogisticRegressionModel } from "../core/linear_model/mod.ts";
 import { minMaxScaler } from "../core/preprocessing/mod.ts";
@@ -71,6 +71,7 @@ export const CLI = {
       value: "DIR",
       description: "Use a saved encoder (a model.json folder) instead of training.",
     },
+    ...BACKEND_FLAGS,
   },
 } as const satisfies RecipeCli;
 
@@ -137,7 +138,7 @@ export async function main(argv: string[]): Promise<void> {
 
   // Step 3. Train one autoencoder per bottleneck (or take the given encoder),
   // save its encoder alone, and load it back from disk.
-  await initBackend();
+  await initBackend(args.flags.backend);
   const toTensor = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
   const tTrain = toTensor(xTrain), tTest = toTensor(xTest);
   const jobs: { bottleneck: number | undefined; dir: string }[] = opts.encoder

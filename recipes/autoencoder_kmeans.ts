@@ -26,7 +26,13 @@ import {
   type RecipeOutput,
   runMain,
 } from "../core/cli.ts";
-import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
+import {
+  BACKEND_FLAGS,
+  LIMIT_FLAGS,
+  MNIST_FLAGS,
+  TRAINING_FLAGS,
+  withDefault,
+} from "../core/cli_flags.ts";
 import {
   gunzipIdx,
   type ImageSet,
@@ -73,6 +79,7 @@ export const CLI = {
       description: "Load a saved autoencoder (a model.json folder) instead of training one.",
     },
     ...MNIST_FLAGS,
+    ...BACKEND_FLAGS,
   },
 } as const satisfies RecipeCli;
 
@@ -137,7 +144,7 @@ export async function main(argv: string[]): Promise<void> {
 
   // Step 1. The 0s and 1s of TensorFlow 1's training split.
   const { train } = await loadMnist(f["data-dir"]);
-  await initBackend();
+  await initBackend(args.flags.backend);
   const model = f.model === undefined ? undefined : await loadModel(f.model);
   let printed = 0;
   const out = await compute(parsed, { set: train, from: TF1_VALIDATION }, undefined, {
@@ -196,7 +203,7 @@ export async function compute(
   }
 
   // Step 2. The autoencoder: train it (mse, Adam) or use a saved one.
-  await initBackend();
+  await initBackend(args.flags.backend);
   log(`Images of 0 and 1: ${labels.length} (${zeros} zeros, ${ones} ones)`);
   const x = tf.tensor2d(pixels, [labels.length, d]);
   let net: tf.LayersModel;

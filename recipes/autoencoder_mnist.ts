@@ -18,7 +18,13 @@
  * @module
  */
 import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
+import {
+  BACKEND_FLAGS,
+  LIMIT_FLAGS,
+  MNIST_FLAGS,
+  TRAINING_FLAGS,
+  withDefault,
+} from "../core/cli_flags.ts";
 import { classCounts, type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { binaryCrossentropy, kerasAdadelta } from "../core/nn/keras.ts";
@@ -38,6 +44,7 @@ export const CLI = {
     "batch-size": TRAINING_FLAGS["batch-size"],
     ...LIMIT_FLAGS,
     ...MNIST_FLAGS,
+    ...BACKEND_FLAGS,
   },
 } as const satisfies RecipeCli;
 
@@ -88,7 +95,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!args.json) console.log(lines.join("\n"));
 
   // Step 2. The model: 784 → 32 (relu) → 784 (sigmoid), Keras' initialisation.
-  await initBackend();
+  await initBackend(args.flags.backend);
   const rng = new RandomState(args.seed);
   const d = train.rows * train.cols;
   const model = denseAutoencoder(d, 32, rng);

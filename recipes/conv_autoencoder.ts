@@ -31,7 +31,13 @@
  * @module
  */
 import { emit, parseCli, type RecipeCli, runMain } from "../core/cli.ts";
-import { LIMIT_FLAGS, MNIST_FLAGS, TRAINING_FLAGS, withDefault } from "../core/cli_flags.ts";
+import {
+  BACKEND_FLAGS,
+  LIMIT_FLAGS,
+  MNIST_FLAGS,
+  TRAINING_FLAGS,
+  withDefault,
+} from "../core/cli_flags.ts";
 import { type ImageSet, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { describeBackend, initBackend, tf } from "../core/nn/backend.ts";
 import { kerasAdam, meanSquaredError } from "../core/nn/keras.ts";
@@ -77,6 +83,7 @@ export const CLI = {
     "batch-size": TRAINING_FLAGS["batch-size"],
     ...LIMIT_FLAGS,
     ...MNIST_FLAGS,
+    ...BACKEND_FLAGS,
   },
 } as const satisfies RecipeCli;
 
@@ -117,7 +124,7 @@ export async function main(argv: string[]): Promise<void> {
       `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,
     );
   }
-  await initBackend();
+  await initBackend(args.flags.backend);
   const xTrain = images(train, trainLimit), xTest = images(test, testLimit);
   const d = train.rows * train.cols;
   const flat = (x: tf.Tensor4D) => x.reshape([x.shape[0], d]);

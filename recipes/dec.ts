@@ -43,7 +43,13 @@
  * @module
  */
 import { type FlagValues, parseCli, Progress, type RecipeCli, runMain } from "../core/cli.ts";
-import { KMEANS_FLAGS, LIMIT_FLAGS, MNIST_FLAGS, withDefault } from "../core/cli_flags.ts";
+import {
+  BACKEND_FLAGS,
+  KMEANS_FLAGS,
+  LIMIT_FLAGS,
+  MNIST_FLAGS,
+  withDefault,
+} from "../core/cli_flags.ts";
 import { type ImageSet, joinedImages, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { kmeans, type KMeansResult } from "../core/cluster/kmeans.ts";
 import {
@@ -147,6 +153,7 @@ export const CLI = {
       description: "DEC's maximum number of iterations.",
     },
     ...MNIST_FLAGS,
+    ...BACKEND_FLAGS,
   },
 } as const satisfies RecipeCli;
 
@@ -207,7 +214,7 @@ export async function main(argv: string[]): Promise<void> {
   // The saved autoencoder, named in the one line Ctrl-C prints.
   let kept: string | undefined;
   if (pretrainedDir !== undefined) {
-    await initBackend();
+    await initBackend(args.flags.backend);
     loaded = await loadAutoencoder(
       pretrainedDir,
       d,
@@ -242,7 +249,7 @@ export async function main(argv: string[]): Promise<void> {
   if (s.stage === "baseline") return await finish(args, report, labels);
 
   // Stage 2. Pretrain the autoencoder, or load it.
-  await initBackend();
+  await initBackend(args.flags.backend);
   const x = tf.tensor2d(scaledImages(set).values, [n, d]);
   try {
     let ae: tf.LayersModel;

@@ -56,6 +56,7 @@ import {
   UsageError,
 } from "../core/cli.ts";
 import {
+  BACKEND_FLAGS,
   KMEANS_FLAGS,
   LIMIT_FLAGS,
   MNIST_FLAGS,
@@ -147,6 +148,7 @@ export const CLI = {
       description: "Also draw a small multiple of t-SNE at these perplexities (e.g. 5,15,30,50).",
     },
     ...MNIST_FLAGS,
+    ...BACKEND_FLAGS,
     "input-file": {
       type: "path",
       value: "FILE",
@@ -162,6 +164,7 @@ function readFlags(f: FlagValues<typeof CLI.flags>) {
     epochs: f.epochs,
     batchSize: f["batch-size"],
     trainLimit: f["train-limit"] ?? Infinity,
+    backend: f.backend,
     model: f.model,
     clusters: f.clusters,
     nInit: f["n-init"],
@@ -218,7 +221,7 @@ async function latentCodes(
       `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,
     );
   }
-  await initBackend();
+  await initBackend(o.backend);
   const { values, count } = scaledImages(train, o.trainLimit);
   const x = tf.tensor4d(values, [count, side, side, 1]);
   const log = (s: string) => args.json || console.log(s);

@@ -53,7 +53,7 @@
  * @module
  */
 import { type FlagValues, parseCli, Progress, type RecipeCli, runMain } from "../core/cli.ts";
-import { LIMIT_FLAGS, MNIST_FLAGS } from "../core/cli_flags.ts";
+import { BACKEND_FLAGS, LIMIT_FLAGS, MNIST_FLAGS } from "../core/cli_flags.ts";
 import { joinedImages, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
 import { kmeans } from "../core/cluster/kmeans.ts";
 import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
@@ -151,6 +151,7 @@ export const CLI = {
       description: "Use the first N of the 70,000 images only (for quick runs).",
     },
     ...MNIST_FLAGS,
+    ...BACKEND_FLAGS,
   },
 } as const satisfies RecipeCli;
 
@@ -233,7 +234,7 @@ export async function main(argv: string[]): Promise<void> {
       `Cannot run N2D as --umap-neighbors must be less than the number of images: --umap-neighbors=${s.neighbors}, images=${n}`,
     );
   }
-  await initBackend();
+  await initBackend(args.flags.backend);
   const loaded = s.pretrained === undefined
     ? undefined
     : await loadAutoencoder(s.pretrained, d, DIMS, "pass the folder of a saved autoencoder");

@@ -19,10 +19,33 @@ const WORKERS = [
   { source: "core/nn/matmul_worker.ts", literal: "./matmul_worker.ts" },
 ];
 
+/** How {@linkcode bundle} builds. */
+export interface BundleOptions {
+  /** Minify (names kept, so errors and tfjs's classes read the same). */
+  minify?: boolean;
+  /** Packages left out: imports of them stay as they are (e.g. one only a flag loads). */
+  external?: string[];
+}
+
 /** `deno bundle` of `entry` for browsers (an ES module) into `output`. */
-export async function bundle(entry: string, output: string): Promise<void> {
+export async function bundle(entry: string, output: string, o: BundleOptions = {}): Promise<void> {
+  const extra = [
+    ...(o.minify ? ["--minify", "--keep-names"] : []),
+    ...(o.external ?? []).flatMap((e) => ["--external", e]),
+  ];
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "browser", "--format", "esm", "-o", output, entry],
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--format",
+      "esm",
+      ...extra,
+      "-o",
+      output,
+      entry,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -35,8 +58,8 @@ export async function bundle(entry: string, output: string): Promise<void> {
 /**
  * Bundles `entry` into `output`, and each helper-thread module the bundle
  * starts by URL beside it (once per folder: `built` holds those done), with
- * the URL in the bundle pointed at the bundled file. Returns the files
- * written, `output` first.
+ * the URL in the bundle pointed at the bundled file, all built with `o`.
+ * Returns the files written, `output` first.
  *
  * @throws {Error} when bundling fails or a worker's URL appears more than once.
  */
@@ -44,19 +67,24 @@ export async function bundleWithWorkers(
   entry: string,
   output: string,
   built = new Set<string>(),
+  o: BundleOptions = {},
 ): Promise<string[]> {
-  await bundle(entry, output);
+  await bundle(entry, output, o);
   const dir = output.slice(0, output.lastIndexOf("/") + 1) || "./";
   let code = await Deno.readTextFile(output);
   const written = [output];
   for (const w of WORKERS) {
-    const from = `new URL("${w.literal}", import.meta.url)`;
-    const count = code.split(from).length - 1;
+    // As written, or as minified (no spaces).
+    const escaped = w.literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const from = new RegExp(`new URL\\(\\s*"${escaped}"\\s*,\\s*import\\.meta\\.url\\s*\\)`, "g");
+    const count = code.match(from)?.length ?? 0;
     if (count === 0) continue;
-    if (count > 1) throw new Error(`Cannot bundle ${entry} as ${from} appears ${count} times`);
+    if (count > 1) {
+      throw new Error(`Cannot bundle ${entry} as the URL of ${w.literal} appears ${count} times`);
+    }
     const name = w.source.split("/").at(-1)!.replace(/\.ts$/, ".js");
     if (!built.has(`${dir}${name}`)) {
-      await bundle(w.source, `${dir}${name}`);
+      await bundle(w.source, `${dir}${name}`, o);
       built.add(`${dir}${name}`);
       written.push(`${dir}${name}`);
     }

@@ -64,7 +64,7 @@ const LIVE: RecipeCli[] = [
 const NEURAL_LIVE = new Set<string>([AUTOENCODER_KMEANS.name]);
 
 /** Flags that make no sense in a page (output files, terminal modes, the data file). */
-const NOT_IN_FORM = new Set(["help", "out", "json", "no-plot", "quiet", "input-file"]);
+const NOT_IN_FORM = new Set(["help", "out", "json", "no-plot", "quiet", "input-file", "backend"]);
 
 /** A recipe's form: its own flags, then `--seed`, each with its `--help` text. */
 export function pageSpec(cli: RecipeCli): PageSpec {
@@ -267,7 +267,10 @@ export async function buildSite(out: string): Promise<string[]> {
   await Deno.mkdir(`${out}/data`, { recursive: true });
   const written: string[] = [];
   const built = new Set<string>();
-  written.push(...await bundleWithWorkers("site/page.ts", `${out}/page.js`, built));
+  // Minified (Vega's 1.8 MB becomes 0.9), and without tfjs's WebGPU backend, which only
+  // `--backend webgpu` loads and the page does not offer.
+  const how = { minify: true, external: ["@tensorflow/tfjs-backend-webgpu"] };
+  written.push(...await bundleWithWorkers("site/page.ts", `${out}/page.js`, built, how));
   // One worker per page, so that a page loads only its recipe's code: a generated entry
   // (kept out of the site folder) that hands the recipe's module to the worker engine.
   const entries = "out/site-build";
@@ -280,7 +283,7 @@ export async function buildSite(out: string): Promise<string[]> {
         `import * as recipe from "../../recipes/${cli.name}.ts";\nserveRecipe(recipe);\n`,
     );
     // Its helper threads (the k-means pool, the networks' product) are bundled beside it.
-    written.push(...await bundleWithWorkers(entry, `${out}/worker-${cli.name}.js`, built));
+    written.push(...await bundleWithWorkers(entry, `${out}/worker-${cli.name}.js`, built, how));
   }
   written.push(...await writeMnist01(out), ...await copyTfjsWasm(out));
   const live = new Set(LIVE.map((cli) => cli.name));
