@@ -1,7 +1,8 @@
 /**
  * Benchmarks: median wall time and peak memory (VmHWM) of the core
  * algorithms on the issue's workloads. Each repetition runs in its own
- * subprocess so the peak memory is that workload's alone.
+ * subprocess so the peak memory is that workload's alone (tfjs is loaded
+ * only by the neural rows).
  *
  *   deno task bench                # table
  *   deno task bench --json         # {rows: [{name, medianSeconds, peakMB}]}
@@ -22,18 +23,10 @@ import { kneighborsGraph } from "../core/neighbors/graph.ts";
 import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
 import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
 import { graphicalLassoCV } from "../core/covariance/graphical_lasso.ts";
+import { loadMnist } from "../core/datasets/mnist.ts";
 import { loadStockVariations } from "../core/datasets/stock_quotes.ts";
-import { loadMnist, scaledImages } from "../core/datasets/mnist.ts";
-import { initBackend, tf } from "../core/nn/backend.ts";
-import { convAutoencoder, denseAutoencoder, stackedAutoencoder } from "../core/nn/models.ts";
-import {
-  binaryCrossentropy,
-  kerasAdadelta,
-  kerasAdam,
-  meanSquaredError,
-} from "../core/nn/keras.ts";
-import { trainAutoencoder } from "../core/nn/train.ts";
 import { tsne } from "../core/manifold/tsne.ts";
+import { pca } from "../core/decomposition/pca.ts";
 import { gaussianMixture } from "../core/mixture/gaussian_mixture.ts";
 import { umap } from "../core/manifold/umap.ts";
 import { hdbscan } from "../core/cluster/hdbscan.ts";
@@ -49,62 +42,8 @@ interface Case {
   setup: () => () => unknown;
 }
 
-/**
- * Neural-network rows: seconds of the second epoch (the first is a
- * warm-up), batch 256, over the 60,000 MNIST training images (nn-dec: all
- * 70,000, as DEC's pretraining).
- */
-const NN_CASES: {
-  name: string;
-  build: (rng: RandomState) => { model: tf.LayersModel; conv: boolean; loss: "bce" | "mse" };
-}[] = [
-  {
-    name: "nn-dense",
-    build: (rng) => ({ model: denseAutoencoder(784, 32, rng), conv: false, loss: "bce" }),
-  },
-  {
-    name: "nn-conv",
-    build: (rng) => ({ model: convAutoencoder(28, "elu", rng), conv: true, loss: "mse" }),
-  },
-  {
-    name: "nn-dec",
-    build: (rng) => ({
-      model: stackedAutoencoder(784, [500, 500, 2000, 10], rng),
-      conv: false,
-      loss: "mse",
-    }),
-  },
-];
-
-async function nnEpochSeconds(name: string): Promise<number> {
-  const c = NN_CASES.find((c) => c.name === name)!;
-  await initBackend();
-  const { train, test } = await loadMnist();
-  const rng = new RandomState(0);
-  const { model, conv, loss } = c.build(rng);
-  // DEC pretrains on all 70,000 images; the other rows on the 60,000 training images.
-  const a = scaledImages(train);
-  let values = a.values, n = a.count;
-  if (name === "nn-dec") {
-    const b = scaledImages(test);
-    values = new Float32Array(a.values.length + b.values.length);
-    values.set(a.values);
-    values.set(b.values, a.values.length);
-    n += b.count;
-  }
-  const x = conv
-    ? tf.tensor4d(values, [n, train.rows, train.cols, 1])
-    : tf.tensor2d(values, [n, train.rows * train.cols]);
-  const history = trainAutoencoder(model, x, {
-    epochs: 2,
-    batchSize: 256,
-    loss: loss === "bce" ? binaryCrossentropy : meanSquaredError,
-    optimizer: loss === "bce" ? kerasAdadelta() : kerasAdam(),
-    rng,
-    quiet: true,
-  });
-  return history.seconds[1];
-}
+/** Neural-network rows (`_bench_nn.ts`, loaded only for them, so that tfjs weighs on no other row's memory). */
+const NN_NAMES = ["nn-dense", "nn-conv", "nn-dec"];
 
 const blobs = (n: number, k: number) => makeBlobs({ nSamples: n, centers: k, randomState: 0 });
 const uniform = (n: number, d: number) =>
@@ -262,6 +201,23 @@ const CASES: Case[] = [
       return () => graphicalLassoCV(X, { cv: 3 });
     },
   },
+  // PCA on all 70,000 MNIST images / 255 (issue 25), and on 2,000 of them (the Jacobi
+  // solver's old 28 s case); scripts/crosscheck/issue25_pca_bench.py times scikit-learn's
+  // PCA(50) with its default solver on the same data.
+  {
+    name: "pca 70000x784 mnist nComponents=50",
+    setup: () => {
+      const X = mnistPixels();
+      return () => pca(X, { nComponents: 50 });
+    },
+  },
+  {
+    name: "pca 2000x784 mnist nComponents=50",
+    setup: () => {
+      const X = matrix(2000, 784, mnistPixels().data.slice(0, 2000 * 784));
+      return () => pca(X, { nComponents: 50 });
+    },
+  },
   // t-SNE as the latent_tsne recipe runs it (perplexity 15, learning rate 100,
   // PCA init, Barnes–Hut) on make_blobs data that scikit-learn regenerates
   // exactly (scripts/crosscheck/issue11_tsne_bench.py times it side by side).
@@ -379,6 +335,7 @@ if (import.meta.main) {
     },
   });
   if (values.case !== undefined && values.case.startsWith("nn-")) {
+    const { nnEpochSeconds } = await import("./_bench_nn.ts");
     console.log(JSON.stringify({ seconds: await nnEpochSeconds(values.case) }));
     await new Promise((r) => setTimeout(r, 100));
   } else if (values.case !== undefined) {
@@ -402,7 +359,7 @@ if (import.meta.main) {
     await new Promise((r) => setTimeout(r, 100));
   } else {
     const rows = [];
-    const names = [...CASES.map((c) => c.name), ...(values.nn ? NN_CASES.map((c) => c.name) : [])];
+    const names = [...CASES.map((c) => c.name), ...(values.nn ? NN_NAMES : [])];
     for (const name of names.filter((n) => !values.only || n.includes(values.only!))) {
       const c = { name };
       const reps = Number(values.reps ?? (name.startsWith("nn-") ? 1 : 3));

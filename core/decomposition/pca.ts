@@ -10,10 +10,25 @@
  * T = (X − μ)·Wᵀ the scores; the variance explained by component j is its
  * eigenvalue λⱼ = Σᵢ Tᵢⱼ² / (n − 1).
  *
+ * Two routes, by the number of features d. Up to 64 features: the
+ * covariance summed row by row and the cyclic Jacobi solver, whose exact
+ * bits t-SNE's PCA initialisation (and so the goldens) depends on. Above: the
+ * covariance as a register-blocked product (over the non-zero entries for
+ * mostly-zero data such as pixels, see `_sample_covariance.ts`) and only the
+ * k leading eigenvectors, by Householder tridiagonalisation and implicit QL
+ * ({@linkcode symmetricEigenTridiagonal}): all 70,000 MNIST images (784
+ * features, 50 components) take under two seconds on one core, 2,000 of
+ * them about 0.3 s (the Jacobi route took 28 s there).
+ *
+ * References: I. T. Jolliffe, Principal Component Analysis, 2nd ed. (2002);
+ * scikit-learn's `PCA` (`svd_flip` for the signs, and the uncentred
+ * covariance of its `covariance_eigh` solver for sparse data).
+ *
  * @module
  */
 import { columnMeans, type Matrix, matrix } from "../matrix.ts";
-import { symmetricEigen } from "../linalg.ts";
+import { symmetricEigen, symmetricEigenTridiagonal } from "../linalg.ts";
+import { sampleCovariance } from "./_sample_covariance.ts";
 import { validate, validateData } from "../validate.ts";
 
 /** Options of {@linkcode pca}. */
@@ -64,7 +79,64 @@ export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
   const k = options.nComponents ?? most;
   validate("fit PCA", { nComponents: k }, { nComponents: { kind: "int", min: 1, max: most } });
   const mean = columnMeans(X);
-  // Sample covariance C = (X − μ)ᵀ(X − μ) / (n − 1), upper triangle then mirrored.
+  const { components, values, total, sparse, W } = d <= JACOBI_MAX_FEATURES
+    ? fitByJacobi(X, mean, k)
+    : fitByTridiagonal(X, mean, k);
+  const xc = new Float64Array(d);
+  const project = (Y: Matrix): Matrix => {
+    if (Y.cols !== d) {
+      throw new RangeError(
+        `Cannot apply PCA as the data has ${Y.cols} columns, not ${d}: cols=${Y.cols}`,
+      );
+    }
+    const T = matrix(Y.rows, k);
+    for (let i = 0; i < Y.rows; i++) {
+      for (let a = 0; a < d; a++) xc[a] = Y.data[i * d + a] - mean[a];
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        const w = j * d;
+        for (let a = 0; a < d; a++) s += xc[a] * components.data[w + a];
+        T.data[i * k + j] = s;
+      }
+    }
+    return T;
+  };
+  // Step 3. Sign: the training score of largest magnitude is positive
+  // (scikit-learn's svd_flip on U).
+  const flip = W ? largestScoreIsNegative(X, mean, W, sparse) : legacyFlip(project(X));
+  for (let j = 0; j < k; j++) {
+    if (flip[j]) { for (let a = 0; a < d; a++) components.data[j * d + a] *= -1; }
+  }
+  const explainedVariance = Float64Array.from(values.subarray(0, k), (v) => Math.max(v, 0));
+  return {
+    components,
+    mean,
+    explainedVariance,
+    explainedVarianceRatio: explainedVariance.map((v) => (total > 0 ? v / total : 0)),
+    singularValues: explainedVariance.map((v) => Math.sqrt(v * (n - 1))),
+    transform: project,
+  };
+}
+
+/**
+ * Up to this many features, the covariance loop and Jacobi solver of old
+ * (O(d³) per sweep is nothing there): their results keep their last bits,
+ * which t-SNE's PCA initialisation amplifies and the goldens record.
+ */
+const JACOBI_MAX_FEATURES = 64;
+
+interface Fitted {
+  components: Matrix;
+  values: Float64Array;
+  total: number;
+  sparse: boolean;
+  /** The d × k eigenvectors (column j for λⱼ), or undefined for the Jacobi route. */
+  W?: Matrix;
+}
+
+/** Steps 1–2 for few features: row-by-row covariance and cyclic Jacobi. */
+function fitByJacobi(X: Matrix, mean: Float64Array, k: number): Fitted {
+  const n = X.rows, d = X.cols;
   const C = matrix(d, d);
   const xc = new Float64Array(d);
   for (let i = 0; i < n; i++) {
@@ -90,26 +162,30 @@ export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
   for (let j = 0; j < k; j++) {
     for (let a = 0; a < d; a++) components.data[j * d + a] = vectors.data[a * d + j];
   }
-  const project = (Y: Matrix): Matrix => {
-    if (Y.cols !== d) {
-      throw new RangeError(
-        `Cannot apply PCA as the data has ${Y.cols} columns, not ${d}: cols=${Y.cols}`,
-      );
-    }
-    const T = matrix(Y.rows, k);
-    for (let i = 0; i < Y.rows; i++) {
-      for (let a = 0; a < d; a++) xc[a] = Y.data[i * d + a] - mean[a];
-      for (let j = 0; j < k; j++) {
-        let s = 0;
-        const w = j * d;
-        for (let a = 0; a < d; a++) s += xc[a] * components.data[w + a];
-        T.data[i * k + j] = s;
-      }
-    }
-    return T;
-  };
-  // Sign: the training score of largest magnitude is positive (scikit-learn's svd_flip on U).
-  const scores = project(X);
+  return { components, values, total, sparse: false };
+}
+
+/**
+ * Steps 1–2 for many features: the blocked (or sparse) covariance, then
+ * Householder tridiagonalisation and implicit QL for the k leading vectors.
+ */
+function fitByTridiagonal(X: Matrix, mean: Float64Array, k: number): Fitted {
+  const d = X.cols;
+  const { covariance, sparse } = sampleCovariance(X, mean);
+  let total = 0;
+  for (let a = 0; a < d; a++) total += covariance[a * d + a];
+  const { values, vectors: W } = symmetricEigenTridiagonal(matrix(d, d, covariance), k);
+  const components = matrix(k, d);
+  for (let j = 0; j < k; j++) {
+    for (let a = 0; a < d; a++) components.data[j * d + a] = W.data[a * k + j];
+  }
+  return { components, values, total, sparse, W };
+}
+
+/** For each column of the n × k scores, whether its entry of largest magnitude (the first) is negative. */
+function legacyFlip(scores: Matrix): Uint8Array {
+  const n = scores.rows, k = scores.cols;
+  const flip = new Uint8Array(k);
   for (let j = 0; j < k; j++) {
     let best = 0, at = 0;
     for (let i = 0; i < n; i++) {
@@ -119,17 +195,64 @@ export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
         at = i;
       }
     }
-    if (scores.data[at * k + j] < 0) {
-      for (let a = 0; a < d; a++) components.data[j * d + a] *= -1;
+    flip[j] = scores.data[at * k + j] < 0 ? 1 : 0;
+  }
+  return flip;
+}
+
+/**
+ * {@linkcode legacyFlip} of the scores tᵢ = (xᵢ − μ)·W without storing them:
+ * each row's k scores are summed feature by feature (for sparse data over
+ * the non-zero xᵢₐ only, less μ·W).
+ */
+function largestScoreIsNegative(
+  X: Matrix,
+  mean: Float64Array,
+  W: Matrix,
+  sparse: boolean,
+): Uint8Array {
+  const n = X.rows, d = X.cols, k = W.cols;
+  const offset = new Float64Array(k);
+  if (sparse) {
+    for (let a = 0; a < d; a++) {
+      for (let j = 0; j < k; j++) offset[j] += mean[a] * W.data[a * k + j];
     }
   }
-  const explainedVariance = Float64Array.from(values.subarray(0, k), (v) => Math.max(v, 0));
-  return {
-    components,
-    mean,
-    explainedVariance,
-    explainedVarianceRatio: explainedVariance.map((v) => (total > 0 ? v / total : 0)),
-    singularValues: explainedVariance.map((v) => Math.sqrt(v * (n - 1))),
-    transform: project,
-  };
+  const t = new Float64Array(k), best = new Float64Array(k), flip = new Uint8Array(k);
+  const at = new Int32Array(d + 1), val = new Float64Array(d + 1), w = W.data;
+  for (let i = 0; i < n; i++) {
+    t.fill(0);
+    const r = i * d;
+    let nz = 0;
+    for (let a = 0; a < d; a++) {
+      const v = sparse ? X.data[r + a] : X.data[r + a] - mean[a];
+      at[nz] = a * k;
+      val[nz] = v;
+      nz += v !== 0 ? 1 : 0;
+    }
+    // Eight features at a time: one load and store of t per eight multiply-adds.
+    let s = 0;
+    for (; s + 7 < nz; s += 8) {
+      const w0 = at[s], w1 = at[s + 1], w2 = at[s + 2], w3 = at[s + 3];
+      const w4 = at[s + 4], w5 = at[s + 5], w6 = at[s + 6], w7 = at[s + 7];
+      const v0 = val[s], v1 = val[s + 1], v2 = val[s + 2], v3 = val[s + 3];
+      const v4 = val[s + 4], v5 = val[s + 5], v6 = val[s + 6], v7 = val[s + 7];
+      for (let j = 0; j < k; j++) {
+        t[j] += v0 * w[w0 + j] + v1 * w[w1 + j] + v2 * w[w2 + j] + v3 * w[w3 + j] +
+          (v4 * w[w4 + j] + v5 * w[w5 + j] + v6 * w[w6 + j] + v7 * w[w7 + j]);
+      }
+    }
+    for (; s < nz; s++) {
+      const w0 = at[s], v0 = val[s];
+      for (let j = 0; j < k; j++) t[j] += v0 * w[w0 + j];
+    }
+    for (let j = 0; j < k; j++) {
+      const v = t[j] - offset[j];
+      if (Math.abs(v) > best[j]) {
+        best[j] = Math.abs(v);
+        flip[j] = v < 0 ? 1 : 0;
+      }
+    }
+  }
+  return flip;
 }

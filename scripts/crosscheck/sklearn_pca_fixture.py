@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Dev-only: writes tests/fixtures/sklearn_pca.json — scikit-learn 1.2.1's
+PCA(n_components=k, svd_solver="full") on data sets that tests/pca_test.ts
+rebuilds bit for bit from NumPy's RandomState (core/random.ts), so only the
+recipe, a checksum and the results are stored:
+
+- "lowrank": 300 × 120, five latent factors (a sum of outer products, so no
+  BLAS summation order is involved) + 0.1·noise + 3, k = 10;
+- "pixels": 400 × 144, max(0, N(0, 1) − 0.8) (about 21% non-zero, the
+  sparse covariance path), k = 20;
+- "wide": 60 × 200 (n < d), N(0, 1) with column scales 1 + a/50, k = 15;
+- "small": 50 × 3, N(0, 1)·(3, 1, 0.3) + (1, −2, 5), all 3 components.
+
+Results are rounded to 13 significant digits.
+
+    /usr/bin/python3 scripts/crosscheck/sklearn_pca_fixture.py
+"""
+import json
+import numpy as np
+import sklearn
+from sklearn.decomposition import PCA
+
+
+def lowrank():
+    rs = np.random.RandomState(0)
+    Z = rs.randn(300 * 5).reshape(300, 5)
+    B = rs.randn(5 * 120).reshape(5, 120)
+    noise = rs.randn(300 * 120).reshape(300, 120)
+    X = np.zeros((300, 120))
+    for r in range(5):
+        X = X + np.outer(Z[:, r], B[r])
+    return X + 0.1 * noise + 3
+
+
+def pixels():
+    rs = np.random.RandomState(1)
+    return np.maximum(0, rs.randn(400 * 144).reshape(400, 144) - 0.8)
+
+
+def wide():
+    rs = np.random.RandomState(2)
+    return rs.randn(60 * 200).reshape(60, 200) * (1 + np.arange(200) / 50)
+
+
+def small():
+    rs = np.random.RandomState(3)
+    return rs.randn(50 * 3).reshape(50, 3) * np.array([3, 1, 0.3]) + np.array([1, -2, 5])
+
+
+def r13(a):
+    return [float(f"{v:.13g}") for v in np.ravel(a)]
+
+
+cases = []
+for name, make, k in [("lowrank", lowrank, 10), ("pixels", pixels, 20), ("wide", wide, 15),
+                      ("small", small, 3)]:
+    X = make()
+    m = PCA(n_components=k, svd_solver="full").fit(X)
+    cases.append({
+        "name": name, "n": X.shape[0], "d": X.shape[1], "k": k,
+        "checksum": float(X.sum()), "first": r13(X[0, :4]), "nonZero": int((X != 0).sum()),
+        "components": r13(m.components_), "mean": r13(m.mean_),
+        "explainedVariance": r13(m.explained_variance_),
+        "explainedVarianceRatio": r13(m.explained_variance_ratio_),
+        "singularValues": r13(m.singular_values_),
+        "transformFirst5": r13(m.transform(X[:5])),
+    })
+json.dump({"sklearn": sklearn.__version__, "cases": cases},
+          open("tests/fixtures/sklearn_pca.json", "w"), separators=(",", ":"))
+print("wrote tests/fixtures/sklearn_pca.json")
