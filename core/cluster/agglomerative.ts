@@ -156,8 +156,15 @@ function cut(n: number, children: Int32Array, k: number): Int32Array {
   const parent = Int32Array.from({ length: 2 * n - 1 }, (_, i) => i);
   for (let t = 0; t < n - k; t++) parent[children[2 * t]] = parent[children[2 * t + 1]] = n + t;
   const root = (p: number) => {
-    while (parent[p] !== p) p = parent[p];
-    return p;
+    let r = p;
+    while (parent[r] !== r) r = parent[r];
+    // Path compression: later lookups from p's chain take one step.
+    while (parent[p] !== r) {
+      const next = parent[p];
+      parent[p] = r;
+      p = next;
+    }
+    return r;
   };
   const labels = new Int32Array(n);
   const number = new Map<number, number>();
@@ -333,16 +340,29 @@ function completeGraph(
 ): { graph: SparseGraph; nComponents: number } {
   const { count, labels } = connectedComponents(g);
   if (count === 1) return { graph: g, nComponents: 1 };
-  const members: number[][] = Array.from({ length: count }, () => []);
-  labels.forEach((c, i) => members[c].push(i));
+  const sizes = new Int32Array(count);
+  for (const c of labels) sizes[c]++;
+  const members = Array.from(sizes, (m) => new Int32Array(m));
+  sizes.fill(0);
+  labels.forEach((c, i) => members[c][sizes[c]++] = i);
   const extra = g.neighbors.map((r) => Array.from(r));
   for (let ci = 0; ci < count; ci++) {
     for (let cj = 0; cj < ci; cj++) {
       let bi = -1, bj = -1, bd = Infinity;
-      for (const i of members[ci]) {
-        for (const j of members[cj]) {
-          const d = dist(X, i, X, j);
-          if (d < bd) (bd = d), (bi = i), (bj = j);
+      const a = members[ci], b = members[cj];
+      for (let s = 0; s < a.length; s++) {
+        const i = a[s];
+        if (dist === l2Dist) {
+          // The same distances, with sqDist called directly (inlined) in the O(|a|·|b|) loop.
+          for (let t = 0; t < b.length; t++) {
+            const d = Math.sqrt(sqDist(X, i, X, b[t]));
+            if (d < bd) (bd = d), (bi = i), (bj = b[t]);
+          }
+        } else {
+          for (let t = 0; t < b.length; t++) {
+            const d = dist(X, i, X, b[t]);
+            if (d < bd) (bd = d), (bi = i), (bj = b[t]);
+          }
         }
       }
       extra[bi].push(bj);
@@ -379,7 +399,7 @@ function wardConnected(X: Matrix, g: SparseGraph) {
       m1[k] = m1[i] + m1[j];
       for (let t = 0; t < d; t++) m2[k * d + t] = m2[i * d + t] + m2[j * d + t];
     },
-    (k, cols) => cols.map((c) => cost(k, c)),
+    cost,
     (w) => Math.sqrt(2 * w),
   );
 }
@@ -428,7 +448,7 @@ function mergeConnected(
       for (const [c, w] of merged) dist[c].set(k, w);
       dist[k] = merged;
     },
-    (_k, cols) => cols.map((c) => merged!.get(c)!),
+    (_k, c) => merged!.get(c)!,
     (w) => w,
     (_k, _i, _j) => [...merged!.keys()],
   );
@@ -444,7 +464,7 @@ function greedyMerge(
   A: number[][],
   heap: EdgeHeap,
   onMerge: (k: number, i: number, j: number) => void,
-  weights: (k: number, cols: number[]) => number[],
+  weight: (k: number, c: number) => number,
   report: (w: number) => number,
   neighborsOf?: (k: number, i: number, j: number) => number[],
 ) {
@@ -453,13 +473,21 @@ function greedyMerge(
   const used = new Uint8Array(nodes).fill(1);
   const children = new Int32Array(2 * (n - 1));
   const distances = new Float64Array(n - 1);
+  const seen = new Int32Array(nodes).fill(-1);
   const root = (p: number) => {
-    while (parent[p] !== p) p = parent[p];
-    return p;
+    let r = p;
+    while (parent[r] !== r) r = parent[r];
+    // Path compression: later lookups from p's chain take one step.
+    while (parent[p] !== r) {
+      const next = parent[p];
+      parent[p] = r;
+      p = next;
+    }
+    return r;
   };
   for (let k = n; k < nodes; k++) {
     let w: number, i: number, j: number;
-    do [w, i, j] = heap.pop(); while (!(used[i] && used[j]));
+    do (w = heap.pop()), (i = heap.poppedA), (j = heap.poppedB); while (!(used[i] && used[j]));
     parent[i] = parent[j] = k;
     used[i] = used[j] = 0;
     children[2 * (k - n)] = j;
@@ -469,18 +497,19 @@ function greedyMerge(
     let cols: number[];
     if (neighborsOf) cols = neighborsOf(k, i, j);
     else {
-      // Live roots next to i, then next to j, each once.
-      const seen = new Set<number>([k]);
+      // Live roots next to i, then next to j, each once (seen[r] === k marks them).
+      seen[k] = k;
       cols = [];
-      for (const c of [...A[i], ...A[j]]) {
-        const r = root(c);
-        if (!seen.has(r)) (seen.add(r), cols.push(r));
+      for (const list of [A[i], A[j]]) {
+        for (let t = 0; t < list.length; t++) {
+          const r = root(list[t]);
+          if (seen[r] !== k) (seen[r] = k, cols.push(r));
+        }
       }
       for (const c of cols) A[c].push(k);
       A[k] = cols;
     }
-    const ws = weights(k, cols);
-    cols.forEach((c, t) => heap.push(ws[t], k, c));
+    for (const c of cols) heap.push(weight(k, c), k, c);
   }
   return { children, distances };
 }

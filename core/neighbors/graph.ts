@@ -40,15 +40,26 @@ export function kneighborsGraph(
 
 /** The undirected version of `g` (an edge either way becomes both), lists sorted, no self-loops. */
 export function symmetrize(g: SparseGraph): SparseGraph {
-  const sets = Array.from({ length: g.n }, () => new Set<number>());
+  // Every edge both ways into one flat array by counting, then each row sorted and deduplicated.
+  const n = g.n;
+  const start = new Int32Array(n + 1);
   g.neighbors.forEach((row, i) => {
-    for (const j of row) {
-      if (j === i) continue;
-      sets[i].add(j);
-      sets[j].add(i);
-    }
+    for (const j of row) if (j !== i) start[i + 1]++, start[j + 1]++;
   });
-  return { n: g.n, neighbors: sets.map((s) => Int32Array.from(s).sort()) };
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const all = new Int32Array(start[n]);
+  const fill = start.slice(0, n);
+  g.neighbors.forEach((row, i) => {
+    for (const j of row) if (j !== i) all[fill[i]++] = j, all[fill[j]++] = i;
+  });
+  const neighbors = new Array<Int32Array>(n);
+  for (let i = 0; i < n; i++) {
+    const row = all.subarray(start[i], start[i + 1]).sort();
+    let m = 0;
+    for (let t = 0; t < row.length; t++) if (t === 0 || row[t] !== row[t - 1]) row[m++] = row[t];
+    neighbors[i] = row.slice(0, m);
+  }
+  return { n, neighbors };
 }
 
 /** Connected component of every node, numbered in order of their lowest node. */
