@@ -332,9 +332,18 @@ if (import.meta.main) {
       nn: { type: "boolean", default: false },
       only: { type: "string" },
       json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
     },
   });
-  if (values.case !== undefined && values.case.startsWith("nn-")) {
+  if (values.help) {
+    console.log(
+      "Usage: deno task bench [--only TEXT] [--reps N] [--nn] [--json]\n" +
+        "Times each row (median of N runs, 3 by default; 1 for --nn rows), each run in its own\n" +
+        "process, with its peak resident memory. --only keeps the rows whose name contains TEXT;\n" +
+        "--nn adds seconds per epoch of the autoencoders (minutes); --json prints {rows: [...]}.\n" +
+        `Rows: ${CASES.length} (${CASES.map((c) => c.name).join("; ")}).`,
+    );
+  } else if (values.case !== undefined && values.case.startsWith("nn-")) {
     const { nnEpochSeconds } = await import("./_bench_nn.ts");
     console.log(JSON.stringify({ seconds: await nnEpochSeconds(values.case) }));
     await new Promise((r) => setTimeout(r, 100));
