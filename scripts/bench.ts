@@ -66,6 +66,21 @@ const CASES: Case[] = [
       },
     },
   ]),
+  // Like latent_tsne's 60,000 × 64 codes: about 15 iterations (issue 25);
+  // scripts/crosscheck/issue25_kmeans_bench.py times scikit-learn on the same blobs.
+  {
+    name: "kmeans 60000x64 blobs k=10 nInit=10 lloyd",
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: 60_000,
+        nFeatures: 64,
+        centers: 10,
+        clusterStd: 10,
+        randomState: 0,
+      });
+      return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
+    },
+  },
   {
     // DEC's baseline: all 70,000 MNIST images / 255 (loaded before setup).
     name: "kmeans 70000x784 mnist k=10 nInit=20 lloyd",

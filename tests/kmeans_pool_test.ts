@@ -4,10 +4,40 @@
  * choices, with or without the worker, weighted or not.
  */
 import assert from "node:assert/strict";
-import { kmeans } from "../core/cluster/kmeans.ts";
+import {
+  kmeans,
+  type KMeansOptions,
+  type KMeansResult,
+  kmeansSteps,
+} from "../core/cluster/kmeans.ts";
 import { lastPoolStats, useKMeansPool } from "../core/cluster/_kmeans_pool.ts";
-import { matrix } from "../core/matrix.ts";
+import { makeBlobs } from "../core/datasets/make_blobs.ts";
+import { columnMeans, type Matrix, matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
+
+/** Fits with the one-core code, the pool without its worker, and the pool with it. */
+function fitThree(X: Matrix, options: KMeansOptions) {
+  try {
+    useKMeansPool(false);
+    const one = kmeans(X, options);
+    useKMeansPool(true, false);
+    const pooledMain = kmeans(X, options);
+    const mainStats = structuredClone(lastPoolStats);
+    useKMeansPool(true, true);
+    const two = kmeans(X, options);
+    return { one, pooledMain, two, stats: structuredClone(lastPoolStats), mainStats };
+  } finally {
+    useKMeansPool(true, true);
+  }
+}
+
+function assertSame(a: KMeansResult, b: KMeansResult): void {
+  assert.deepEqual(a.labels, b.labels);
+  assert.equal(a.nIter, b.nIter);
+  assert.equal(a.converged, b.converged);
+  assert.equal(a.inertia, b.inertia);
+  assert.deepEqual(a.centers.data, b.centers.data);
+}
 
 function fitBoth(weighted: boolean, worker: boolean) {
   const n = 3000, d = 64;
@@ -40,6 +70,53 @@ for (const weighted of [false, true]) {
     });
   }
 }
+
+// Low dimension: the pool's exact float64 jobs (no float32 screen). Blobs
+// that overlap (clusterStd 3) so that labels change over several
+// iterations; n·d·k above the pool's threshold.
+const LOW_D = [
+  { d: 2, n: 70_000, k: 8, weighted: false, algorithm: "lloyd" as const },
+  { d: 2, n: 70_000, k: 8, weighted: true, algorithm: "lloyd" as const },
+  { d: 2, n: 70_000, k: 8, weighted: false, algorithm: "elkan" as const },
+  { d: 5, n: 30_000, k: 7, weighted: false, algorithm: "lloyd" as const },
+  { d: 5, n: 30_000, k: 7, weighted: true, algorithm: "elkan" as const },
+  { d: 64, n: 4_000, k: 10, weighted: false, algorithm: "lloyd" as const },
+];
+for (const { d, n, k, weighted, algorithm } of LOW_D) {
+  Deno.test(
+    `kmeans pool d=${d} (${algorithm}, weighted=${weighted}): one core and two bit-identical to the one-core code`,
+    () => {
+      const { X } = makeBlobs({
+        nSamples: n,
+        nFeatures: d,
+        centers: k,
+        clusterStd: 3,
+        randomState: 3,
+      });
+      const rng = new RandomState(5);
+      const sampleWeight = weighted ? Float64Array.from(rng.rand(n), (v) => 0.5 + v) : undefined;
+      const options = { nClusters: k, nInit: 2, refine: false, algorithm, sampleWeight };
+      const { one, pooledMain, two, stats, mainStats } = fitThree(X, options);
+      assert.ok(mainStats.jobs > 0 && stats.jobs > 0, "the pool ran");
+      assert.equal(mainStats.workerChunks, 0, "no worker");
+      assert.ok(one.nIter > 2, `several iterations (nIter=${one.nIter})`);
+      assertSame(pooledMain, one);
+      assertSame(two, one);
+    },
+  );
+}
+
+Deno.test("kmeans pool d=2: explicit init and maxIter reached give the one-core result", () => {
+  const { X } = makeBlobs({ nSamples: 80_000, centers: 8, clusterStd: 4, randomState: 1 });
+  const init = matrix(8, 2, Float64Array.from(new RandomState(2).rand(16), (v) => 20 * v - 10));
+  const options = { nClusters: 8, init, maxIter: 3, refine: false };
+  const { one, pooledMain, two, stats } = fitThree(X, options);
+  assert.ok(stats.jobs > 0, "the pool ran");
+  assert.equal(one.converged, false);
+  assert.equal(one.nIter, 3);
+  assertSame(pooledMain, one);
+  assertSame(two, one);
+});
 
 Deno.test("kmeans pool: algorithm elkan gives the one-core Elkan labels in high dimension", () => {
   const n = 2000, d = 48;
@@ -76,4 +153,77 @@ Deno.test({
     }
     assert.ok(chunks > 0, "the worker took chunks");
   },
+});
+
+// The old one-core iterates, step by step: kmeansSteps (unchanged) on the
+// data centred as kmeans centres it, from the same centred initial centres.
+for (
+  const { d, n, pool } of [
+    { d: 2, n: 70_000, pool: true },
+    { d: 2, n: 70_000, pool: false },
+    { d: 5, n: 30_000, pool: true },
+    { d: 64, n: 4_000, pool: true },
+  ]
+) {
+  Deno.test(`kmeans d=${d} (pool=${pool}): the iterates of the old one-core kmeansSteps`, () => {
+    const k = 8;
+    const { X } = makeBlobs({
+      nSamples: n,
+      nFeatures: d,
+      centers: k,
+      clusterStd: 3,
+      randomState: 7,
+    });
+    const init = matrix(k, d, X.data.slice(0, k * d)); // the first k samples
+    const mean = columnMeans(X);
+    const Xc = matrix(n, d, X.data.slice());
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Xc.data[i * d + j] -= mean[j];
+    const initC = matrix(k, d, init.data.slice());
+    for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) initC.data[i * d + j] -= mean[j];
+    const steps = [...kmeansSteps(Xc, initC, { maxIter: 300, tol: 0 })];
+    const last = steps.at(-1)!;
+    let got: KMeansResult;
+    try {
+      useKMeansPool(pool, true);
+      got = kmeans(X, { nClusters: k, init, tol: 0, refine: false });
+      if (pool) assert.ok(lastPoolStats.jobs > 0, "the pool ran");
+    } finally {
+      useKMeansPool(true, true);
+    }
+    assert.ok(steps.length > 2, `several iterations (${steps.length})`);
+    assert.equal(got.nIter, steps.length);
+    assert.equal(got.converged, true);
+    assert.deepEqual(got.labels, last.labels);
+    const centers = last.centers.data.map((v, t) => v + mean[t % d]);
+    assert.deepEqual(got.centers.data, centers);
+    // Strict convergence: the last step's inertia is that of the final labels
+    // against the centres before the last update, which equal the centres after it.
+    assert.ok(Math.abs(got.inertia - last.inertia) <= 1e-9 * last.inertia);
+  });
+}
+
+Deno.test("kmeans pool d=2: exact ties go to the lower centre index, as the one-core scan", () => {
+  // Integer grid, centres 40 apart on x: every sample with x ≡ 0 (mod 40)
+  // is exactly halfway between two centres in the first assignment of each
+  // run; the second run starts from the first run's labels.
+  const w = 280, h = 250;
+  const X = matrix(w * h, 2);
+  for (let i = 0; i < w * h; i++) {
+    X.data[2 * i] = i % w;
+    X.data[2 * i + 1] = Math.floor(i / w);
+  }
+  const init = matrix(8, 2);
+  for (let j = 0; j < 8; j++) {
+    init.data[2 * j] = 40 * j + 20 - 140;
+    init.data[2 * j + 1] = 0;
+  }
+  // The data's mean is (139.5, 124.5): the centred centres sit 0.5 off the
+  // grid's centred x, so ties are exact after centring too.
+  for (const maxIter of [1, 2, 50]) {
+    const options = { nClusters: 8, init, nInit: 2, maxIter, refine: false };
+    const { one, pooledMain, two, stats } = fitThree(X, options);
+    assert.ok(stats.jobs > 0, "the pool ran");
+    assertSame(pooledMain, one);
+    assertSame(two, one);
+  }
 });

@@ -36,6 +36,8 @@ export const Slot = {
   Chunk: 11,
   /** Bytes of gemm scratch per thread. */
   WorkBytes: 12,
+  /** 1 when the jobs run in exact float64 (low dimension), without the float32 screen. */
+  Exact: 13,
   /** Exact fallbacks taken by the current job (summed over both threads). */
   Fallbacks: 14,
   /** Candidate sample indices of a `Candidates` job, from this slot on (KMax of them). */

@@ -121,22 +121,35 @@ export function plusPlus(
     let acc = 0;
     for (let i = 0; i < n; i++) cumsum[i] = acc += closest[i];
     for (let t = 0; t < trials; t++) candidateIds[t] = search(rng.nextDouble() * pot);
-    engine?.candidates(candidateIds, closest, byEngine);
     // Keep the candidate giving the lowest potential (first one on ties).
     let bestPot = Infinity;
     let best = -1;
+    if (engine) {
+      // The engine scores every candidate in one pass over the samples.
+      engine.candidates(candidateIds, closest, byEngine);
+      let bestT = 0;
+      for (let t = 0; t < trials; t++) {
+        const dist = byEngine[t];
+        let p = 0;
+        for (let i = 0; i < n; i++) p += dist[i];
+        if (p < bestPot) {
+          bestPot = p;
+          best = candidateIds[t];
+          bestT = t;
+        }
+      }
+      indices[c] = best;
+      pot = bestPot;
+      [closest, byEngine[bestT]] = [byEngine[bestT], closest];
+      continue;
+    }
     for (let t = 0; t < trials; t++) {
       const id = candidateIds[t];
       let p = 0;
-      if (engine) {
-        candidateDist.set(byEngine[t]);
-        for (let i = 0; i < n; i++) p += candidateDist[i];
-      } else {
-        for (let i = 0; i < n; i++) {
-          const d = Math.min(closest[i], (w ? w[i] : 1) * sqDist(X, i, X, id));
-          candidateDist[i] = d;
-          p += d;
-        }
+      for (let i = 0; i < n; i++) {
+        const d = Math.min(closest[i], (w ? w[i] : 1) * sqDist(X, i, X, id));
+        candidateDist[i] = d;
+        p += d;
       }
       if (p < bestPot) {
         bestPot = p;
