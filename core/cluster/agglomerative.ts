@@ -151,21 +151,23 @@ function l1Dist(a: Matrix, i: number, b: Matrix, j: number): number {
   return s;
 }
 
+/** The root of p's tree in a parent array, compressing the path (later lookups take one step). */
+function rootOf(parent: Int32Array, p: number): number {
+  let r = p;
+  while (parent[r] !== r) r = parent[r];
+  while (parent[p] !== r) {
+    const next = parent[p];
+    parent[p] = r;
+    p = next;
+  }
+  return r;
+}
+
 /** Labels after the first n − k merges, numbered in order of first appearance. */
 function cut(n: number, children: Int32Array, k: number): Int32Array {
   const parent = Int32Array.from({ length: 2 * n - 1 }, (_, i) => i);
   for (let t = 0; t < n - k; t++) parent[children[2 * t]] = parent[children[2 * t + 1]] = n + t;
-  const root = (p: number) => {
-    let r = p;
-    while (parent[r] !== r) r = parent[r];
-    // Path compression: later lookups from p's chain take one step.
-    while (parent[p] !== r) {
-      const next = parent[p];
-      parent[p] = r;
-      p = next;
-    }
-    return r;
-  };
+  const root = (p: number) => rootOf(parent, p);
   const labels = new Int32Array(n);
   const number = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -474,17 +476,7 @@ function greedyMerge(
   const children = new Int32Array(2 * (n - 1));
   const distances = new Float64Array(n - 1);
   const seen = new Int32Array(nodes).fill(-1);
-  const root = (p: number) => {
-    let r = p;
-    while (parent[r] !== r) r = parent[r];
-    // Path compression: later lookups from p's chain take one step.
-    while (parent[p] !== r) {
-      const next = parent[p];
-      parent[p] = r;
-      p = next;
-    }
-    return r;
-  };
+  const root = (p: number) => rootOf(parent, p);
   for (let k = n; k < nodes; k++) {
     let w: number, i: number, j: number;
     do (w = heap.pop()), (i = heap.poppedA), (j = heap.poppedB); while (!(used[i] && used[j]));
