@@ -50,7 +50,13 @@ import {
   MNIST_FLAGS,
   withDefault,
 } from "../core/cli_flags.ts";
-import { type ImageSet, joinedImages, loadMnist, scaledImages } from "../core/datasets/mnist.ts";
+import {
+  type ImageSet,
+  joinedImages,
+  loadMnist,
+  scaledImages,
+  scaledImages64,
+} from "../core/datasets/mnist.ts";
 import { kmeans, type KMeansResult } from "../core/cluster/kmeans.ts";
 import {
   clusterAccuracy,
@@ -236,7 +242,7 @@ export async function main(argv: string[]): Promise<void> {
   // Stage 1. k-means on the raw pixels.
   if (runs("baseline")) {
     announce(1, `Baseline: k-means (k = ${K}, n_init ${s.nInit}) on the raw pixels`);
-    const X = matrix(n, d, Float64Array.from(set.images, (v) => v / 255));
+    const X = matrix(n, d, scaledImages64(set));
     const { km, seconds } = kmeansWithProgress(X, "k-means", s.nInit, args.seed, args.quiet);
     const sc = clusteringScores(y, km.labels);
     log(`${formatScores(sc)}  inertia ${km.inertia.toFixed(3)}  (${seconds.toFixed(1)} s)`);

@@ -327,6 +327,25 @@ export function scaledImages(
 }
 
 /**
+ * All images scaled to [0, 1] (value / 255) as float64, row-major n ×
+ * rows·cols (k-means' input). A plain loop: `Float64Array.from(images, f)`
+ * took 10.9 s on the 55 million pixels of MNIST, this 1.3 s.
+ *
+ * @example
+ * ```ts
+ * import { scaledImages64 } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const set = { images: new Uint8Array([0, 255, 51, 102]), labels: new Uint8Array(2), count: 2, rows: 1, cols: 2 };
+ * assert.deepEqual(Array.from(scaledImages64(set)), [0, 1, 0.2, 0.4]);
+ * ```
+ */
+export function scaledImages64(set: ImageSet): Float64Array {
+  const size = set.count * set.rows * set.cols, out = new Float64Array(size);
+  for (let i = 0; i < size; i++) out[i] = set.images[i] / 255;
+  return out;
+}
+
+/**
  * The images of some digits only, scaled to [0, 1]: the first `limit`
  * images from index `from` on whose label is in `digits` (e.g. the 0s and
  * 1s of TensorFlow 1's training split, `from` 5,000), with their labels and
