@@ -17,3 +17,20 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     );
   }
 }
+
+/** Asserts |actual[i] − expected[i]| ≤ atol + rtol · |expected[i]| for every i (NumPy's allclose). */
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol: number,
+) {
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs(actual[i] - expected[i]);
+    assert.ok(
+      diff <= atol + rtol * Math.abs(expected[i]),
+      `[${i}] ${actual[i]} vs ${expected[i]} (diff ${diff})`,
+    );
+  }
+}

@@ -7,6 +7,7 @@
  * NumPy's RandomState).
  */
 import assert from "node:assert/strict";
+import { assertAllClose } from "./_assert.ts";
 import { symmetricEigen, symmetricEigenTridiagonal } from "../core/linalg.ts";
 import { pca } from "../core/decomposition/pca.ts";
 import { sampleCovariance } from "../core/decomposition/_sample_covariance.ts";
@@ -73,16 +74,7 @@ function assertEigenpairs(A: Matrix, values: Float64Array, vectors: Matrix, tol:
   }
 }
 
-function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number) {
-  assert.equal(actual.length, expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    assert.ok(
-      diff <= atol + rtol * Math.abs(expected[i]),
-      `[${i}] ${actual[i]} vs ${expected[i]} (diff ${diff})`,
-    );
-  }
-}
+const close = assertAllClose;
 
 Deno.test("symmetricEigenTridiagonal() equals the Jacobi solver on random symmetric matrices", async (t) => {
   for (const n of [2, 3, 5, 17, 40, 90]) {

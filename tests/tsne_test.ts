@@ -1,5 +1,6 @@
 /** core/manifold (t-SNE, trustworthiness) and core/decomposition/pca.ts against scikit-learn and by hand. */
 import assert from "node:assert/strict";
+import { assertAllClose } from "./_assert.ts";
 import { pca } from "../core/decomposition/pca.ts";
 import { tsne } from "../core/manifold/tsne.ts";
 import { trustworthiness } from "../core/manifold/trustworthiness.ts";
@@ -22,16 +23,7 @@ const X = fromRows(sk.X);
 const n = X.rows;
 const Y = fromRows(sk.Y).data;
 
-function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number) {
-  assert.equal(actual.length, expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    assert.ok(
-      diff <= atol + rtol * Math.abs(expected[i]),
-      `[${i}] ${actual[i]} vs ${expected[i]} (diff ${diff})`,
-    );
-  }
-}
+const close = assertAllClose;
 
 Deno.test("pca() equals scikit-learn's PCA: components with their signs, variances, scores", () => {
   const model = pca(X, { nComponents: 3 });
