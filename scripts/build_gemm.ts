@@ -320,6 +320,219 @@ function sumRows(): string[] {
 }
 
 /**
+ * k-means' exact float64 steps in low dimension (`core/cluster/_kmeans_jobs.ts`),
+ * two centres (or candidates) per vector: the same operations in the same
+ * order as the scalar code, lane by lane (no fused multiply-adds), so the same
+ * labels, sums and distances bit for bit. The centres come transposed in
+ * pairs at `ct`: the f64x2 at `ct + 16·(p·d + t)` holds feature t of centres
+ * 2p and 2p + 1 (an odd k pads the last pair with zeros).
+ *
+ * - `assignExact(from, to, d, k, x, ct, csqp, w, labels, psum, pcount)`: for
+ *   rows from ≤ i < to of the n×d samples at `x`, the first centre with the
+ *   lowest ‖c‖² − 2x·c (as `nearestCenter`: x·c summed in feature order;
+ *   `csqp` holds ‖c‖² in pairs, +∞ for a padded centre) into the int32
+ *   `labels`; then this chunk's sums of wᵢxᵢ per cluster (k×d at `psum`) and
+ *   of wᵢ (k at `pcount`), zeroed first and added in row order. `w` is the
+ *   weights' address, or 0 for weights of 1.
+ * - `candidatesExact(from, to, d, k, x, ct, closest, w, cand, n)`: for each
+ *   candidate t < k, cand[t·n + i] = min(closest[i], wᵢ‖xᵢ − y_t‖²), the
+ *   squared distance summed as `sqDist` does (four partial sums over the
+ *   first 4⌊d/4⌋ features, the rest into the first, then (s₀+s₁)+(s₂+s₃)).
+ */
+function kmeansExact(): string[] {
+  const f64x2 = (op: string, ...a: string[]) => `(f64x2.${op} ${a.join(" ")})`;
+  const load = (addr: string, off = 0) => `(v128.load offset=${off} ${addr})`;
+  const f8 = (x: string) => `(i32.shl ${x} ${i32(3)})`;
+  const splat = (x: string) => `(f64x2.splat ${x})`;
+  const lane = (v: string, l: number, kind = "f64x2") => `(${kind}.extract_lane ${l} ${v})`;
+  // The weight of row i: w[i], or 1 without weights.
+  const weight = `(if (result f64) ${get("w")} (then (f64.load ${
+    add(get("w"), f8(get("i")))
+  })) (else (f64.const 1)))`;
+  // best/idx ← val where val < best, lane by lane; then jv += 2.
+  const keepLower = [
+    `(local.set $m ${f64x2("lt", get("val"), get("best"))})`,
+    `(local.set $best (v128.bitselect ${get("val")} ${get("best")} ${get("m")}))`,
+    `(local.set $idx (v128.bitselect ${get("jv")} ${get("idx")} ${get("m")}))`,
+    `(local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
+  ];
+  const score = `(local.set $val ${
+    f64x2(
+      "sub",
+      load(add(get("csqp"), `(i32.shl ${get("p")} ${i32(4)})`)),
+      f64x2("mul", get("acc"), `(f64x2.splat (f64.const 2))`),
+    )
+  })`;
+  const assign = [
+    `(func (export "assignExact") ${
+      ["from", "to", "d", "k", "x", "ct", "csqp", "w", "labels", "psum", "pcount"]
+        .map((p) => `(param $${p} i32)`).join(" ")
+    }`,
+    `  ${
+      ["i", "p", "t", "P", "xo", "co", "lab", "ps", "i0", "i1", "d2"].map((l) =>
+        `(local $${l} i32)`
+      )
+        .join(" ")
+    } (local $b0 f64) (local $b1 f64) (local $wi f64)`,
+    `  ${
+      ["acc", "val", "best", "idx", "jv", "m", "x0", "x1", "wv"].map((l) => `(local $${l} v128)`)
+        .join(" ")
+    }`,
+    `  (memory.fill ${get("psum")} ${i32(0)} ${f8(mul(get("k"), get("d")))})`,
+    `  (memory.fill ${get("pcount")} ${i32(0)} ${f8(get("k"))})`,
+    `  (local.set $P (i32.shr_u ${add(get("k"), i32(1))} ${i32(1)}))`,
+    `  (local.set $d2 (i32.and ${get("d")} ${i32(-2)}))`,
+    ...forLoop("i", get("from"), get("to"), i32(1), [
+      `(local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
+      `(local.set $best ${splat("(f64.const inf)")})`,
+      `(local.set $idx (v128.const i64x2 0 1))`,
+      `(local.set $jv (v128.const i64x2 0 1))`,
+      `(local.set $co ${get("ct")})`,
+      `(if (i32.eq ${get("d")} ${i32(2)}) (then`,
+      `  (local.set $x0 ${splat(`(f64.load ${get("xo")})`)})`,
+      `  (local.set $x1 ${splat(`(f64.load offset=8 ${get("xo")})`)})`,
+      ...forLoop("p", i32(0), get("P"), i32(1), [
+        `(local.set $acc ${
+          f64x2(
+            "add",
+            f64x2("mul", get("x0"), load(get("co"))),
+            f64x2("mul", get("x1"), load(get("co"), 16)),
+          )
+        })`,
+        `(local.set $co ${add(get("co"), i32(32))})`,
+        score,
+        ...keepLower,
+      ]).map((l) => "  " + l),
+      `) (else`,
+      ...forLoop("p", i32(0), get("P"), i32(1), [
+        `(local.set $acc (v128.const i64x2 0 0))`,
+        ...forLoop("t", i32(0), get("d"), i32(1), [
+          `(local.set $acc ${
+            f64x2(
+              "add",
+              get("acc"),
+              f64x2(
+                "mul",
+                splat(`(f64.load ${add(get("xo"), f8(get("t")))})`),
+                load(get("co")),
+              ),
+            )
+          })`,
+          `(local.set $co ${add(get("co"), i32(16))})`,
+        ]),
+        score,
+        ...keepLower,
+      ]).map((l) => "  " + l),
+      `))`,
+      // The first lowest: lane 1 wins on a lower score, or an equal one at a lower index.
+      `(local.set $b0 ${lane(get("best"), 0)})`,
+      `(local.set $b1 ${lane(get("best"), 1)})`,
+      `(local.set $i0 (i32.wrap_i64 ${lane(get("idx"), 0, "i64x2")}))`,
+      `(local.set $i1 (i32.wrap_i64 ${lane(get("idx"), 1, "i64x2")}))`,
+      `(local.set $lab (select ${get("i1")} ${get("i0")} (i32.or (f64.lt ${get("b1")} ${
+        get("b0")
+      }) (i32.and (f64.eq ${get("b1")} ${get("b0")}) (i32.lt_u ${get("i1")} ${get("i0")})))))`,
+      `(i32.store ${add(get("labels"), bytes(get("i")))} ${get("lab")})`,
+      `(local.set $wi ${weight})`,
+      `(local.set $ps ${add(get("pcount"), f8(get("lab")))})`,
+      `(f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) ${get("wi")}))`,
+      `(local.set $ps ${add(get("psum"), f8(mul(get("lab"), get("d"))))})`,
+      `(local.set $wv ${splat(get("wi"))})`,
+      ...forLoop("t", i32(0), get("d2"), i32(2), [
+        `(v128.store ${get("ps")} ${
+          f64x2("add", load(get("ps")), f64x2("mul", get("wv"), load(get("xo"))))
+        })`,
+        `(local.set $ps ${add(get("ps"), i32(16))})`,
+        `(local.set $xo ${add(get("xo"), i32(16))})`,
+      ]),
+      `(if (i32.ne ${get("d2")} ${get("d")}) (then`,
+      `  (f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) (f64.mul ${get("wi")} (f64.load ${
+        get("xo")
+      }))))))`,
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+  // Candidates: s_{t mod 4} += (x_t − y_t)² over the first 4⌊d/4⌋ features.
+  const sq = (s: string, off: number) =>
+    `(local.set $${s} ${
+      f64x2(
+        "add",
+        get(s),
+        `(f64x2.mul (local.tee $m ${
+          f64x2(
+            "sub",
+            splat(`(f64.load offset=${8 * off} ${get("xo")})`),
+            load(get("co"), 16 * off),
+          )
+        }) ${get("m")})`,
+      )
+    })`;
+  const cstore = (l: number) =>
+    `(f64.store ${
+      add(
+        get("cand"),
+        f8(add(mul(add(`(i32.shl ${get("p")} ${i32(1)})`, i32(l)), get("n")), get("i"))),
+      )
+    } ${lane(get("val"), l)})`;
+  const candidates = [
+    `(func (export "candidatesExact") ${
+      ["from", "to", "d", "k", "x", "ct", "closest", "w", "cand", "n"]
+        .map((p) => `(param $${p} i32)`).join(" ")
+    }`,
+    `  ${["i", "p", "t", "P", "xo", "co", "d4"].map((l) => `(local $${l} i32)`).join(" ")}`,
+    `  ${
+      ["s0", "s1", "s2", "s3", "m", "val", "cl", "wv", "x0", "x1"].map((l) => `(local $${l} v128)`)
+        .join(" ")
+    }`,
+    `  (local.set $P (i32.shr_u ${add(get("k"), i32(1))} ${i32(1)}))`,
+    `  (local.set $d4 (i32.and ${get("d")} ${i32(-4)}))`,
+    ...forLoop("i", get("from"), get("to"), i32(1), [
+      `(local.set $cl ${splat(`(f64.load ${add(get("closest"), f8(get("i")))})`)})`,
+      `(local.set $wv ${splat(weight)})`,
+      `(local.set $co ${get("ct")})`,
+      ...forLoop("p", i32(0), get("P"), i32(1), [
+        `(local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
+        `(local.set $s0 (v128.const i64x2 0 0))`,
+        `(local.set $s1 (v128.const i64x2 0 0))`,
+        `(local.set $s2 (v128.const i64x2 0 0))`,
+        `(local.set $s3 (v128.const i64x2 0 0))`,
+        ...forLoop("t", i32(0), get("d4"), i32(4), [
+          sq("s0", 0),
+          sq("s1", 1),
+          sq("s2", 2),
+          sq("s3", 3),
+          `(local.set $xo ${add(get("xo"), i32(32))})`,
+          `(local.set $co ${add(get("co"), i32(64))})`,
+        ]),
+        ...forLoop("t", get("d4"), get("d"), i32(1), [
+          sq("s0", 0),
+          `(local.set $xo ${add(get("xo"), i32(8))})`,
+          `(local.set $co ${add(get("co"), i32(16))})`,
+        ]),
+        // dist < closest ? dist : closest, i.e. pmin(closest, dist).
+        `(local.set $val ${
+          f64x2(
+            "pmin",
+            get("cl"),
+            f64x2(
+              "mul",
+              get("wv"),
+              f64x2("add", f64x2("add", get("s0"), get("s1")), f64x2("add", get("s2"), get("s3"))),
+            ),
+          )
+        })`,
+        cstore(0),
+        `(if (i32.lt_u ${add(`(i32.shl ${get("p")} ${i32(1)})`, i32(1))} ${get("k")}) (then ${
+          cstore(1)
+        }))`,
+      ]).map((l) => "  " + l),
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+  return [...assign, ...candidates];
+}
+
+/**
  * The optimisers' elementwise updates on float32 arrays, two values at a
  * time in float64 with float32 stores: the same operations in the same order
  * as the JavaScript loops of `core/nn/keras.ts` (no fused multiply-adds), so
@@ -431,6 +644,7 @@ export function gemmWat(shared: boolean): string {
       ...workBytes(),
       ...biasRelu(),
       ...sumRows(),
+      ...kmeansExact(),
       ...optimizerSteps(),
     ].map((l) => "  " + l),
     `)`,

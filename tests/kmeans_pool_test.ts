@@ -16,14 +16,14 @@ import { columnMeans, type Matrix, matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
 
 /** Fits with the one-core code, the pool without its worker, and the pool with it. */
-function fitThree(X: Matrix, options: KMeansOptions) {
+function fitThree(X: Matrix, options: KMeansOptions, path: "auto" | "exact" | "screen" = "auto") {
   try {
     useKMeansPool(false);
     const one = kmeans(X, options);
-    useKMeansPool(true, false);
+    useKMeansPool(true, false, path);
     const pooledMain = kmeans(X, options);
     const mainStats = structuredClone(lastPoolStats);
-    useKMeansPool(true, true);
+    useKMeansPool(true, true, path);
     const two = kmeans(X, options);
     return { one, pooledMain, two, stats: structuredClone(lastPoolStats), mainStats };
   } finally {
@@ -48,7 +48,7 @@ function fitBoth(weighted: boolean, worker: boolean) {
   try {
     useKMeansPool(false);
     const one = kmeans(X, options);
-    useKMeansPool(true, worker);
+    useKMeansPool(true, worker, "screen");
     const two = kmeans(X, options);
     return { one, two, stats: structuredClone(lastPoolStats) };
   } finally {
@@ -80,11 +80,18 @@ const LOW_D = [
   { d: 2, n: 70_000, k: 8, weighted: false, algorithm: "elkan" as const },
   { d: 5, n: 30_000, k: 7, weighted: false, algorithm: "lloyd" as const },
   { d: 5, n: 30_000, k: 7, weighted: true, algorithm: "elkan" as const },
+  // The WebAssembly kernels' remainders: d = 3 (no group of four, an odd
+  // feature in the sums), d = 9 (two groups of four and one left), odd k.
+  { d: 3, n: 70_000, k: 5, weighted: false, algorithm: "elkan" as const },
+  { d: 9, n: 40_000, k: 3, weighted: true, algorithm: "lloyd" as const },
   { d: 64, n: 4_000, k: 10, weighted: false, algorithm: "lloyd" as const },
+  { d: 64, n: 4_000, k: 10, weighted: false, algorithm: "lloyd" as const, path: "screen" as const },
 ];
-for (const { d, n, k, weighted, algorithm } of LOW_D) {
+for (const { d, n, k, weighted, algorithm, path } of LOW_D) {
   Deno.test(
-    `kmeans pool d=${d} (${algorithm}, weighted=${weighted}): one core and two bit-identical to the one-core code`,
+    `kmeans pool d=${d} (${algorithm}, weighted=${weighted}, ${
+      path ?? "auto"
+    }): one core and two bit-identical to the one-core code`,
     () => {
       const { X } = makeBlobs({
         nSamples: n,
@@ -96,7 +103,7 @@ for (const { d, n, k, weighted, algorithm } of LOW_D) {
       const rng = new RandomState(5);
       const sampleWeight = weighted ? Float64Array.from(rng.rand(n), (v) => 0.5 + v) : undefined;
       const options = { nClusters: k, nInit: 2, refine: false, algorithm, sampleWeight };
-      const { one, pooledMain, two, stats, mainStats } = fitThree(X, options);
+      const { one, pooledMain, two, stats, mainStats } = fitThree(X, options, path);
       assert.ok(mainStats.jobs > 0 && stats.jobs > 0, "the pool ran");
       assert.equal(mainStats.workerChunks, 0, "no worker");
       assert.ok(one.nIter > 2, `several iterations (nIter=${one.nIter})`);
@@ -158,14 +165,15 @@ Deno.test({
 // The old one-core iterates, step by step: kmeansSteps (unchanged) on the
 // data centred as kmeans centres it, from the same centred initial centres.
 for (
-  const { d, n, pool } of [
+  const { d, n, pool, path } of [
     { d: 2, n: 70_000, pool: true },
     { d: 2, n: 70_000, pool: false },
     { d: 5, n: 30_000, pool: true },
     { d: 64, n: 4_000, pool: true },
+    { d: 64, n: 4_000, pool: true, path: "screen" as const },
   ]
 ) {
-  Deno.test(`kmeans d=${d} (pool=${pool}): the iterates of the old one-core kmeansSteps`, () => {
+  Deno.test(`kmeans d=${d} (pool=${pool}, ${path ?? "auto"}): the iterates of the old one-core kmeansSteps`, () => {
     const k = 8;
     const { X } = makeBlobs({
       nSamples: n,
@@ -184,7 +192,7 @@ for (
     const last = steps.at(-1)!;
     let got: KMeansResult;
     try {
-      useKMeansPool(pool, true);
+      useKMeansPool(pool, true, path);
       got = kmeans(X, { nClusters: k, init, tol: 0, refine: false });
       if (pool) assert.ok(lastPoolStats.jobs > 0, "the pool ran");
     } finally {

@@ -13,22 +13,24 @@
  * answers: the same labels, the same k-means++ distances, bit for bit.
  *
  * In low dimension (`Slot.Exact`) there is no screen: each chunk runs the
- * one-core float64 arithmetic itself (`nearestCenter`, `sqDist`), with the
- * assignment and the chunk's centre sums in one pass over the rows, and
- * the k-means++ candidates all scored in one pass.
+ * one-core float64 arithmetic itself (`nearestCenter`, `sqDist`) on
+ * WebAssembly kernels, two centres per vector, with the assignment and the
+ * chunk's centre sums in one pass over the rows, and the k-means++
+ * candidates all scored in one pass.
  *
  * @module
  */
 import type { Gemm } from "../wasm/gemm.ts";
 import { sqDist } from "../distance.ts";
 import type { Matrix } from "../matrix.ts";
-import { nearestCenter } from "./_kmeans_common.ts";
 import {
   CHUNK,
   F64_C2MAX,
   F64_CMAX,
   Job,
   packedChunkFloats,
+  pcountStride,
+  psumStride,
   Slot,
   type Views,
 } from "./_kmeans_protocol.ts";
@@ -70,7 +72,10 @@ function runChunk(v: Views, gemm: Gemm, thread: 0 | 1, from: number, to: number)
     for (let i = from; i < to; i++) v.closest[i] = (w ? w[i] : 1) * sqDist(X, i, X, id);
     return 0;
   }
-  if (h[Slot.Exact]) return runExact(v, job, from, to);
+  if (h[Slot.Exact]) {
+    runExact(v, gemm, job, from, to);
+    return 0;
+  }
   // S = X[from..to)·Cᵀ in float32.
   const m = to - from, s = v.s[thread], o = v.offsets;
   gemm.gemmPacked(
@@ -112,8 +117,9 @@ function runChunk(v: Views, gemm: Gemm, thread: 0 | 1, from: number, to: number)
   const cmax = v.f64[F64_CMAX], c2max = v.f64[F64_C2MAX];
   const kMax = h[Slot.KMax];
   const chunk = Math.floor(from / CHUNK);
-  const psum = v.psum.subarray(chunk * kMax * d, chunk * kMax * d + k * d);
-  const pcount = v.pcount.subarray(chunk * kMax, chunk * kMax + k);
+  const po = chunk * psumStride(kMax, d), co = chunk * pcountStride(kMax);
+  const psum = v.psum.subarray(po, po + k * d);
+  const pcount = v.pcount.subarray(co, co + k);
   psum.fill(0);
   pcount.fill(0);
   const x = v.xc, csq = v.csq;
@@ -156,91 +162,37 @@ function runChunk(v: Views, gemm: Gemm, thread: 0 | 1, from: number, to: number)
       for (let j = 0; j < d; j++) psum[po + j] += wi * x[xo + j];
     }
   } else {
-    gemm.sumRows(m, d, o.xc + 8 * from * d, o.labels + 4 * from, o.psum + 8 * chunk * kMax * d);
+    gemm.sumRows(m, d, o.xc + 8 * from * d, o.labels + 4 * from, o.psum + 8 * po);
   }
   return fallbacks;
 }
 
 /**
- * A chunk [from, to) of a `Candidates` or `Assign` job in exact float64,
- * with the one-core code's arithmetic operation for operation (the d = 2
- * loops spell out `sqDist` and `nearestCenter` for two features).
+ * A chunk [from, to) of a `Candidates` or `Assign` job in exact float64, on
+ * the WebAssembly kernels `candidatesExact` and `assignExact`: the one-core
+ * code's arithmetic operation for operation (`sqDist`, `nearestCenter` and
+ * the row-order centre sums), two centres per vector.
  */
-function runExact(v: Views, job: number, from: number, to: number): number {
-  const h = v.header;
+function runExact(v: Views, gemm: Gemm, job: number, from: number, to: number): void {
+  const h = v.header, o = v.offsets;
   const n = h[Slot.N], d = h[Slot.D], k = h[Slot.K];
-  const w = h[Slot.Weighted] ? v.w : undefined;
-  const x = v.xc;
+  const w = h[Slot.Weighted] ? o.w : 0;
   if (job === Job.Candidates) {
-    const cand = v.cand, closest = v.closest;
-    const X: Matrix = { rows: n, cols: d, data: x };
-    for (let t = 0; t < k; t++) {
-      const id = h[Slot.Ids + t], co = t * n;
-      if (d === 2) {
-        const a0 = x[2 * id], a1 = x[2 * id + 1];
-        for (let i = from; i < to; i++) {
-          const t0 = x[2 * i] - a0, t1 = x[2 * i + 1] - a1;
-          const dist = (w ? w[i] : 1) * (t0 * t0 + t1 * t1);
-          const c = closest[i];
-          cand[co + i] = dist < c ? dist : c;
-        }
-      } else {
-        for (let i = from; i < to; i++) {
-          cand[co + i] = Math.min(closest[i], (w ? w[i] : 1) * sqDist(X, i, X, id));
-        }
-      }
-    }
-    return 0;
+    gemm.candidatesExact(from, to, d, k, o.xc, o.ct, o.closest, w, o.cand, n);
+    return;
   }
-  // Assign: the nearest centre, and this chunk's sums and weights per
-  // cluster, accumulated in row order as updateCenters does.
-  const kMax = h[Slot.KMax];
-  const chunk = Math.floor(from / CHUNK);
-  const psum = v.psum.subarray(chunk * kMax * d, chunk * kMax * d + k * d);
-  const pcount = v.pcount.subarray(chunk * kMax, chunk * kMax + k);
-  psum.fill(0);
-  pcount.fill(0);
-  const c = v.c, csq = v.csq, labels = v.labels;
-  if (d === 2) {
-    for (let i = from; i < to; i++) {
-      const x0 = x[2 * i], x1 = x[2 * i + 1];
-      // Start from the previous label p (mostly still the nearest, so the
-      // comparisons below mostly fail and are well predicted). The first
-      // lowest score, as nearestCenter's scan: below p, scanned downwards,
-      // a tie goes to the lower index; above p only a lower score wins.
-      let p = labels[i];
-      if (!(p >= 0 && p < k)) p = 0;
-      let best = p;
-      let bestV = csq[p] - 2 * (x0 * c[2 * p] + x1 * c[2 * p + 1]);
-      for (let j = p - 1; j >= 0; j--) {
-        const val = csq[j] - 2 * (x0 * c[2 * j] + x1 * c[2 * j + 1]);
-        if (val <= bestV) {
-          bestV = val;
-          best = j;
-        }
-      }
-      for (let j = p + 1; j < k; j++) {
-        const val = csq[j] - 2 * (x0 * c[2 * j] + x1 * c[2 * j + 1]);
-        if (val < bestV) {
-          bestV = val;
-          best = j;
-        }
-      }
-      labels[i] = best;
-      const wi = w ? w[i] : 1;
-      pcount[best] += wi;
-      psum[2 * best] += wi * x0;
-      psum[2 * best + 1] += wi * x1;
-    }
-    return 0;
-  }
-  for (let i = from; i < to; i++) {
-    const xo = i * d;
-    const best = nearestCenter(x, xo, c, csq, d, k);
-    labels[i] = best;
-    const wi = w ? w[i] : 1;
-    pcount[best] += wi;
-    for (let j = 0, po = best * d; j < d; j++) psum[po + j] += wi * x[xo + j];
-  }
-  return 0;
+  const kMax = h[Slot.KMax], chunk = Math.floor(from / CHUNK);
+  gemm.assignExact(
+    from,
+    to,
+    d,
+    k,
+    o.xc,
+    o.ct,
+    o.csqp,
+    w,
+    o.labels,
+    o.psum + 8 * chunk * psumStride(kMax, d),
+    o.pcount + 8 * chunk * pcountStride(kMax),
+  );
 }

@@ -8,8 +8,9 @@
  * one-core code does (`_kmeans_jobs.ts`), so labels and k-means++ distances
  * are the one-core ones. The centre sums are accumulated per chunk and
  * added in chunk order, so results never depend on how the chunks were
- * shared. Below {@linkcode SCREEN_MIN_FEATURES} features the chunks skip
- * the float32 screen and run the one-core float64 arithmetic directly.
+ * shared. Where the screen does not pay ({@linkcode screenPays}: k-means++'s
+ * candidates, and the assignment in low dimension) the chunks run the
+ * one-core float64 arithmetic directly, on WebAssembly kernels.
  *
  * The worker starts with the pool and takes chunks once it is up; until
  * then the main thread takes them all. One pool serves one fit and is
@@ -28,6 +29,8 @@ import {
   Job,
   layout,
   packedChunkFloats,
+  pcountStride,
+  psumStride,
   Slot,
   type Views,
   views,
@@ -36,13 +39,24 @@ import {
 /** The shared memory's limit: 32768 pages of 64 KiB, 2 GiB. */
 const MAX_PAGES = 32768;
 /**
- * Below this many features the float32 screen does not pay, and the jobs
- * run the exact float64 arithmetic instead (`Slot.Exact`). Measured on
- * 40000 × d blobs, k = 8, nInit = 4, both paths in turn (medians of 3 ms,
- * exact / screened): d = 4 283/386, 8 210/269 and 249/298, 10 372/415,
- * 12 235/223 and 287/285, 14 586/507, 24 309/288, 32 343/333.
+ * Whether the float32 screen pays for a job over d features and k centres
+ * (or candidates); otherwise the job runs the exact float64 kernels
+ * (`Slot.Exact`, two centres per vector). The screen's product pads k to
+ * whole 8-column panels and redoes doubtful rows exactly, so it never pays
+ * for k-means++'s few candidates (2 + ⌊ln k⌋), and pays for the assignment
+ * from about d = 40 at k = 10. Measured on the whole fit, both paths in
+ * turn (ms, three fits each; assignment / candidates path):
+ * - MNIST 20000 × 784, k = 10, nInit = 2: exact/exact 3615 3565 3819,
+ *   screen/exact 2297 2440 2682, screen/screen 2423 2837 2818.
+ * - blobs 60000 × 64 (std 10), k = 10, nInit = 10: exact/exact 2513 2198
+ *   2199, screen/exact 2122 1871 1918, screen/screen 2086 2036 1961.
+ * - blobs 60000 × d, k = 8, nInit = 4: d = 12 exact/exact 247 240,
+ *   screen/exact 384 410; d = 40 440 408 against 468 448.
  */
-export const SCREEN_MIN_FEATURES = 12;
+export function screenPays(d: number, k: number, job: "assign" | "candidates"): boolean {
+  return job === "assign" && d >= 32 && d * k >= 512;
+}
+
 /** Below this n·d·k the one-core code is as fast. */
 const MIN_WORK = 1e6;
 /**
@@ -54,22 +68,24 @@ const MIN_EXACT_WORK = 1.5e6;
 
 let allowed = true;
 let workerAllowed = true;
-let screenMinFeatures = SCREEN_MIN_FEATURES;
+type Path = "auto" | "exact" | "screen";
+let forced: { assign: Path; candidates: Path } = { assign: "auto", candidates: "auto" };
 
 /**
  * Lets k-means use the two-core steps (the default) or not, and with them
- * the worker thread or not, and the float32 screen from `screenFrom`
- * features on (exact float64 jobs below). Results are the same either way
- * (tests check it).
+ * the worker thread or not, and the float32 screen where it pays
+ * (`"auto"`, {@linkcode screenPays}) or always or never, for both jobs or
+ * separately for the assignment and k-means++'s candidates. Results are
+ * the same either way (tests check it).
  */
 export function useKMeansPool(
   on: boolean,
   worker = true,
-  screenFrom = SCREEN_MIN_FEATURES,
+  path: Path | { assign: Path; candidates: Path } = "auto",
 ): void {
   allowed = on;
   workerAllowed = worker;
-  screenMinFeatures = screenFrom;
+  forced = typeof path === "string" ? { assign: path, candidates: path } : path;
 }
 
 /** Statistics of the last closed pool, for tests and reports. */
@@ -86,6 +102,8 @@ export const lastPoolStats = {
 export class KMeansPool {
   readonly #gemm: Gemm;
   readonly #worker: WorkerHandle | undefined;
+  /** Which jobs run the exact kernels rather than the float32 screen. */
+  readonly #exact: { assign: boolean; candidates: boolean };
   readonly v: Views;
   /** The centred samples, in the shared memory (fill them in). */
   readonly X: Matrix;
@@ -95,8 +113,14 @@ export class KMeansPool {
     rows: { candidates: 0, assign: 0 },
   };
 
-  private constructor(gemm: Gemm, v: Views, worker?: WorkerHandle) {
+  private constructor(
+    gemm: Gemm,
+    v: Views,
+    exact: { assign: boolean; candidates: boolean },
+    worker?: WorkerHandle,
+  ) {
     this.#gemm = gemm;
+    this.#exact = exact;
     this.v = v;
     this.#worker = worker;
     this.X = { rows: v.header[Slot.N], cols: v.header[Slot.D], data: v.xc };
@@ -115,7 +139,10 @@ export class KMeansPool {
     runs = 1,
   ): KMeansPool | undefined {
     if (!allowed || n * d * kMax < MIN_WORK || n < 2 * CHUNK) return undefined;
-    if (d < screenMinFeatures && n * d * kMax * runs < MIN_EXACT_WORK) return undefined;
+    const exactFor = (job: "assign" | "candidates") =>
+      forced[job] === "auto" ? !screenPays(d, kMax, job) : forced[job] === "exact";
+    const exact = { assign: exactFor("assign"), candidates: exactFor("candidates") };
+    if (exact.assign && n * d * kMax * runs < MIN_EXACT_WORK) return undefined;
     let memory: WebAssembly.Memory;
     try {
       const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
@@ -137,7 +164,7 @@ export class KMeansPool {
       h[Slot.WorkBytes] = workBytes;
       h[Slot.Weighted] = weights ? 1 : 0;
       h[Slot.Chunk] = CHUNK;
-      h[Slot.Exact] = d < screenMinFeatures ? 1 : 0;
+
       if (weights) v.w.set(weights);
       // Where no worker can start (a browser's main thread, Node), the
       // calling thread takes every chunk: the same results on one core.
@@ -150,7 +177,7 @@ export class KMeansPool {
           },
         })
         : undefined;
-      return new KMeansPool(instantiateGemm(memory, true)!, v, worker);
+      return new KMeansPool(instantiateGemm(memory, true)!, v, exact, worker);
     } catch {
       return undefined; // out of memory: the one-core code runs
     }
@@ -160,7 +187,7 @@ export class KMeansPool {
   prepare(): void {
     const { xc, xsq, xnorm, stage, offsets } = this.v;
     const n = this.X.rows, d = this.X.cols;
-    if (this.v.header[Slot.Exact]) return; // the exact jobs need neither
+    if (this.#exact.assign && this.#exact.candidates) return; // the exact jobs need neither
     for (let from = 0, c = 0; from < n; from += CHUNK, c++) {
       const m = Math.min(CHUNK, n - from);
       stage.set(xc.subarray(from * d, (from + m) * d));
@@ -188,6 +215,17 @@ export class KMeansPool {
       cmax = Math.max(cmax, v.cnorm[j]);
       c2max = Math.max(c2max, s);
     }
+    if (this.#exact.assign || this.#exact.candidates) {
+      // The exact jobs' layout: feature t of centres 2p and 2p + 1 side by side.
+      const ct = v.ct, csqp = v.csqp, pairs = Math.ceil(k / 2);
+      for (let p = 0; p < pairs; p++) {
+        for (let lane = 0; lane < 2; lane++) {
+          const j = 2 * p + lane;
+          for (let t = 0; t < d; t++) ct[2 * (p * d + t) + lane] = j < k ? C[j * d + t] : 0;
+          csqp[2 * p + lane] = j < k ? v.csq[j] : Infinity;
+        }
+      }
+    }
     v.f64[F64_CMAX] = cmax;
     v.f64[F64_C2MAX] = c2max;
     v.header[Slot.K] = k;
@@ -197,6 +235,7 @@ export class KMeansPool {
   #run(job: number): void {
     const h = this.v.header;
     h[Slot.Job] = job;
+    h[Slot.Exact] = (job === Job.Assign ? this.#exact.assign : this.#exact.candidates) ? 1 : 0;
     Atomics.store(h, Slot.Fallbacks, 0);
     Atomics.store(h, Slot.Next, 0);
     if (this.#worker?.running) {
@@ -252,7 +291,7 @@ export class KMeansPool {
     sums.fill(0);
     counts.fill(0);
     for (let c = 0; c < v.offsets.chunks; c++) {
-      const po = c * kMax * d, co = c * kMax;
+      const po = c * psumStride(kMax, d), co = c * pcountStride(kMax);
       for (let t = 0; t < k * d; t++) sums[t] += v.psum[po + t];
       for (let j = 0; j < k; j++) counts[j] += v.pcount[co + j];
     }

@@ -69,7 +69,19 @@ const MR = 6;
 /** Floats of one chunk of samples packed for `gemmPacked` (the last chunk holds fewer). */
 export const packedChunkFloats = (d: number) => Math.ceil(CHUNK / MR) * MR * d;
 
-const up16 = (bytes: number) => 16 * Math.ceil(bytes / 16);
+/** Bytes of a cache line: each array starts on one, so the two threads never share a line across arrays. */
+const LINE = 64;
+const upLine = (bytes: number) => LINE * Math.ceil(bytes / LINE);
+
+/**
+ * Float64 stride of one chunk's centre sums (`kMax·d`, rounded up to whole
+ * cache lines), so that chunks computed by different threads at the same
+ * time never write the same cache line (false sharing doubled the
+ * two-thread time of the 2-d assignment).
+ */
+export const psumStride = (kMax: number, d: number) => 8 * Math.ceil((kMax * d) / 8);
+/** Float64 stride of one chunk's cluster weights (`kMax`, in whole cache lines). */
+export const pcountStride = (kMax: number) => 8 * Math.ceil(kMax / 8);
 
 /**
  * Byte offsets of the arrays for n samples of d features, at most `kMax`
@@ -78,10 +90,11 @@ const up16 = (bytes: number) => 16 * Math.ceil(bytes / 16);
  */
 export function layout(n: number, d: number, kMax: number, workBytes: number) {
   const chunks = Math.ceil(n / CHUNK);
+  const pairs = Math.ceil(kMax / 2);
   let at = HEADER_BYTES;
   const take = (bytes: number) => {
     const o = at;
-    at += up16(bytes);
+    at += upLine(bytes);
     return o;
   };
   const o = {
@@ -93,11 +106,13 @@ export function layout(n: number, d: number, kMax: number, workBytes: number) {
     w: take(8 * n), // weights
     c: take(8 * kMax * d), // centres, float64
     cf: take(4 * kMax * d), // the same in float32
+    ct: take(16 * pairs * d), // centres transposed in pairs, for the exact jobs
+    csqp: take(16 * pairs), // ‖c_j‖² in pairs (+∞ pads an odd k)
     csq: take(8 * kMax), // ‖c_j‖²
     cnorm: take(8 * kMax), // ‖c_j‖
     labels: take(4 * n),
-    psum: take(8 * chunks * kMax * d), // per-chunk sums of each cluster's samples
-    pcount: take(8 * chunks * kMax), // per-chunk weights of each cluster
+    psum: take(8 * chunks * psumStride(kMax, d)), // per-chunk sums of each cluster's samples
+    pcount: take(8 * chunks * pcountStride(kMax)), // per-chunk weights of each cluster
     closest: take(8 * n),
     cand: take(8 * kMax * n),
     s0: take(4 * CHUNK * kMax), // each thread's products of a chunk
@@ -131,11 +146,13 @@ export function views(
     w: new Float64Array(buffer, o.w, n),
     c: new Float64Array(buffer, o.c, kMax * d),
     cf: new Float32Array(buffer, o.cf, kMax * d),
+    ct: new Float64Array(buffer, o.ct, 2 * Math.ceil(kMax / 2) * d),
+    csqp: new Float64Array(buffer, o.csqp, 2 * Math.ceil(kMax / 2)),
     csq: new Float64Array(buffer, o.csq, kMax),
     cnorm: new Float64Array(buffer, o.cnorm, kMax),
     labels: new Int32Array(buffer, o.labels, n),
-    psum: new Float64Array(buffer, o.psum, o.chunks * kMax * d),
-    pcount: new Float64Array(buffer, o.pcount, o.chunks * kMax),
+    psum: new Float64Array(buffer, o.psum, o.chunks * psumStride(kMax, d)),
+    pcount: new Float64Array(buffer, o.pcount, o.chunks * pcountStride(kMax)),
     closest: new Float64Array(buffer, o.closest, n),
     cand: new Float64Array(buffer, o.cand, kMax * n),
     s: [new Float32Array(buffer, o.s0, CHUNK * kMax), new Float32Array(buffer, o.s1, CHUNK * kMax)],

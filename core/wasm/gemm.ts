@@ -68,6 +68,45 @@ export interface Gemm {
    * scalar loop (the same sums).
    */
   sumRows(n: number, d: number, x: number, labels: number, sums: number): void;
+  /**
+   * k-means' exact low-dimension assignment for rows from ≤ i < to of the
+   * n×d float64 samples at `x`: each row's first nearest centre (centres
+   * transposed in pairs at `ct`, their ‖c‖² in pairs at `csqp`, as
+   * `core/cluster/_kmeans_protocol.ts` lays them out) into the int32
+   * `labels`, and the chunk's per-cluster sums of wᵢxᵢ (at `psum`) and of wᵢ
+   * (at `pcount`); `w` is 0 for weights of 1. The scalar code's operations,
+   * two centres per vector, so the same results bit for bit.
+   */
+  assignExact(
+    from: number,
+    to: number,
+    d: number,
+    k: number,
+    x: number,
+    ct: number,
+    csqp: number,
+    w: number,
+    labels: number,
+    psum: number,
+    pcount: number,
+  ): void;
+  /**
+   * k-means++'s candidate distances for rows from ≤ i < to: cand[t·n + i] =
+   * min(closest[i], wᵢ‖xᵢ − y_t‖²) for the k candidates y_t transposed in
+   * pairs at `ct`, summed as `sqDist` sums (the same values bit for bit).
+   */
+  candidatesExact(
+    from: number,
+    to: number,
+    d: number,
+    k: number,
+    x: number,
+    ct: number,
+    closest: number,
+    w: number,
+    cand: number,
+    n: number,
+  ): void;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
   /**
