@@ -256,6 +256,12 @@ export class KMeansPool {
 
   /** closest[i] = wᵢ‖xᵢ − x_first‖², exactly as the one-core k-means++. */
   first(first: number, closest: Float64Array): void {
+    if (this.#exact.candidates) {
+      // The candidates job with no chosen centre yet: min(∞, wᵢ‖xᵢ − x_first‖²).
+      this.v.closest.fill(Infinity);
+      closest.set(this.candidateViews(Int32Array.of(first))[0]);
+      return;
+    }
     this.v.header[Slot.Ids] = first;
     this.#run(Job.First);
     closest.set(this.v.closest);
@@ -266,6 +272,15 @@ export class KMeansPool {
    * wᵢ‖xᵢ − x_{ids[t]}‖²), exactly as the one-core k-means++.
    */
   candidates(ids: Int32Array, closest: Float64Array, out: Float64Array[]): void {
+    const views = this.candidateViews(ids, closest);
+    for (let t = 0; t < ids.length; t++) out[t].set(views[t]);
+  }
+
+  /**
+   * {@linkcode KMeansPool.candidates} into the pool's own memory (views valid
+   * until the next job); without `closest`, the pool's current one.
+   */
+  candidateViews(ids: Int32Array, closest?: Float64Array): Float64Array<ArrayBufferLike>[] {
     const v = this.v, d = this.X.cols, n = this.X.rows, k = ids.length;
     const rows = new Float64Array(k * d);
     for (let t = 0; t < k; t++) {
@@ -273,9 +288,9 @@ export class KMeansPool {
       v.header[Slot.Ids + t] = ids[t];
     }
     this.#setCenters(rows, k);
-    v.closest.set(closest);
+    if (closest) v.closest.set(closest);
     this.#run(Job.Candidates);
-    for (let t = 0; t < k; t++) out[t].set(v.cand.subarray(t * n, (t + 1) * n));
+    return Array.from({ length: k }, (_, t) => v.cand.subarray(t * n, (t + 1) * n));
   }
 
   /**

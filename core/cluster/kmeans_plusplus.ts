@@ -22,6 +22,11 @@ export interface PlusPlusDistances {
   first(first: number, closest: Float64Array): void;
   /** out[t][i] = min(closest[i], wᵢ‖xᵢ − x_{ids[t]}‖²). */
   candidates(ids: Int32Array, closest: Float64Array, out: Float64Array[]): void;
+  /**
+   * The same distances as `candidates`, returned as the engine's own arrays
+   * (valid until its next call), which saves copying them out.
+   */
+  candidateViews?(ids: Int32Array, closest: Float64Array): Float64Array<ArrayBufferLike>[];
 }
 
 /** Options of {@linkcode kmeansPlusPlus}. */
@@ -111,11 +116,13 @@ export function plusPlus(
       pot += closest[i];
     }
   }
-  const byEngine = engine ? Array.from({ length: trials }, () => new Float64Array(n)) : [];
+  const byEngine = engine && !engine.candidateViews
+    ? Array.from({ length: trials }, () => new Float64Array(n))
+    : [];
 
   const candidateIds = new Int32Array(trials);
-  let candidateDist = new Float64Array(n);
-  let bestDist = new Float64Array(n);
+  let candidateDist = engine ? closest : new Float64Array(n);
+  let bestDist = engine ? closest : new Float64Array(n);
   for (let c = 1; c < k; c++) {
     // Draw candidates with probability w D(x)² / φ.
     let acc = 0;
@@ -126,21 +133,22 @@ export function plusPlus(
     let best = -1;
     if (engine) {
       // The engine scores every candidate in one pass over the samples.
-      engine.candidates(candidateIds, closest, byEngine);
+      let dists: Float64Array<ArrayBufferLike>[] = byEngine;
+      if (engine.candidateViews) dists = engine.candidateViews(candidateIds, closest);
+      else engine.candidates(candidateIds, closest, byEngine);
+      const pots = potentials(dists, trials, n);
       let bestT = 0;
       for (let t = 0; t < trials; t++) {
-        const dist = byEngine[t];
-        let p = 0;
-        for (let i = 0; i < n; i++) p += dist[i];
-        if (p < bestPot) {
-          bestPot = p;
+        if (pots[t] < bestPot) {
+          bestPot = pots[t];
           best = candidateIds[t];
           bestT = t;
         }
       }
       indices[c] = best;
       pot = bestPot;
-      [closest, byEngine[bestT]] = [byEngine[bestT], closest];
+      if (engine.candidateViews) closest.set(dists[bestT]);
+      else [closest, byEngine[bestT]] = [byEngine[bestT], closest];
       continue;
     }
     for (let t = 0; t < trials; t++) {
@@ -162,4 +170,49 @@ export function plusPlus(
     [closest, bestDist] = [bestDist, closest];
   }
   return { centers: takeRows(X, indices), indices };
+}
+
+/**
+ * Σᵢ dists[t][i] for each t < m, each summed from i = 0 up as a plain
+ * loop sums it (the same values), four sums per pass so that their
+ * dependent additions overlap.
+ */
+function potentials(
+  dists: Float64Array<ArrayBufferLike>[],
+  m: number,
+  n: number,
+): Float64Array {
+  const pots = new Float64Array(m);
+  let t = 0;
+  for (; t + 4 <= m; t += 4) {
+    const a = dists[t], b = dists[t + 1], c = dists[t + 2], d = dists[t + 3];
+    let pa = 0, pb = 0, pc = 0, pd = 0;
+    for (let i = 0; i < n; i++) {
+      pa += a[i];
+      pb += b[i];
+      pc += c[i];
+      pd += d[i];
+    }
+    pots[t] = pa;
+    pots[t + 1] = pb;
+    pots[t + 2] = pc;
+    pots[t + 3] = pd;
+  }
+  for (; t + 2 <= m; t += 2) {
+    const a = dists[t], b = dists[t + 1];
+    let pa = 0, pb = 0;
+    for (let i = 0; i < n; i++) {
+      pa += a[i];
+      pb += b[i];
+    }
+    pots[t] = pa;
+    pots[t + 1] = pb;
+  }
+  for (; t < m; t++) {
+    const a = dists[t];
+    let p = 0;
+    for (let i = 0; i < n; i++) p += a[i];
+    pots[t] = p;
+  }
+  return pots;
 }
