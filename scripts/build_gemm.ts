@@ -356,32 +356,37 @@ function kmeansExact(): string[] {
     `(local.set $idx (v128.bitselect ${get("jv")} ${get("idx")} ${get("m")}))`,
     `(local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
   ];
-  const score = `(local.set $val ${
-    f64x2(
-      "sub",
-      load(add(get("csqp"), `(i32.shl ${get("p")} ${i32(4)})`)),
-      f64x2("mul", get("acc"), `(f64x2.splat (f64.const 2))`),
-    )
-  })`;
+  const scoreAt = (pair: string) =>
+    `(local.set $val ${
+      f64x2(
+        "sub",
+        load(add(get("csqp"), `(i32.shl ${pair} ${i32(4)})`)),
+        f64x2("mul", get("acc"), `(f64x2.splat (f64.const 2))`),
+      )
+    })`;
+  const score = scoreAt(get("p"));
   const assign = [
     `(func (export "assignExact") ${
       ["from", "to", "d", "k", "x", "ct", "csqp", "w", "labels", "psum", "pcount"]
         .map((p) => `(param $${p} i32)`).join(" ")
     }`,
     `  ${
-      ["i", "p", "t", "P", "xo", "co", "lab", "ps", "i0", "i1", "d2"].map((l) =>
+      ["i", "p", "t", "P", "xo", "co", "lab", "ps", "i0", "i1", "d2", "q", "d16"].map((l) =>
         `(local $${l} i32)`
       )
         .join(" ")
     } (local $b0 f64) (local $b1 f64) (local $wi f64)`,
     `  ${
-      ["acc", "val", "best", "idx", "jv", "m", "x0", "x1", "wv"].map((l) => `(local $${l} v128)`)
+      ["acc", "val", "best", "idx", "jv", "m", "x0", "x1", "wv", "xs", "a0", "a1", "a2", "a3"].map((
+        l,
+      ) => `(local $${l} v128)`)
         .join(" ")
     }`,
     `  (memory.fill ${get("psum")} ${i32(0)} ${f8(mul(get("k"), get("d")))})`,
     `  (memory.fill ${get("pcount")} ${i32(0)} ${f8(get("k"))})`,
     `  (local.set $P (i32.shr_u ${add(get("k"), i32(1))} ${i32(1)}))`,
     `  (local.set $d2 (i32.and ${get("d")} ${i32(-2)}))`,
+    `  (local.set $d16 (i32.shl ${get("d")} ${i32(4)}))`,
     ...forLoop("i", get("from"), get("to"), i32(1), [
       `(local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
       `(local.set $best ${splat("(f64.const inf)")})`,
@@ -404,7 +409,38 @@ function kmeansExact(): string[] {
         ...keepLower,
       ]).map((l) => "  " + l),
       `) (else`,
-      ...forLoop("p", i32(0), get("P"), i32(1), [
+      // Four pairs at a time (eight centres): four independent chains of
+      // additions, each centre's x·c still summed in feature order.
+      `  (local.set $p ${i32(0)})`,
+      `  (block $blk_end (loop $blk_next`,
+      `    (br_if $blk_end (i32.gt_u ${add(get("p"), i32(4))} ${get("P")}))`,
+      ...[0, 1, 2, 3].map((u) => `    (local.set $a${u} (v128.const i64x2 0 0))`),
+      ...forLoop("t", i32(0), get("d"), i32(1), [
+        `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
+        `(local.set $q ${add(get("co"), `(i32.shl ${get("t")} ${i32(4)})`)})`,
+        ...[0, 1, 2, 3].map((u) =>
+          `(local.set $a${u} ${
+            f64x2(
+              "add",
+              get(`a${u}`),
+              f64x2(
+                "mul",
+                get("xs"),
+                load(u === 0 ? get("q") : add(get("q"), mul(get("d16"), i32(u)))),
+              ),
+            )
+          })`
+        ),
+      ]).map((l) => "    " + l),
+      ...[0, 1, 2, 3].flatMap((u) => [
+        `    (local.set $acc ${get(`a${u}`)})`,
+        "    " + scoreAt(u === 0 ? get("p") : add(get("p"), i32(u))),
+        ...keepLower.map((l) => "    " + l),
+      ]),
+      `    (local.set $co ${add(get("co"), `(i32.shl ${get("d16")} ${i32(2)})`)})`,
+      `    (local.set $p ${add(get("p"), i32(4))})`,
+      `    (br $blk_next)))`,
+      ...forLoop("p", get("p"), get("P"), i32(1), [
         `(local.set $acc (v128.const i64x2 0 0))`,
         ...forLoop("t", i32(0), get("d"), i32(1), [
           `(local.set $acc ${

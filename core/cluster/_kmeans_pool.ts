@@ -41,20 +41,22 @@ const MAX_PAGES = 32768;
 /**
  * Whether the float32 screen pays for a job over d features and k centres
  * (or candidates); otherwise the job runs the exact float64 kernels
- * (`Slot.Exact`, two centres per vector). The screen's product pads k to
- * whole 8-column panels and redoes doubtful rows exactly, so it never pays
- * for k-means++'s few candidates (2 + ⌊ln k⌋), and pays for the assignment
- * from about d = 40 at k = 10. Measured on the whole fit, both paths in
- * turn (ms, three fits each; assignment / candidates path):
- * - MNIST 20000 × 784, k = 10, nInit = 2: exact/exact 3615 3565 3819,
- *   screen/exact 2297 2440 2682, screen/screen 2423 2837 2818.
- * - blobs 60000 × 64 (std 10), k = 10, nInit = 10: exact/exact 2513 2198
- *   2199, screen/exact 2122 1871 1918, screen/screen 2086 2036 1961.
- * - blobs 60000 × d, k = 8, nInit = 4: d = 12 exact/exact 247 240,
- *   screen/exact 384 410; d = 40 440 408 against 468 448.
+ * (`Slot.Exact`, two centres per vector, eight at a time). The screen's
+ * product pads k to whole 8-column panels, needs the samples packed in
+ * float32 first, and redoes doubtful rows exactly, so it never pays for
+ * k-means++'s few candidates (2 + ⌊ln k⌋), and pays for the assignment only
+ * in high dimension. Measured on the whole fit, both paths in turn (ms,
+ * three fits each; assignment / candidates path):
+ * - MNIST 20000 × 784, k = 10, nInit = 2: exact/exact 3064 2704 2860,
+ *   screen/exact 2781 2379 2554, screen/screen 2451 2722 2605.
+ * - blobs 60000 × 64 (std 10), k = 10, nInit = 10: exact/exact 2077 2242
+ *   2220, screen/exact 2035 2228 2274 (one assignment 5.2 ms either way; the
+ *   screen's packing adds 75 ms), screen/screen 2306 2392 2571.
+ * - blobs 60000 × d, k = 8, nInit = 4 (before the eight-centre blocks):
+ *   d = 12 exact/exact 247 240, screen/exact 384 410.
  */
 export function screenPays(d: number, k: number, job: "assign" | "candidates"): boolean {
-  return job === "assign" && d >= 32 && d * k >= 512;
+  return job === "assign" && d >= 200 && d * k >= 2000;
 }
 
 /** Below this n·d·k the one-core code is as fast. */
