@@ -349,6 +349,12 @@ function kmeansExact(): string[] {
   const weight = `(if (result f64) ${get("w")} (then (f64.load ${
     add(get("w"), f8(get("i")))
   })) (else (f64.const 1)))`;
+  // best/idx ← val where val < best, lane by lane (jv: the lanes' centres).
+  const keepLowerIn = (best: string, idx: string) => [
+    `(local.set $m ${f64x2("lt", get("val"), get(best))})`,
+    `(local.set $${best} (v128.bitselect ${get("val")} ${get(best)} ${get("m")}))`,
+    `(local.set $${idx} (v128.bitselect ${get("jv")} ${get(idx)} ${get("m")}))`,
+  ];
   // best/idx ← val where val < best, lane by lane; then jv += 2.
   const keepLower = [
     `(local.set $m ${f64x2("lt", get("val"), get("best"))})`,
@@ -365,6 +371,34 @@ function kmeansExact(): string[] {
       )
     })`;
   const score = scoreAt(get("p"));
+  // Row i's label (the first lowest: lane 1 wins on a lower score, or an
+  // equal one at a lower index), then its weight and sums.
+  const epilogue = [
+    `(local.set $b0 ${lane(get("best"), 0)})`,
+    `(local.set $b1 ${lane(get("best"), 1)})`,
+    `(local.set $i0 (i32.wrap_i64 ${lane(get("idx"), 0, "i64x2")}))`,
+    `(local.set $i1 (i32.wrap_i64 ${lane(get("idx"), 1, "i64x2")}))`,
+    `(local.set $lab (select ${get("i1")} ${get("i0")} (i32.or (f64.lt ${get("b1")} ${
+      get("b0")
+    }) (i32.and (f64.eq ${get("b1")} ${get("b0")}) (i32.lt_u ${get("i1")} ${get("i0")})))))`,
+    `(i32.store ${add(get("labels"), bytes(get("i")))} ${get("lab")})`,
+    `(local.set $wi ${weight})`,
+    `(local.set $ps ${add(get("pcount"), f8(get("lab")))})`,
+    `(f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) ${get("wi")}))`,
+    `(local.set $ps ${add(get("psum"), f8(mul(get("lab"), get("d"))))})`,
+    `(local.set $wv ${splat(get("wi"))})`,
+    ...forLoop("t", i32(0), get("d2"), i32(2), [
+      `(v128.store ${get("ps")} ${
+        f64x2("add", load(get("ps")), f64x2("mul", get("wv"), load(get("xo"))))
+      })`,
+      `(local.set $ps ${add(get("ps"), i32(16))})`,
+      `(local.set $xo ${add(get("xo"), i32(16))})`,
+    ]),
+    `(if (i32.ne ${get("d2")} ${get("d")}) (then`,
+    `  (f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) (f64.mul ${get("wi")} (f64.load ${
+      get("xo")
+    }))))))`,
+  ];
   const assign = [
     `(func (export "assignExact") ${
       ["from", "to", "d", "k", "x", "ct", "csqp", "w", "labels", "psum", "pcount"]
@@ -394,6 +428,14 @@ function kmeansExact(): string[] {
         "a3",
         "a4",
         "a5",
+        "e0",
+        "e1",
+        "e2",
+        "e3",
+        "e4",
+        "xt",
+        "bestB",
+        "idxB",
       ].map((
         l,
       ) => `(local $${l} v128)`)
@@ -425,6 +467,57 @@ function kmeansExact(): string[] {
         score,
         ...keepLower,
       ]).map((l) => "  " + l),
+      `) (else`,
+      // Two rows at a time where two are left: twice the independent chains
+      // per block (each pair's values loaded once for both rows), then row
+      // i's label and sums, then row i + 1's below as for a single row.
+      `(if (i32.lt_u ${add(get("i"), i32(1))} ${get("to")}) (then`,
+      `  (local.set $bestB ${splat("(f64.const inf)")})`,
+      `  (local.set $idxB (v128.const i64x2 0 1))`,
+      `  (local.set $p ${i32(0)})`,
+      ...[5, 4, 3, 2, 1].flatMap((b) => {
+        const us = Array.from({ length: b }, (_, u) => u);
+        return [
+          `  (block $two${b}_end (loop $two${b}_next`,
+          `    (br_if $two${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
+          ...us.flatMap((u) => [
+            `    (local.set $a${u} (v128.const i64x2 0 0))`,
+            `    (local.set $e${u} (v128.const i64x2 0 0))`,
+          ]),
+          ...forLoop("t", i32(0), get("d"), i32(1), [
+            `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
+            `(local.set $xt ${
+              splat(`(f64.load ${add(add(get("xo"), f8(get("d"))), f8(get("t")))})`)
+            })`,
+            `(local.set $q ${add(get("co"), `(i32.shl ${get("t")} ${i32(4)})`)})`,
+            ...us.flatMap((u) => [
+              `(local.set $m ${load(u === 0 ? get("q") : add(get("q"), mul(get("d16"), i32(u))))})`,
+              `(local.set $a${u} ${f64x2("add", get(`a${u}`), f64x2("mul", get("xs"), get("m")))})`,
+              `(local.set $e${u} ${f64x2("add", get(`e${u}`), f64x2("mul", get("xt"), get("m")))})`,
+            ]),
+          ]).map((l) => "    " + l),
+          ...us.flatMap((u) => {
+            const pair = u === 0 ? get("p") : add(get("p"), i32(u));
+            return [
+              `    (local.set $acc ${get(`a${u}`)})`,
+              "    " + scoreAt(pair),
+              ...keepLowerIn("best", "idx").map((l) => "    " + l),
+              `    (local.set $acc ${get(`e${u}`)})`,
+              "    " + scoreAt(pair),
+              ...keepLowerIn("bestB", "idxB").map((l) => "    " + l),
+              `    (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
+            ];
+          }),
+          `    (local.set $co ${add(get("co"), mul(get("d16"), i32(b)))})`,
+          `    (local.set $p ${add(get("p"), i32(b))})`,
+          `    (br $two${b}_next)))`,
+        ];
+      }),
+      ...epilogue.map((l) => "  " + l),
+      `  (local.set $i ${add(get("i"), i32(1))})`,
+      `  (local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
+      `  (local.set $best ${get("bestB")})`,
+      `  (local.set $idx ${get("idxB")})`,
       `) (else`,
       // Up to six pairs at a time (twelve centres): each centre's x·c is a
       // chain of d additions in feature order (that order is the scalar
@@ -485,32 +578,10 @@ function kmeansExact(): string[] {
         score,
         ...keepLower,
       ]).map((l) => "  " + l),
+
       `))`,
-      // The first lowest: lane 1 wins on a lower score, or an equal one at a lower index.
-      `(local.set $b0 ${lane(get("best"), 0)})`,
-      `(local.set $b1 ${lane(get("best"), 1)})`,
-      `(local.set $i0 (i32.wrap_i64 ${lane(get("idx"), 0, "i64x2")}))`,
-      `(local.set $i1 (i32.wrap_i64 ${lane(get("idx"), 1, "i64x2")}))`,
-      `(local.set $lab (select ${get("i1")} ${get("i0")} (i32.or (f64.lt ${get("b1")} ${
-        get("b0")
-      }) (i32.and (f64.eq ${get("b1")} ${get("b0")}) (i32.lt_u ${get("i1")} ${get("i0")})))))`,
-      `(i32.store ${add(get("labels"), bytes(get("i")))} ${get("lab")})`,
-      `(local.set $wi ${weight})`,
-      `(local.set $ps ${add(get("pcount"), f8(get("lab")))})`,
-      `(f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) ${get("wi")}))`,
-      `(local.set $ps ${add(get("psum"), f8(mul(get("lab"), get("d"))))})`,
-      `(local.set $wv ${splat(get("wi"))})`,
-      ...forLoop("t", i32(0), get("d2"), i32(2), [
-        `(v128.store ${get("ps")} ${
-          f64x2("add", load(get("ps")), f64x2("mul", get("wv"), load(get("xo"))))
-        })`,
-        `(local.set $ps ${add(get("ps"), i32(16))})`,
-        `(local.set $xo ${add(get("xo"), i32(16))})`,
-      ]),
-      `(if (i32.ne ${get("d2")} ${get("d")}) (then`,
-      `  (f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) (f64.mul ${get("wi")} (f64.load ${
-        get("xo")
-      }))))))`,
+      `))`,
+      ...epilogue,
     ]).map((l) => "  " + l),
     `)`,
   ];

@@ -82,10 +82,12 @@ const LOW_D = [
   { d: 5, n: 30_000, k: 7, weighted: true, algorithm: "elkan" as const },
   // The WebAssembly kernels' remainders: d = 3 (no group of four, an odd
   // feature in the sums), d = 9 (two groups of four and one left), odd k.
-  { d: 3, n: 70_000, k: 5, weighted: false, algorithm: "elkan" as const },
+  { d: 3, n: 70_001, k: 5, weighted: false, algorithm: "elkan" as const },
   { d: 9, n: 40_000, k: 3, weighted: true, algorithm: "lloyd" as const },
-  // The assignment's blocks of pairs of centres: 6 + 1 and 6 + 2 pairs.
-  { d: 7, n: 12_000, k: 14, weighted: false, algorithm: "lloyd" as const },
+  // The assignment's blocks of pairs of centres (6 + 1 and 6 + 2 pairs one
+  // row at a time, 5 + 2 and 5 + 3 two rows at a time), and an odd last row
+  // (n = 12,001 and 70,001).
+  { d: 7, n: 12_001, k: 14, weighted: false, algorithm: "lloyd" as const },
   { d: 6, n: 12_000, k: 16, weighted: true, algorithm: "lloyd" as const },
   { d: 64, n: 4_000, k: 10, weighted: false, algorithm: "lloyd" as const },
   { d: 64, n: 4_000, k: 10, weighted: false, algorithm: "lloyd" as const, path: "screen" as const },
