@@ -98,7 +98,15 @@ Deno.test({
         const a = () => tf.tensor2d(va, ta ? [k, m] : [m, k]);
         const b = () => tf.tensor2d(vb, tb ? [n, k] : [k, n]);
         const run = () => tf.tidy(() => tf.matMul(a(), b(), ta, tb));
+        // Repeated, so that the split moves off one half (it balances the
+        // two threads' measured speeds per shape): every split gives the
+        // same rows.
         const split = run();
+        for (let r = 0; r < 6; r++) {
+          const again = run();
+          assert.deepEqual(again.dataSync(), split.dataSync(), `${m}x${k}x${n} repeat ${r}`);
+          again.dispose();
+        }
         stopMatMulWorker();
         assert.equal(matMulThreads(), 1);
         const single = run();

@@ -36,4 +36,6 @@ export const Slot = {
    * receive the worker's message.
    */
   Ready: 16,
+  /** The worker's time on its latest rows, in microseconds (for balancing the split). */
+  Micros: 17,
 } as const;
