@@ -41,7 +41,8 @@ const MAX_PAGES = 32768;
 /**
  * Whether the float32 screen pays for a job over d features and k centres
  * (or candidates); otherwise the job runs the exact float64 kernels
- * (`Slot.Exact`, two centres per vector, eight at a time). The screen's
+ * (`Slot.Exact`, two centres per vector, up to twelve centres and two rows
+ * at a time). The screen's
  * product pads k to whole 8-column panels, needs the samples packed in
  * float32 first, and redoes doubtful rows exactly, so it never pays for
  * k-means++'s few candidates (2 + ⌊ln k⌋), and pays for the assignment only
@@ -49,9 +50,11 @@ const MAX_PAGES = 32768;
  * three fits each; assignment / candidates path):
  * - MNIST 20000 × 784, k = 10, nInit = 2: exact/exact 3064 2704 2860,
  *   screen/exact 2781 2379 2554, screen/screen 2451 2722 2605.
- * - blobs 60000 × 64 (std 10), k = 10, nInit = 10: exact/exact 2077 2242
- *   2220, screen/exact 2035 2228 2274 (one assignment 5.2 ms either way; the
- *   screen's packing adds 75 ms), screen/screen 2306 2392 2571.
+ * - blobs 60000 × 64 (std 10), k = 10, nInit = 10, with the exact kernel
+ *   one row at a time: exact/exact 2077 2242 2220, screen/exact 2035 2228
+ *   2274 (one assignment 5.2 ms either way; the screen's packing adds 75
+ *   ms), screen/screen 2306 2392 2571. Two rows at a time made the exact
+ *   fit 20% faster again.
  * - blobs 60000 × d, k = 8, nInit = 4 (before the eight-centre blocks):
  *   d = 12 exact/exact 247 240, screen/exact 384 410.
  */
@@ -166,7 +169,6 @@ export class KMeansPool {
       h[Slot.WorkBytes] = workBytes;
       h[Slot.Weighted] = weights ? 1 : 0;
       h[Slot.Chunk] = CHUNK;
-
       if (weights) v.w.set(weights);
       // Where no worker can start (a browser's main thread, Node), the
       // calling thread takes every chunk: the same results on one core.

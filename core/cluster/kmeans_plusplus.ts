@@ -121,8 +121,9 @@ export function plusPlus(
     : [];
 
   const candidateIds = new Int32Array(trials);
-  let candidateDist = engine ? closest : new Float64Array(n);
-  let bestDist = engine ? closest : new Float64Array(n);
+  // The one-core scoring's buffers (an engine needs neither).
+  let candidateDist = new Float64Array(engine ? 0 : n);
+  let bestDist = new Float64Array(engine ? 0 : n);
   for (let c = 1; c < k; c++) {
     // Draw candidates with probability w D(x)² / φ.
     let acc = 0;
@@ -197,16 +198,6 @@ function potentials(
     pots[t + 1] = pb;
     pots[t + 2] = pc;
     pots[t + 3] = pd;
-  }
-  for (; t + 2 <= m; t += 2) {
-    const a = dists[t], b = dists[t + 1];
-    let pa = 0, pb = 0;
-    for (let i = 0; i < n; i++) {
-      pa += a[i];
-      pb += b[i];
-    }
-    pots[t] = pa;
-    pots[t + 1] = pb;
   }
   for (; t < m; t++) {
     const a = dists[t];

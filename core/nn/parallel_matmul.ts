@@ -216,10 +216,10 @@ export function parallelGemm(
   }
   const w = worker!;
   const { handle, shared, ctrl } = w;
-  // The worker's share of the rows, balanced per product shape: it is
-  // slower per row than the main thread on some shapes (its operands are
-  // copied, and it packs all of B again), which left the main thread
-  // waiting for it (1.6 s of a 9 s pretraining epoch on 20,000 images).
+  // The worker's share of the rows, balanced per product shape from both
+  // threads' measured times: the two are not equally fast per row (on the
+  // DEC autoencoder's products the worker's share settles at 0.6–0.64), so
+  // an even split left one thread waiting for the other.
   const shape = `${N} ${K} ${ars} ${acs} ${brs} ${bcs}`;
   const share = shares.get(shape) ?? 0.5;
   const mw = Math.min(M - 1, Math.max(1, Math.round(M * share))), mm = M - mw;

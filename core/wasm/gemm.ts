@@ -10,6 +10,11 @@
  * 5% where the stock kernel slows down more than tenfold (see
  * `scripts/build_gemm.ts`).
  *
+ * The same module holds k-means' exact float64 steps in low dimension
+ * (`assignExact`, `candidatesExact`: the scalar code's operations, two
+ * centres per vector, several independent chains at a time) and the
+ * optimisers' elementwise updates.
+ *
  * Engines without relaxed SIMD cannot compile it: {@linkcode instantiateGemm}
  * then returns `undefined` and callers keep the stock kernels.
  *
