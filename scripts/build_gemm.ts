@@ -140,6 +140,46 @@ function packA(): string[] {
  * packed at `ap` by `packA` (for an A multiplied many times, as k-means'
  * samples).
  */
+/**
+ * Four rows k..k+3 of B's panel j..j+7 when B is stored transposed (brs 1):
+ * column j+c holds B(k..k+3, j+c) in one vector, so eight loads and two
+ * 4×4 transposes by shuffles give the panel's four rows of eight (the
+ * scalar gather took ~30% of a Dense backward product's time).
+ */
+function transposedPanel(): string[] {
+  // 32-bit lanes of (x, y) as byte indices of i8x16.shuffle
+  const lanes = (...l: number[]) =>
+    l.flatMap((v) => [4 * v, 4 * v + 1, 4 * v + 2, 4 * v + 3]).join(" ");
+  const lo = lanes(0, 4, 1, 5), hi = lanes(2, 6, 3, 7), lo64 = lanes(0, 1, 4, 5);
+  const hi64 = lanes(2, 3, 6, 7);
+  const out: string[] = [
+    `(local.set $src ${add(get("b"), bytes(add(get("k"), mul(get("j"), get("bcs")))))})`,
+  ];
+  for (let c = 0; c < NR; c++) {
+    out.push(`(local.set $v${c} (v128.load ${add(get("src"), bytes(mul(i32(c), get("bcs"))))}))`);
+  }
+  for (let h = 0; h < NR / 4; h++) {
+    const v = (c: number) => get(`v${4 * h + c}`);
+    out.push(
+      `(local.set $t0 (i8x16.shuffle ${lo} ${v(0)} ${v(1)}))`,
+      `(local.set $t1 (i8x16.shuffle ${lo} ${v(2)} ${v(3)}))`,
+      `(local.set $t2 (i8x16.shuffle ${hi} ${v(0)} ${v(1)}))`,
+      `(local.set $t3 (i8x16.shuffle ${hi} ${v(2)} ${v(3)}))`,
+      `(v128.store offset=${16 * h} ${get("q")} (i8x16.shuffle ${lo64} ${get("t0")} ${get("t1")}))`,
+      `(v128.store offset=${32 + 16 * h} ${get("q")} (i8x16.shuffle ${hi64} ${get("t0")} ${
+        get("t1")
+      }))`,
+      `(v128.store offset=${64 + 16 * h} ${get("q")} (i8x16.shuffle ${lo64} ${get("t2")} ${
+        get("t3")
+      }))`,
+      `(v128.store offset=${96 + 16 * h} ${get("q")} (i8x16.shuffle ${hi64} ${get("t2")} ${
+        get("t3")
+      }))`,
+    );
+  }
+  return out;
+}
+
 function gemm(packed: boolean): string[] {
   const params = packed
     ? ["M", "N", "K", "ap", "b", "brs", "bcs", "c", "ldc", "work"]
@@ -178,24 +218,37 @@ function gemm(packed: boolean): string[] {
     `;; pack B: panel p, row k holds B(k, 8p .. 8p+7), zeros past N`,
     `(local.set $q ${get("bp")})`,
     ...forLoop("j", i32(0), get("N"), i32(NR), [
-      ...forLoop("k", i32(0), get("K"), i32(1), [
-        `(if (i32.and (i32.eq ${get("bcs")} ${i32(1)}) (i32.le_u ${add(get("j"), i32(NR))} ${
-          get("N")
-        }))`,
-        `  (then`,
-        `    (local.set $src ${add(get("b"), bytes(add(mul(get("k"), get("brs")), get("j"))))})`,
-        `    (v128.store ${get("q")} (v128.load ${get("src")}))`,
-        `    (v128.store offset=16 ${get("q")} (v128.load offset=16 ${get("src")})))`,
-        `  (else`,
-        ...forLoop("jj", i32(0), i32(NR), i32(1), [
-          `(f32.store ${add(get("q"), bytes(get("jj")))}`,
-          `  (if (result f32) (i32.lt_u ${add(get("j"), get("jj"))} ${get("N")})`,
-          `    (then ${element("b", get("k"), "brs", add(get("j"), get("jj")), "bcs")})`,
-          `    (else (f32.const 0))))`,
-        ]).map((l) => "    " + l),
-        `  ))`,
-        `(local.set $q ${add(get("q"), i32(4 * NR))})`,
-      ]),
+      `(local.set $k ${i32(0)})`,
+      `(block $k_end (loop $k_next`,
+      `  (br_if $k_end (i32.ge_u ${get("k")} ${get("K")}))`,
+      `  (if (i32.and (i32.and (i32.eq ${get("brs")} ${i32(1)}) (i32.ne ${get("bcs")} ${i32(1)}))`,
+      `      (i32.and (i32.le_u ${add(get("j"), i32(NR))} ${get("N")}) (i32.le_u ${
+        add(get("k"), i32(4))
+      } ${get("K")})))`,
+      `    (then`,
+      ...transposedPanel().map((l) => "      " + l),
+      `      (local.set $q ${add(get("q"), i32(16 * NR))})`,
+      `      (local.set $k ${add(get("k"), i32(4))}))`,
+      `    (else`,
+      `(if (i32.and (i32.eq ${get("bcs")} ${i32(1)}) (i32.le_u ${add(get("j"), i32(NR))} ${
+        get("N")
+      }))`,
+      `  (then`,
+      `    (local.set $src ${add(get("b"), bytes(add(mul(get("k"), get("brs")), get("j"))))})`,
+      `    (v128.store ${get("q")} (v128.load ${get("src")}))`,
+      `    (v128.store offset=16 ${get("q")} (v128.load offset=16 ${get("src")})))`,
+      `  (else`,
+      ...forLoop("jj", i32(0), i32(NR), i32(1), [
+        `(f32.store ${add(get("q"), bytes(get("jj")))}`,
+        `  (if (result f32) (i32.lt_u ${add(get("j"), get("jj"))} ${get("N")})`,
+        `    (then ${element("b", get("k"), "brs", add(get("j"), get("jj")), "bcs")})`,
+        `    (else (f32.const 0))))`,
+      ]).map((l) => "    " + l),
+      `  ))`,
+      `(local.set $q ${add(get("q"), i32(4 * NR))})`,
+      `(local.set $k ${add(get("k"), i32(1))})`,
+      `  ))`,
+      `  (br $k_next)))`,
     ]),
     ...(packed ? [] : [
       `(call $packA ${get("M")} ${get("K")} ${get("a")} ${get("ars")} ${get("acs")} ${get("ap")})`,
@@ -230,6 +283,8 @@ function gemm(packed: boolean): string[] {
       params.map((p) => `(param $${p} i32)`).join(" ")
     }`,
     `  ${locals.map((l) => `(local $${l} i32)`).join(" ")}`,
+    `  ${[...Array(NR).keys()].map((v) => `(local $v${v} v128)`).join(" ")}`,
+    `  (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)`,
     ...body.map((l) => "  " + l),
     `)`,
   ];
@@ -314,6 +369,46 @@ function sumRows(): string[] {
       `(if (i32.ne ${get("d2")} ${get("d")}) (then`,
       `  (f64.store ${get("dst")} (f64.add (f64.load ${get("dst")}) (f64.load ${get("src")})))`,
       `  (local.set $src ${add(get("src"), i32(8))})))`,
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
+/**
+ * `colSums(rows, cols, x, acc, out)`: the column sums of the float32
+ * rows × cols matrix at `x` into the float32 `out`, accumulated in float64
+ * at `acc` (8·cols bytes of scratch) over the rows in order, two columns per
+ * vector: the additions of `sumRows` in `core/nn/matmul_kernels.ts`, so the
+ * same sums (every bias gradient of a network).
+ */
+function colSums(): string[] {
+  const f64bytes = (x: string) => `(i32.shl ${x} ${i32(3)})`;
+  return [
+    `(func (export "colSums") (param $rows i32) (param $cols i32) (param $x i32) (param $acc i32)` +
+    ` (param $out i32)`,
+    `  (local $r i32) (local $c i32) (local $c2 i32) (local $src i32) (local $dst i32)`,
+    `  (local.set $c2 (i32.and ${get("cols")} ${i32(-2)}))`,
+    `  (memory.fill ${get("acc")} ${i32(0)} ${f64bytes(get("cols"))})`,
+    `  (local.set $src ${get("x")})`,
+    ...forLoop("r", i32(0), get("rows"), i32(1), [
+      `(local.set $dst ${get("acc")})`,
+      ...forLoop("c", i32(0), get("c2"), i32(2), [
+        `(v128.store ${get("dst")} (f64x2.add (v128.load ${
+          get("dst")
+        }) (f64x2.promote_low_f32x4 (v128.load64_zero ${get("src")}))))`,
+        `(local.set $dst ${add(get("dst"), i32(16))})`,
+        `(local.set $src ${add(get("src"), i32(8))})`,
+      ]),
+      `(if (i32.ne ${get("c2")} ${get("cols")}) (then`,
+      `  (f64.store ${get("dst")} (f64.add (f64.load ${get("dst")}) (f64.promote_f32 (f32.load ${
+        get("src")
+      }))))`,
+      `  (local.set $src ${add(get("src"), i32(4))})))`,
+    ]).map((l) => "  " + l),
+    ...forLoop("c", i32(0), get("cols"), i32(1), [
+      `(f32.store ${add(get("out"), bytes(get("c")))} (f32.demote_f64 (f64.load ${
+        add(get("acc"), f64bytes(get("c")))
+      })))`,
     ]).map((l) => "  " + l),
     `)`,
   ];
@@ -777,6 +872,7 @@ export function gemmWat(shared: boolean): string {
       ...workBytes(),
       ...biasRelu(),
       ...sumRows(),
+      ...colSums(),
       ...kmeansExact(),
       ...optimizerSteps(),
     ].map((l) => "  " + l),

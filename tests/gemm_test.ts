@@ -26,6 +26,9 @@ Deno.test("gemm: strided and transposed operands, padded C, against float64 sums
     [13, 30, 600, true, false, 30],
     [25, 17, 5, false, true, 20],
     [50, 3, 1000, true, true, 3],
+    // transposed B packed four rows at a time (whole panels), with and without a scalar tail
+    [9, 16, 12, false, true, 16],
+    [4, 20, 7, true, true, 21],
   ];
   for (const [M, N, K, ta, tb, ldc] of cases) {
     const A = Float32Array.from(rs.randn(M * K)), B = Float32Array.from(rs.randn(K * N));

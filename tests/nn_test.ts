@@ -248,6 +248,37 @@ Deno.test("Sum on wasm (leading axes: our loop) equals the cpu backend", async (
   }
 });
 
+Deno.test("GatherV2 on wasm (first axis: rows copied) equals the cpu backend, and the identity shares memory", async () => {
+  const rs = new RandomState(9);
+  const cases: [number[], number[], number[], number][] = [
+    [[6, 5], [5, 0, 0, 3], [4], 0],
+    [[4, 3, 2], [3, 1, 2, 0, 1, 1], [2, 3], 0],
+    [[5], [4, 4, 0], [3], 0],
+    [[3, 4], [1, 0], [2], 1], // another axis: the stock kernel
+    [[6, 5], [], [0], 0],
+  ];
+  for (const [shape, idx, idxShape, axis] of cases) {
+    const v = Float32Array.from(rs.randn(shape.reduce((a, b) => a * b)));
+    const run = () =>
+      tf.tidy(() => {
+        const y = tf.gather(tf.tensor(v, shape), tf.tensor(idx, idxShape, "int32"), axis);
+        return { shape: y.shape, values: Array.from(y.dataSync()) };
+      });
+    const wasm = run(), cpu = await onCpu(run);
+    assert.deepEqual(wasm, cpu, `${shape} ${idx}`);
+  }
+  // An index out of range raises tfjs' own error.
+  assert.throws(
+    () => tf.tidy(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([0, 3], "int32"))),
+    /GatherV2: the index value 3 is not in \[0, 2\]/,
+  );
+  const x = tf.tensor([1, 2, 3]), y = tf.clone(x);
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3], "the clone outlives the original");
+  y.dispose();
+});
+
 Deno.test("dense-autoencoder gradients on wasm equal the cpu backend's", async () => {
   const model = denseAutoencoder(20, 4, new RandomState(2));
   const x = tf.tensor2d(Float32Array.from(new RandomState(3).rand(8 * 20)), [8, 20]);

@@ -221,7 +221,8 @@ export function decFit(encoder: tf.LayersModel, x: tf.Tensor2D, o: DecOptions): 
   let lossSum = 0, lossCount = 0, index = 0, ite = 0, converged = false;
 
   const update = (): DecUpdate => {
-    const q = softAssignment(predictMatrix(encoder, x), matrix(k, dim, readCenters()), alpha);
+    const z = predictMatrix(encoder, x, xs);
+    const q = softAssignment(z, matrix(k, dim, readCenters()), alpha);
     p = Float32Array.from(targetDistribution(q).data);
     const labels = rowArgmax(q);
     let changed = 0;

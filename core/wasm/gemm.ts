@@ -112,6 +112,12 @@ export interface Gemm {
     cand: number,
     n: number,
   ): void;
+  /**
+   * The column sums of the float32 rows × cols matrix at `x` into the
+   * float32 `out`, accumulated in float64 (scratch of 8·cols bytes at
+   * `acc`) over the rows in order: every bias gradient of a network.
+   */
+  colSums(rows: number, cols: number, x: number, acc: number, out: number): void;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
   /**
