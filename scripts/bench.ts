@@ -81,6 +81,22 @@ const CASES: Case[] = [
       return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
     },
   },
+  // Either side of the assignment kernel's boundary (`screenPays` in
+  // core/cluster/_kmeans_pool.ts): exact float64 below 200 features, the
+  // float32 product screen from 200 (with d·k ≥ 2000).
+  ...[192, 256].map((d) => ({
+    name: `kmeans 20000x${d} blobs k=10 nInit=10 lloyd`,
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: 20_000,
+        nFeatures: d,
+        centers: 10,
+        clusterStd: 10,
+        randomState: 0,
+      });
+      return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
+    },
+  })),
   {
     // DEC's baseline: all 70,000 MNIST images / 255 (loaded before setup).
     name: "kmeans 70000x784 mnist k=10 nInit=20 lloyd",
