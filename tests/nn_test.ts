@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../core/nn/backend.ts";
 import { binaryCrossentropy, KerasAdadelta, KerasAdam } from "../core/nn/keras.ts";
-import { denseAutoencoder } from "../core/nn/models.ts";
+import { denseAutoencoder, predictMatrix } from "../core/nn/models.ts";
 import { trainAutoencoder } from "../core/nn/train.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
 import { RandomState } from "../core/random.ts";
@@ -277,6 +277,18 @@ Deno.test("GatherV2 on wasm (first axis: rows copied) equals the cpu backend, an
   x.dispose();
   assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3], "the clone outlives the original");
   y.dispose();
+});
+
+Deno.test("predictMatrix from values read once equals its own read, and rejects values of another size", () => {
+  const model = denseAutoencoder(6, 3, new RandomState(4));
+  const v = Float32Array.from(new RandomState(5).randn(5 * 6));
+  const x = tf.tensor2d(v, [5, 6]);
+  assert.deepEqual(predictMatrix(model, x, v).data, predictMatrix(model, x).data);
+  assert.throws(
+    () => predictMatrix(model, x, v.subarray(1)),
+    /^RangeError: Cannot predict from 29 values for a tensor of 30$/,
+  );
+  x.dispose();
 });
 
 Deno.test("dense-autoencoder gradients on wasm equal the cpu backend's", async () => {

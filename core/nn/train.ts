@@ -52,7 +52,8 @@ export function evaluate(
     const size = Math.min(batchSize, n - start);
     total += tf.tidy(() => {
       const xb = tf.tensor(values.subarray(start * row, (start + size) * row), [size, ...rowShape]);
-      return loss(xb, model.predict(xb, { batchSize: size }) as tf.Tensor).dataSync()[0] * size;
+      // `apply`, as predict does per batch, minus predict's slice (a full copy on WASM).
+      return loss(xb, model.apply(xb, { training: false }) as tf.Tensor).dataSync()[0] * size;
     });
   }
   return total / n;
