@@ -172,6 +172,30 @@ const INV_LN2_64 = 64 / Math.LN2;
 const LN2_64_HI = LN2_HI / 64, LN2_64_LO = LN2_LO / 64;
 
 /**
+ * powPositive's tables and constants, laid out as a WebAssembly kernel that
+ * repeats it reads them (`core/wasm/umap_sgd.wat`): 2^k at k + 1074 (2,098
+ * values), the 128 slices (c, 1/c, log c), 2^(j/64) (64), then LN2_HI,
+ * LN2_LO, 64/ln 2, LN2_HI/64 and LN2_LO/64.
+ *
+ * @example
+ * ```ts
+ * import { powTables } from "./math.ts";
+ * import assert from "node:assert/strict";
+ * const t = powTables();
+ * assert.equal(t.length, 2098 + 384 + 64 + 5);
+ * assert.equal(t[1074], 1);
+ * ```
+ */
+export function powTables(): Float64Array {
+  const out = new Float64Array(2098 + 384 + 64 + 5);
+  out.set(POW2, 0);
+  out.set(SLICES, 2098);
+  out.set(EXP2_64, 2098 + 384);
+  out.set([LN2_HI, LN2_LO, INV_LN2_64, LN2_64_HI, LN2_64_LO], 2098 + 384 + 64);
+  return out;
+}
+
+/**
  * xʸ for finite x > 0 and |y·ln x| < 708, within (8 + 2·|y·ln x|)·1.1e-16
  * relative (e^t inherits the rounding of t = y·ln x), with
  * the same bits in every engine (IEEE arithmetic and tables built by this

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { findAbParams, fuzzySimplicialSet, umap } from "../core/manifold/umap.ts";
 import { perVertexStates, tauRandInt } from "../core/manifold/_umap_layout.ts";
+import { kernelPow, useUmapSgdWasm } from "../core/manifold/_umap_sgd.ts";
+import { powPositive } from "../core/math.ts";
 import { connectedComponents, spectralLayout } from "../core/manifold/_umap_spectral.ts";
 import { eigshSmallest } from "../core/sparse_eigen.ts";
 import { trustworthiness } from "../core/manifold/trustworthiness.ts";
@@ -244,6 +246,54 @@ Deno.test("umap(): the same seed gives the same bits; onEpoch counts the epochs"
   assert.notDeepEqual(a.embedding.data, c.embedding.data);
   assert.equal(a.nEpochs, 60);
   assert.equal(umap(X, { nEpochs: 1 }).nEpochs, 1);
+});
+
+Deno.test("the WebAssembly SGD's power is powPositive, bit for bit, rare arguments included", () => {
+  const pow = kernelPow();
+  assert.ok(pow, "WebAssembly is available");
+  const rs = new RandomState(11);
+  const xs = [...rs.uniform(-30, 30, 2000)].map((e) => 10 ** e);
+  xs.push(
+    0,
+    5e-324,
+    1e-310,
+    2 ** -1022,
+    1,
+    2,
+    1.9999999999999998,
+    Number.MAX_VALUE,
+    Infinity,
+    NaN,
+    -1,
+  );
+  for (const y of [0.7904946607121661, 0.5, 1, 1.5, 20, 1e-3]) {
+    for (const x of xs) assert.ok(Object.is(pow(x, y), powPositive(x, y)), `${x}^${y}`);
+  }
+});
+
+Deno.test("umap(): the WebAssembly SGD gives the JavaScript epochs' bits (2, 3 and 10 dimensions, fit and transform)", () => {
+  const X = blobs(29, 240, 6, 4, 2);
+  const Q = blobs(30, 20, 6, 4, 2);
+  for (
+    const [dim, init, minDist] of [[2, "spectral", 0.1], [3, "random", 0.3], [
+      10,
+      "spectral",
+      0,
+    ]] as const
+  ) {
+    const run = (wasm: boolean) => {
+      useUmapSgdWasm(wasm);
+      try {
+        const m = umap(X, { nComponents: dim, init, minDist, randomState: 2, nEpochs: 80 });
+        return { fit: m.embedding.data, moved: m.transform(Q).data };
+      } finally {
+        useUmapSgdWasm(true);
+      }
+    };
+    const js = run(false), wasm = run(true);
+    assert.deepEqual(wasm.fit, js.fit, `fit, ${dim}-d`);
+    assert.deepEqual(wasm.moved, js.moved, `transform, ${dim}-d`);
+  }
 });
 
 Deno.test("umap(): explicit init, a disconnected graph, nNeighbors ≥ n adjusted with a warning", () => {

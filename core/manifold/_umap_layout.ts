@@ -12,9 +12,16 @@
  * round `Math.pow` differently), so a seed gives the same layout in Deno,
  * Node and browsers.
  *
+ * The epochs run on a WebAssembly kernel where the engine has WebAssembly
+ * (`_umap_sgd.ts`, `core/wasm/umap_sgd.wat`): `epochAny`'s operations in
+ * the same order, so the same bits (tests compare them in 2, 3 and 10
+ * dimensions). The JavaScript epochs below are the reference and the
+ * fallback.
+ *
  * @module
  */
 import { exp, log, powPositive } from "../math.ts";
+import { sgdKernel } from "./_umap_sgd.ts";
 
 /**
  * a and b of the curve 1/(1 + a·x^(2b)) fitted by least squares to
@@ -382,11 +389,14 @@ export function optimizeLayout(
     twoGB: 2 * gamma * b,
     moveOther,
   };
+  const kernel = sgdKernel(S, S);
   let alpha = P.initialAlpha;
   for (let n = 0; n < nEpochs; n++) {
-    if (dim === 2) epoch2(S, n, alpha);
+    if (kernel) kernel.epoch(n, alpha);
+    else if (dim === 2) epoch2(S, n, alpha);
     else epochAny(S, n, alpha);
     alpha = P.initialAlpha * (1 - n / nEpochs);
     P.onEpoch?.(n + 1, nEpochs);
   }
+  kernel?.finish();
 }
