@@ -1,7 +1,9 @@
 /** core/neighbors: the k-d tree and the screened product give kneighbors' brute-force answers exactly. */
 import assert from "node:assert/strict";
 import { kneighbors } from "../core/neighbors/knn.ts";
-import { buildKdTree } from "../core/neighbors/_kd_tree.ts";
+import { buildKdTree, kdTreeQuery } from "../core/neighbors/_kd_tree.ts";
+import { CHUNK, lastWorkerChunks, parallelTreeQuery } from "../core/neighbors/_kd_parallel.ts";
+import { useWorkers } from "../core/workers.ts";
 import { matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
 
@@ -76,4 +78,33 @@ Deno.test("screened product (gemm): the brute force's answers with far offsets, 
   const b = kneighbors(dup, 12, { algorithm: "gemm" });
   assert.deepEqual(b.indices, a.indices);
   assert.deepEqual(b.distances, a.distances);
+});
+
+Deno.test("k-d tree queries on two cores: the one-core answers, with and without self, ties included", () => {
+  const rs = new RandomState(17);
+  // Rounded coordinates: many equal distances, where the order matters.
+  const X = matrix(3000, 3, rs.uniform(0, 8, 9000).map(Math.round));
+  const tree = buildKdTree(X);
+  for (const exclude of [false, true]) {
+    const idx = new Int32Array(3000 * 7), sq = new Float64Array(3000 * 7);
+    kdTreeQuery(tree, tree.points, 7, idx, sq, 0, 3000, exclude ? tree.order : undefined);
+    for (const workerOnly of [false, true]) {
+      const two = parallelTreeQuery(tree, 7, exclude, { force: true, workerOnly });
+      if (!two) continue; // no second core here
+      if (workerOnly) assert.equal(lastWorkerChunks, Math.ceil(3000 / CHUNK));
+      assert.deepEqual(Array.from(two.idx), Array.from(idx));
+      assert.deepEqual(Array.from(two.sq), Array.from(sq));
+    }
+  }
+  // Through kneighbors (large enough for the worker): the same with workers off.
+  const Y = matrix(20000, 4, rs.randn(80000));
+  const on = kneighbors(Y, 12);
+  useWorkers(false);
+  try {
+    const off = kneighbors(Y, 12);
+    assert.deepEqual(on.indices, off.indices);
+    assert.deepEqual(on.distances, off.distances);
+  } finally {
+    useWorkers(true);
+  }
 });

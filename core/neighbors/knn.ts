@@ -9,6 +9,7 @@ import type { Matrix } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import { buildKdTree, kdTreeQuery } from "./_kd_tree.ts";
 import { gemmKneighbors } from "./_knn_gemm.ts";
+import { parallelTreeQuery } from "./_kd_parallel.ts";
 
 /** Up to this many columns, `"auto"` picks the k-d tree (for enough rows). */
 export const KD_TREE_MAX_DIMS = 15;
@@ -32,7 +33,8 @@ export interface KNeighbors {
  * than the k-th candidate; `"gemm"` (`_knn_gemm.ts`) screens pairs with the
  * float32 matrix product and measures only the possible ones. All give the
  * same bits. `"auto"` (the default): the tree up to 15 columns, the product
- * beyond, from 512 rows; the brute force below.
+ * beyond, from 512 rows; the brute force below. The tree's queries run on
+ * two cores where a worker can start (`_kd_parallel.ts`), from n·k = 200,000.
  *
  * @example
  * ```ts
@@ -131,8 +133,16 @@ function treeKneighbors(X: Matrix, k: number, self: boolean): KNeighbors {
   const tree = buildKdTree(X);
   // Queries in tree order (neighbouring queries visit the same leaves),
   // then the answers moved back to the rows' order.
-  const idx = new Int32Array(n * k), sq = new Float64Array(n * k);
-  kdTreeQuery(tree, tree.points, k, idx, sq, 0, n, self ? undefined : tree.order);
+  // On two cores where possible (`_kd_parallel.ts`): the same answers.
+  let idx: Int32Array, sq: Float64Array;
+  const shared = parallelTreeQuery(tree, k, !self);
+  if (shared) {
+    ({ idx, sq } = shared);
+  } else {
+    idx = new Int32Array(n * k);
+    sq = new Float64Array(n * k);
+    kdTreeQuery(tree, tree.points, k, idx, sq, 0, n, self ? undefined : tree.order);
+  }
   const indices = new Int32Array(n * k), distances = new Float64Array(n * k);
   for (let p = 0; p < n; p++) {
     const r = tree.order[p] * k;
