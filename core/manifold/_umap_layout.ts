@@ -21,7 +21,7 @@
  * @module
  */
 import { exp, log, powPositive } from "../math.ts";
-import { sgdKernel } from "./_umap_sgd.ts";
+import { fillSchedules, sgdKernel } from "./_umap_sgd.ts";
 
 /**
  * a and b of the curve 1/(1 + a·x^(2b)) fitted by least squares to
@@ -367,34 +367,22 @@ export function optimizeLayout(
 ): void {
   const { head, tail, epochsPerSample, nEpochs, nVertices, dim, a, b, gamma, moveOther } = P;
   const nEdges = epochsPerSample.length;
-  const epns = new Float64Array(nEdges);
-  for (let i = 0; i < nEdges; i++) epns[i] = epochsPerSample[i] / P.negativeSampleRate;
-  const eonns = epns.slice();
-  const eons = epochsPerSample.slice();
-  const S: EpochState = {
-    headEmb,
-    tailEmb,
-    head,
-    tail,
-    epochsPerSample,
-    epns,
-    eons,
-    eonns,
-    states: perVertexStates(P.seeds, headEmb, headEmb.length / dim, dim),
-    nVertices,
-    dim,
-    a,
-    b,
-    twoAB: 2 * a * b,
-    twoGB: 2 * gamma * b,
-    moveOther,
-  };
-  const kernel = sgdKernel(S, S);
+  const states = perVertexStates(P.seeds, headEmb, headEmb.length / dim, dim);
+  const scalars = { nVertices, dim, a, b, twoAB: 2 * a * b, twoGB: 2 * gamma * b, moveOther };
+  const arrays = { headEmb, tailEmb, head, tail, epochsPerSample, states };
+  const kernel = sgdKernel(arrays, scalars, P.negativeSampleRate);
+  let S: EpochState | undefined;
+  if (!kernel) {
+    const epns = new Float64Array(nEdges);
+    const eons = new Float64Array(nEdges), eonns = new Float64Array(nEdges);
+    fillSchedules(epochsPerSample, P.negativeSampleRate, epns, eons, eonns);
+    S = { ...arrays, ...scalars, epns, eons, eonns };
+  }
   let alpha = P.initialAlpha;
   for (let n = 0; n < nEpochs; n++) {
     if (kernel) kernel.epoch(n, alpha);
-    else if (dim === 2) epoch2(S, n, alpha);
-    else epochAny(S, n, alpha);
+    else if (dim === 2) epoch2(S!, n, alpha);
+    else epochAny(S!, n, alpha);
     alpha = P.initialAlpha * (1 - n / nEpochs);
     P.onEpoch?.(n + 1, nEpochs);
   }

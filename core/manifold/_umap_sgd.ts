@@ -23,10 +23,26 @@ export interface SgdArrays {
   head: Int32Array;
   tail: Int32Array;
   epochsPerSample: Float64Array;
-  epns: Float64Array;
-  eons: Float64Array;
-  eonns: Float64Array;
   states: Int32Array;
+}
+
+/**
+ * The per-edge schedules of umap-learn's SGD: epochs per negative sample
+ * (`epns`), and the next epoch of each edge's sample (`eons`) and of its
+ * negatives (`eonns`).
+ */
+export function fillSchedules(
+  epochsPerSample: Float64Array,
+  negativeSampleRate: number,
+  epns: Float64Array,
+  eons: Float64Array,
+  eonns: Float64Array,
+): void {
+  for (let i = 0; i < epochsPerSample.length; i++) {
+    epns[i] = epochsPerSample[i] / negativeSampleRate;
+    eonns[i] = epns[i];
+    eons[i] = epochsPerSample[i];
+  }
 }
 
 /** The scalars of one layout. */
@@ -81,7 +97,11 @@ export function kernelPow(): ((x: number, y: number) => number) | undefined {
 }
 
 /** The layout in the kernel's memory, or undefined without WebAssembly (or memory). */
-export function sgdKernel(A: SgdArrays, S: SgdScalars): SgdKernel | undefined {
+export function sgdKernel(
+  A: SgdArrays,
+  S: SgdScalars,
+  negativeSampleRate: number,
+): SgdKernel | undefined {
   const mod = enabled ? compiled() : null;
   if (!mod) return undefined;
   const sameEmb = A.headEmb === A.tailEmb;
@@ -120,10 +140,13 @@ export function sgdKernel(A: SgdArrays, S: SgdScalars): SgdKernel | undefined {
   };
   const H = f64(oH, A.headEmb);
   const T = sameEmb ? H : f64(oT, A.tailEmb);
-  f64(oEps, A.epochsPerSample);
-  f64(oEpns, A.epns);
-  f64(oEons, A.eons);
-  f64(oEonns, A.eonns);
+  fillSchedules(
+    f64(oEps, A.epochsPerSample),
+    negativeSampleRate,
+    new Float64Array(buf, oEpns, nEdges),
+    new Float64Array(buf, oEons, nEdges),
+    new Float64Array(buf, oEonns, nEdges),
+  );
   new Int32Array(buf, oHead, nEdges).set(A.head);
   new Int32Array(buf, oTail, nEdges).set(A.tail);
   new Int32Array(buf, oStates, A.states.length).set(A.states);
