@@ -23,12 +23,12 @@
  * (`--pretrain-epochs 1000`: about 9 hours on two CPU cores). The default
  * is 10 epochs: in the same pipeline in PyTorch + umap-learn + scikit-learn
  * (the issue's reference run), 5 epochs gave ACC 0.950, 10 epochs 0.967 and
- * 25 epochs 0.975; 10 epochs keep the whole run near 8 minutes here.
+ * 25 epochs 0.975; 10 epochs keep the whole run near 6 minutes here.
  *
  * The mixture starts, as scikit-learn's does, from one k-means run
  * (`nInit` 1, the original's choice), and that start decides. Seed 0 here
- * (2 cores, 7.7 min with `--no-plot`: pretraining 352 s to loss 0.01458,
- * UMAP 91 s): N2D ACC 0.8278, NMI 0.8819, ARI 0.8074 — the 1s split over
+ * (2 cores, 5.9 min with `--no-plot`: pretraining 267 s to loss 0.01458,
+ * UMAP 73 s): N2D ACC 0.8278, NMI 0.8819, ARI 0.8074 — the 1s split over
  * two components and the 3s and 8s share one. scikit-learn 1.2.1's
  * `GaussianMixture` on the same UMAP codes gives exactly these clusters;
  * scikit-learn 1.9.1, whose k-means starts elsewhere, gives 0.9684, and 2
@@ -36,7 +36,8 @@
  * best of ten starts (by likelihood): ACC 0.9684, NMI 0.9200, ARI 0.9316
  * (+6 s). On the same codes UMAP + k-means (20 restarts) gives 0.9661,
  * AE + k-means 0.8134. Seeds 1 and 2: ACC 0.9689 and 0.9698 (NMI 0.9215,
- * 0.9234), the same with ten starts; 8.3 and 7.8 min.
+ * 0.9234), the same with ten starts; 8.3 and 7.8 min with the earlier
+ * UMAP (seed 0 took 7.7 min then).
  *
  * Saved under `out/n2d/`: the autoencoder in `pretrained/` (reuse it with
  * `--pretrained out/n2d/pretrained`), every clustering's labels in
