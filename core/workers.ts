@@ -1,8 +1,8 @@
 /**
  * The one place that starts the library's helper threads: the k-means pool
  * (`cluster/_kmeans_pool.ts`), the t-SNE repulsion (`manifold/_gradients.ts`),
- * the k-d tree's neighbour search (`neighbors/_kd_parallel.ts`) and the
- * matrix product of the networks (`nn/parallel_matmul.ts`).
+ * the neighbour searches (`neighbors/_kd_parallel.ts`, `neighbors/_knn_gemm.ts`)
+ * and the matrix product of the networks (`nn/parallel_matmul.ts`).
  *
  * They are web-standard module Workers (`new Worker(url, { type: "module" })`)
  * sharing a `WebAssembly.Memory` with the calling thread, which stays

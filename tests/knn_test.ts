@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { kneighbors } from "../core/neighbors/knn.ts";
 import { buildKdTree, kdTreeQuery } from "../core/neighbors/_kd_tree.ts";
 import { CHUNK, lastWorkerChunks, parallelTreeQuery } from "../core/neighbors/_kd_parallel.ts";
-import { useWorkers } from "../core/workers.ts";
+import { twoCores, useWorkers } from "../core/workers.ts";
+import { gemmKneighbors, lastWorkerBlocks } from "../core/neighbors/_knn_gemm.ts";
 import { matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
 
@@ -106,5 +107,29 @@ Deno.test("k-d tree queries on two cores: the one-core answers, with and without
     assert.deepEqual(on.distances, off.distances);
   } finally {
     useWorkers(true);
+  }
+});
+
+Deno.test("the screened product's search on two cores: the one-core answers, ties included, the worker alone too", () => {
+  const rs = new RandomState(19);
+  // 24 columns of small integers: many equal distances.
+  const X = matrix(1500, 24, rs.uniform(0, 4, 1500 * 24).map(Math.round));
+  for (const self of [false, true]) {
+    const brute = kneighbors(X, 9, { includeSelf: self, algorithm: "brute" });
+    useWorkers(false);
+    let one;
+    try {
+      one = gemmKneighbors(X, 9, self, { force: true });
+    } finally {
+      useWorkers(true);
+    }
+    if (!one) continue; // no relaxed SIMD here
+    assert.deepEqual(Array.from(one.indices), Array.from(brute.indices));
+    for (const workerOnly of [false, true]) {
+      const got = gemmKneighbors(X, 9, self, { force: true, workerOnly })!;
+      if (workerOnly && twoCores()) assert.equal(lastWorkerBlocks, Math.ceil(1500 / 240));
+      assert.deepEqual(got.indices, one.indices);
+      assert.deepEqual(got.sqDistances, one.sqDistances);
+    }
   }
 });

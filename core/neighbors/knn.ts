@@ -34,7 +34,8 @@ export interface KNeighbors {
  * float32 matrix product and measures only the possible ones. All give the
  * same bits. `"auto"` (the default): the tree up to 15 columns, the product
  * beyond, from 512 rows; the brute force below. The tree's queries run on
- * two cores where a worker can start (`_kd_parallel.ts`), from n·k = 200,000.
+ * two cores where a worker can start (`_kd_parallel.ts`), from n·k = 200,000,
+ * and so does the product's screen (`_knn_gemm.ts`), from n²·d = 2·10⁹.
  *
  * @example
  * ```ts
