@@ -179,6 +179,72 @@ export function stopAllWorkers(): void {
 }
 
 /**
+ * One job on two threads, for callers whose threads take chunks from a
+ * shared counter (`header[next]`, up to `n`): starts the module worker at
+ * `url` with `first`, runs `work` (the calling thread's share), then waits
+ * until no worker is inside the job (`header[active]` is 0) and stops it.
+ * The worker raises `header[active]` before its first chunk and lowers it
+ * when done ({@linkcode workerShare}), so no chunk it takes goes unseen.
+ * With `workerOnly` (for tests) the calling thread waits until the worker
+ * has taken every chunk. Returns false where no worker could start; then
+ * nothing has run.
+ *
+ * @example
+ * ```ts ignore
+ * if (!shareJob(new URL("./_kd_worker.ts", import.meta.url), { buffer }, h, ACTIVE, NEXT, n, () => take(0))) {
+ *   take(0); // alone
+ * }
+ * ```
+ */
+export function shareJob(
+  url: URL,
+  first: unknown,
+  header: Int32Array,
+  active: number,
+  next: number,
+  n: number,
+  work: () => void,
+  workerOnly = false,
+): boolean {
+  let failed = false;
+  // The worker only takes chunks and leaves: nothing to wake.
+  const worker = startWorker(url, first, { wake: () => {}, onFail: () => failed = true });
+  if (!worker) return false;
+  try {
+    while (workerOnly && !failed && Atomics.load(header, next) < n) {
+      Atomics.wait(header, active, 0, 5);
+    }
+    work();
+    for (let a = Atomics.load(header, active); a !== 0; a = Atomics.load(header, active)) {
+      Atomics.wait(header, active, a, 50);
+    }
+  } finally {
+    worker.stop();
+  }
+  return true;
+}
+
+/**
+ * The worker side of {@linkcode shareJob}: runs `work` (its share of the
+ * chunks) inside the job's `header[active]` count, and wakes the calling
+ * thread when done.
+ *
+ * @example
+ * ```ts ignore
+ * onFirstMessage((msg: { buffer: SharedArrayBuffer }) => workerShare(header(msg), ACTIVE, () => take(1)));
+ * ```
+ */
+export function workerShare(header: Int32Array, active: number, work: () => void): void {
+  Atomics.add(header, active, 1);
+  try {
+    work();
+  } finally {
+    Atomics.sub(header, active, 1);
+    Atomics.notify(header, active);
+  }
+}
+
+/**
  * The worker side: calls `onStart` with the first message's data once, in
  * a module Worker (web-standard `self`).
  *

@@ -10,7 +10,7 @@
  * @module
  */
 import { type KdTree, kdTreeQuery } from "./_kd_tree.ts";
-import { startWorker } from "../workers.ts";
+import { shareJob } from "../workers.ts";
 
 /** Header slots (Int32 indices). */
 export const Slot = {
@@ -127,23 +127,10 @@ export function parallelTreeQuery(
   v.tree.right.set(tree.right);
   v.tree.lower.set(tree.lower);
   v.tree.upper.set(tree.upper);
-  // The worker only takes chunks and leaves: nothing to wake.
-  let failed = false;
-  const worker = startWorker(new URL("./_kd_worker.ts", import.meta.url), { buffer }, {
-    wake: () => {},
-    onFail: () => failed = true,
-  });
-  if (!worker) return undefined;
-  try {
-    while (test.workerOnly && !failed && Atomics.load(h, Slot.Next) < n) {
-      Atomics.wait(h, Slot.Active, 0, 5);
-    }
-    runQueries(v, false);
-    for (let a = Atomics.load(h, Slot.Active); a !== 0; a = Atomics.load(h, Slot.Active)) {
-      Atomics.wait(h, Slot.Active, a, 50);
-    }
-  } finally {
-    worker.stop();
+  const url = new URL("./_kd_worker.ts", import.meta.url);
+  const take = () => runQueries(v, false);
+  if (!shareJob(url, { buffer }, h, Slot.Active, Slot.Next, n, take, test.workerOnly)) {
+    return undefined;
   }
   lastWorkerChunks = Atomics.load(h, Slot.WorkerChunks);
   return { idx: v.idx, sq: v.sq };

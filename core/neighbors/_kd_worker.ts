@@ -7,17 +7,9 @@
  * @module
  */
 import { runQueries, sharedViews, Slot } from "./_kd_parallel.ts";
-import { onFirstMessage } from "../workers.ts";
+import { onFirstMessage, workerShare } from "../workers.ts";
 
 onFirstMessage((msg: { buffer: SharedArrayBuffer }) => {
   const v = sharedViews(msg.buffer);
-  const h = v.header;
-  // Active first: a chunk is never taken unseen by the main thread's wait.
-  Atomics.add(h, Slot.Active, 1);
-  try {
-    runQueries(v, true);
-  } finally {
-    Atomics.sub(h, Slot.Active, 1);
-    Atomics.notify(h, Slot.Active);
-  }
+  workerShare(v.header, Slot.Active, () => runQueries(v, true));
 });

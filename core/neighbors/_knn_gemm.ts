@@ -27,7 +27,7 @@
 import type { Matrix } from "../matrix.ts";
 import { type Gemm, instantiateGemm, TILE_ROWS } from "../wasm/gemm.ts";
 import { sqDistBrute } from "./_kd_tree.ts";
-import { startWorker, twoCores } from "../workers.ts";
+import { shareJob, twoCores } from "../workers.ts";
 
 /** Queries per block (a multiple of the product's tile rows) and rows per block. */
 const QUERY_BLOCK = 240, ROW_BLOCK = 1024;
@@ -156,23 +156,10 @@ export function gemmKneighbors(
   }
   new Float64Array(memory.buffer, 32, 1)[0] = maxNorm;
 
-  let failed = false;
-  const worker = shared
-    ? startWorker(new URL("./_knn_gemm_worker.ts", import.meta.url), { memory }, {
-      wake: () => {},
-      onFail: () => failed = true,
-    })
-    : undefined;
-  try {
-    while (worker && test.workerOnly && !failed && Atomics.load(h, Slot.Next) < n) {
-      Atomics.wait(h, Slot.Active, 0, 5);
-    }
-    runBlocks(s, shared, 0, x);
-    for (let a = Atomics.load(h, Slot.Active); a !== 0; a = Atomics.load(h, Slot.Active)) {
-      Atomics.wait(h, Slot.Active, a, 50);
-    }
-  } finally {
-    worker?.stop();
+  const url = new URL("./_knn_gemm_worker.ts", import.meta.url);
+  const take = () => runBlocks(s, shared, 0, x);
+  if (!shared || !shareJob(url, { memory }, h, Slot.Active, Slot.Next, n, take, test.workerOnly)) {
+    take();
   }
   lastWorkerBlocks = Atomics.load(h, Slot.WorkerBlocks);
   return { indices: v.idx.slice(), sqDistances: v.sq.slice() };

@@ -8,18 +8,13 @@
  */
 import { runBlocks, Slot } from "./_knn_gemm.ts";
 import { instantiateGemm } from "../wasm/gemm.ts";
-import { onFirstMessage } from "../workers.ts";
+import { onFirstMessage, workerShare } from "../workers.ts";
 
 onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   const memory = msg.memory;
   const header = new Int32Array(memory.buffer, 0, 16);
-  // Active first: a block is never taken unseen by the main thread's wait.
-  Atomics.add(header, Slot.Active, 1);
-  try {
+  workerShare(header, Slot.Active, () => {
     const gemm = instantiateGemm(memory, true);
     if (gemm) runBlocks({ gemm, memory, header }, true, 1);
-  } finally {
-    Atomics.sub(header, Slot.Active, 1);
-    Atomics.notify(header, Slot.Active);
-  }
+  });
 });
