@@ -53,7 +53,14 @@ function prepare() {
 
 Deno.test("the bundle has no node: import and no Deno call", async () => {
   await prepare();
-  for (const f of ["core.js", "_kmeans_worker.js", "_bh_worker.js"]) {
+  const files = [
+    "core.js",
+    "_kmeans_worker.js",
+    "_bh_worker.js",
+    "_kd_worker.js",
+    "_knn_gemm_worker.js",
+  ];
+  for (const f of files) {
     const code = await Deno.readTextFile(`${OUT}/${f}`);
     assert.doesNotMatch(code, /from\s*"node:|import\("node:|require\(/, f);
     assert.doesNotMatch(code, /\bDeno\./, f);
