@@ -21,7 +21,7 @@
  * @module
  */
 import { exp, log, powPositive } from "../math.ts";
-import { fillSchedules, sgdKernel } from "./_umap_sgd.ts";
+import { fillSchedules, type SgdArrays, sgdKernel, type SgdScalars } from "./_umap_sgd.ts";
 
 /**
  * a and b of the curve 1/(1 + a·x^(2b)) fitted by least squares to
@@ -188,24 +188,11 @@ export interface LayoutParams {
 const clip = (v: number): number => (v > 4 ? 4 : v < -4 ? -4 : v);
 
 /** What one epoch of the SGD reads and updates. */
-interface EpochState {
-  headEmb: Float64Array;
-  tailEmb: Float64Array;
-  head: Int32Array;
-  tail: Int32Array;
-  epochsPerSample: Float64Array;
+interface EpochState extends SgdArrays, SgdScalars {
   /** Epochs per negative sample, and the next epoch of each edge's negatives and samples. */
   epns: Float64Array;
   eons: Float64Array;
   eonns: Float64Array;
-  states: Int32Array;
-  nVertices: number;
-  dim: number;
-  a: number;
-  b: number;
-  twoAB: number;
-  twoGB: number;
-  moveOther: boolean;
 }
 
 /** One epoch in any dimension. */
