@@ -179,11 +179,31 @@ export function stopAllWorkers(): void {
 }
 
 /**
+ * The two header slots (Int32 indices) of {@linkcode shareJob}'s protocol;
+ * callers put their own slots after them.
+ *
+ * @example
+ * ```ts
+ * import { JobSlot } from "./workers.ts";
+ * import assert from "node:assert/strict";
+ * const Slot = { ...JobSlot, N: 2 } as const;
+ * assert.equal(Slot.Active, 1);
+ * ```
+ */
+export const JobSlot = {
+  /** The next chunk's first index: both threads add their chunk size to it. */
+  Next: 0,
+  /** Threads inside the job: the calling thread waits for 0. */
+  Active: 1,
+} as const;
+
+/**
  * One job on two threads, for callers whose threads take chunks from a
- * shared counter (`header[next]`, up to `n`): starts the module worker at
- * `url` with `first`, runs `work` (the calling thread's share), then waits
- * until no worker is inside the job (`header[active]` is 0) and stops it.
- * The worker raises `header[active]` before its first chunk and lowers it
+ * shared counter (`header[JobSlot.Next]`, up to `n`): starts the module
+ * worker at `url` with `first`, runs `work` (the calling thread's share),
+ * then waits until no worker is inside the job (`header[JobSlot.Active]`
+ * is 0) and stops it. The worker raises that count before its first chunk
+ * and lowers it
  * when done ({@linkcode workerShare}), so no chunk it takes goes unseen.
  * With `workerOnly` (for tests) the calling thread waits until the worker
  * has taken every chunk. Returns false where no worker could start; then
@@ -191,7 +211,7 @@ export function stopAllWorkers(): void {
  *
  * @example
  * ```ts ignore
- * if (!shareJob(new URL("./_kd_worker.ts", import.meta.url), { buffer }, h, ACTIVE, NEXT, n, () => take(0))) {
+ * if (!shareJob(new URL("./_kd_worker.ts", import.meta.url), { buffer }, h, n, () => take(0))) {
  *   take(0); // alone
  * }
  * ```
@@ -200,12 +220,11 @@ export function shareJob(
   url: URL,
   first: unknown,
   header: Int32Array,
-  active: number,
-  next: number,
   n: number,
   work: () => void,
   workerOnly = false,
 ): boolean {
+  const { Next: next, Active: active } = JobSlot;
   let failed = false;
   // The worker only takes chunks and leaves: nothing to wake.
   const worker = startWorker(url, first, { wake: () => {}, onFail: () => failed = true });
@@ -226,21 +245,21 @@ export function shareJob(
 
 /**
  * The worker side of {@linkcode shareJob}: runs `work` (its share of the
- * chunks) inside the job's `header[active]` count, and wakes the calling
- * thread when done.
+ * chunks) inside the job's `header[JobSlot.Active]` count, and wakes the
+ * calling thread when done.
  *
  * @example
  * ```ts ignore
- * onFirstMessage((msg: { buffer: SharedArrayBuffer }) => workerShare(header(msg), ACTIVE, () => take(1)));
+ * onFirstMessage((msg: { buffer: SharedArrayBuffer }) => workerShare(header(msg), () => take(1)));
  * ```
  */
-export function workerShare(header: Int32Array, active: number, work: () => void): void {
-  Atomics.add(header, active, 1);
+export function workerShare(header: Int32Array, work: () => void): void {
+  Atomics.add(header, JobSlot.Active, 1);
   try {
     work();
   } finally {
-    Atomics.sub(header, active, 1);
-    Atomics.notify(header, active);
+    Atomics.sub(header, JobSlot.Active, 1);
+    Atomics.notify(header, JobSlot.Active);
   }
 }
 

@@ -10,14 +10,11 @@
  * @module
  */
 import { type KdTree, kdTreeQuery } from "./_kd_tree.ts";
-import { shareJob } from "../workers.ts";
+import { JobSlot, shareJob } from "../workers.ts";
 
-/** Header slots (Int32 indices). */
+/** Header slots (Int32 indices) after {@linkcode JobSlot}'s (both threads add CHUNK to `Next`). */
 export const Slot = {
-  /** The next query to take; both threads add CHUNK to it. */
-  Next: 0,
-  /** Threads inside the search: the main thread waits for 0. */
-  Active: 1,
+  ...JobSlot,
   N: 2,
   D: 3,
   K: 4,
@@ -129,7 +126,7 @@ export function parallelTreeQuery(
   v.tree.upper.set(tree.upper);
   const url = new URL("./_kd_worker.ts", import.meta.url);
   const take = () => runQueries(v, false);
-  if (!shareJob(url, { buffer }, h, Slot.Active, Slot.Next, n, take, test.workerOnly)) {
+  if (!shareJob(url, { buffer }, h, n, take, test.workerOnly)) {
     return undefined;
   }
   lastWorkerChunks = Atomics.load(h, Slot.WorkerChunks);

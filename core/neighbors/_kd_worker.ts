@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { runQueries, sharedViews, Slot } from "./_kd_parallel.ts";
+import { runQueries, sharedViews } from "./_kd_parallel.ts";
 import { onFirstMessage, workerShare } from "../workers.ts";
 
 onFirstMessage((msg: { buffer: SharedArrayBuffer }) => {
   const v = sharedViews(msg.buffer);
-  workerShare(v.header, Slot.Active, () => runQueries(v, true));
+  workerShare(v.header, () => runQueries(v, true));
 });

@@ -27,7 +27,7 @@
 import type { Matrix } from "../matrix.ts";
 import { type Gemm, instantiateGemm, TILE_ROWS } from "../wasm/gemm.ts";
 import { sqDistBrute } from "./_kd_tree.ts";
-import { shareJob, twoCores } from "../workers.ts";
+import { JobSlot, shareJob, twoCores } from "../workers.ts";
 
 /** Queries per block (a multiple of the product's tile rows) and rows per block. */
 const QUERY_BLOCK = 240, ROW_BLOCK = 1024;
@@ -36,12 +36,12 @@ const MIN_PARALLEL_WORK = 2e9;
 /** The float64 copy the worker reads is made up to this size (bytes); beyond, one core. */
 const MAX_SHARED_COPY = 2 ** 28;
 
-/** Header slots (Int32 indices); the largest squared norm is a float64 at byte 32. */
+/**
+ * Header slots (Int32 indices) after {@linkcode JobSlot}'s (both threads add
+ * QUERY_BLOCK to `Next`); the largest squared norm is a float64 at byte 32.
+ */
 export const Slot = {
-  /** The next query block's first row; both threads add QUERY_BLOCK to it. */
-  Next: 0,
-  /** Threads inside the search: the main thread waits for 0. */
-  Active: 1,
+  ...JobSlot,
   N: 2,
   D: 3,
   K: 4,
@@ -158,7 +158,7 @@ export function gemmKneighbors(
 
   const url = new URL("./_knn_gemm_worker.ts", import.meta.url);
   const take = () => runBlocks(s, shared, 0, x);
-  if (!shared || !shareJob(url, { memory }, h, Slot.Active, Slot.Next, n, take, test.workerOnly)) {
+  if (!shared || !shareJob(url, { memory }, h, n, take, test.workerOnly)) {
     take();
   }
   lastWorkerBlocks = Atomics.load(h, Slot.WorkerBlocks);

@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { runBlocks, Slot } from "./_knn_gemm.ts";
+import { runBlocks } from "./_knn_gemm.ts";
 import { instantiateGemm } from "../wasm/gemm.ts";
 import { onFirstMessage, workerShare } from "../workers.ts";
 
 onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   const memory = msg.memory;
   const header = new Int32Array(memory.buffer, 0, 16);
-  workerShare(header, Slot.Active, () => {
+  workerShare(header, () => {
     const gemm = instantiateGemm(memory, true);
     if (gemm) runBlocks({ gemm, memory, header }, true, 1);
   });
