@@ -81,9 +81,24 @@ const CASES: Case[] = [
       return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
     },
   },
-  // Either side of the assignment kernel's boundary (`screenPays` in
-  // core/cluster/_kmeans_pool.ts): exact float64 below 200 features, the
-  // float32 product screen from 200 (with d·k ≥ 2000).
+  // Either side of where the assignment starts to run behind Hamerly's
+  // bounds (`boundsPay` in core/cluster/_kmeans_pool.ts, from 32 features).
+  ...[16, 32].map((d) => ({
+    name: `kmeans 60000x${d} blobs k=10 nInit=10 lloyd`,
+    setup: () => {
+      const { X } = makeBlobs({
+        nSamples: 60_000,
+        nFeatures: d,
+        centers: 10,
+        clusterStd: 10,
+        randomState: 0,
+      });
+      return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
+    },
+  })),
+  // Either side of where the float32 product screen took over the
+  // assignment before the bounds (200 features, `screenPays`); both run the
+  // exact kernel behind the bounds now.
   ...[192, 256].map((d) => ({
     name: `kmeans 20000x${d} blobs k=10 nInit=10 lloyd`,
     setup: () => {

@@ -419,8 +419,11 @@ function colSums(): string[] {
  * two centres (or candidates) per vector: the same operations in the same
  * order as the scalar code, lane by lane (no fused multiply-adds), so the same
  * labels, sums and distances bit for bit. The centres come transposed in
- * pairs at `ct`: the f64x2 at `ct + 16·(p·d + t)` holds feature t of centres
- * 2p and 2p + 1 (an odd k pads the last pair with zeros).
+ * pairs at `ct`, an f64x2 holding feature t of centres 2p and 2p + 1 (an odd
+ * k pads the last pair with zeros): for the candidates pair by pair, at
+ * `ct + 16·(p·d + t)`; for the assignments feature by feature, at
+ * `ct + 16·(t·P + p)` with P = ⌈k/2⌉, so that a block of pairs loads one
+ * feature at fixed offsets from one address.
  *
  * - `assignExact(from, to, d, k, x, ct, csqp, w, labels, psum, pcount)`: for
  *   rows from ≤ i < to of the n×d samples at `x`, the first centre with the
@@ -429,10 +432,27 @@ function colSums(): string[] {
  *   `labels`; then this chunk's sums of wᵢxᵢ per cluster (k×d at `psum`) and
  *   of wᵢ (k at `pcount`), zeroed first and added in row order. `w` is the
  *   weights' address, or 0 for weights of 1.
+ * - `assignBounded(from, to, d, k, x, ct, csqp, w, labels, psum, pcount,
+ *   bnd, xsq, xnorm, shift, half, list, fresh, maxShift, kappa, cmax)`:
+ *   `assignExact` behind Hamerly's bounds (G. Hamerly, "Making k-means even
+ *   faster", SDM 2010). `bnd` holds each row's upper bound U on the
+ *   distance to its centre and lower bound L on the distance to any other.
+ *   Unless `fresh`, U grows by its centre's shift and L shrinks by the
+ *   largest, and a row with U + e < max(L, half[label]) keeps its label
+ *   (e = kappa·(‖x‖ + cmax) covers the rounding of the computed scores, see
+ *   `boundsMargin` in `core/cluster/_kmeans_jobs.ts`). The other rows are
+ *   listed (int32s at `list`) and computed two at a time with assignExact's
+ *   operations, each lane also keeping its second-lowest score, so the same
+ *   labels; their bounds come from the two lowest scores (‖x‖² at `xsq`),
+ *   widened by e. The chunk's sums are assignExact's: added as the rows are
+ *   computed where every row was listed, else in a last pass over the rows
+ *   where some label changed, else left as the last assignment made them
+ *   (the same rows with the same labels). Returns the rows computed.
  * - `candidatesExact(from, to, d, k, x, ct, closest, w, cand, n)`: for each
  *   candidate t < k, cand[t·n + i] = min(closest[i], wᵢ‖xᵢ − y_t‖²), the
  *   squared distance summed as `sqDist` does (four partial sums over the
- *   first 4⌊d/4⌋ features, the rest into the first, then (s₀+s₁)+(s₂+s₃)).
+ *   first 4⌊d/4⌋ features, the rest into the first, then (s₀+s₁)+(s₂+s₃)),
+ *   two pairs of candidates side by side (eight independent chains).
  */
 function kmeansExact(): string[] {
   const f64x2 = (op: string, ...a: string[]) => `(f64x2.${op} ${a.join(" ")})`;
@@ -494,13 +514,34 @@ function kmeansExact(): string[] {
       get("xo")
     }))))))`,
   ];
+  // Row `row`'s weight, and its sums at `ptr` added to cluster $lab's.
+  const addSums = (row: string, ptr: string) => [
+    `(local.set $wi (if (result f64) ${get("w")} (then (f64.load ${
+      add(get("w"), f8(get(row)))
+    })) (else (f64.const 1))))`,
+    `(local.set $ps ${add(get("pcount"), f8(get("lab")))})`,
+    `(f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) ${get("wi")}))`,
+    `(local.set $ps ${add(get("psum"), f8(mul(get("lab"), get("d"))))})`,
+    `(local.set $wv ${splat(get("wi"))})`,
+    ...forLoop("t", i32(0), get("d2"), i32(2), [
+      `(v128.store ${get("ps")} ${
+        f64x2("add", load(get("ps")), f64x2("mul", get("wv"), load(get(ptr))))
+      })`,
+      `(local.set $ps ${add(get("ps"), i32(16))})`,
+      `(local.set $${ptr} ${add(get(ptr), i32(16))})`,
+    ]),
+    `(if (i32.ne ${get("d2")} ${get("d")}) (then`,
+    `  (f64.store ${get("ps")} (f64.add (f64.load ${get("ps")}) (f64.mul ${get("wi")} (f64.load ${
+      get(ptr)
+    }))))))`,
+  ];
   const assign = [
     `(func (export "assignExact") ${
       ["from", "to", "d", "k", "x", "ct", "csqp", "w", "labels", "psum", "pcount"]
         .map((p) => `(param $${p} i32)`).join(" ")
     }`,
     `  ${
-      ["i", "p", "t", "P", "xo", "co", "lab", "ps", "i0", "i1", "d2", "q", "d16"].map((l) =>
+      ["i", "p", "t", "P", "xo", "co", "lab", "ps", "i0", "i1", "d2", "q", "P16"].map((l) =>
         `(local $${l} i32)`
       )
         .join(" ")
@@ -540,7 +581,7 @@ function kmeansExact(): string[] {
     `  (memory.fill ${get("pcount")} ${i32(0)} ${f8(get("k"))})`,
     `  (local.set $P (i32.shr_u ${add(get("k"), i32(1))} ${i32(1)}))`,
     `  (local.set $d2 (i32.and ${get("d")} ${i32(-2)}))`,
-    `  (local.set $d16 (i32.shl ${get("d")} ${i32(4)}))`,
+    `  (local.set $P16 (i32.shl ${get("P")} ${i32(4)}))`,
     ...forLoop("i", get("from"), get("to"), i32(1), [
       `(local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
       `(local.set $best ${splat("(f64.const inf)")})`,
@@ -555,10 +596,10 @@ function kmeansExact(): string[] {
           f64x2(
             "add",
             f64x2("mul", get("x0"), load(get("co"))),
-            f64x2("mul", get("x1"), load(get("co"), 16)),
+            f64x2("mul", get("x1"), load(add(get("co"), get("P16")))),
           )
         })`,
-        `(local.set $co ${add(get("co"), i32(32))})`,
+        `(local.set $co ${add(get("co"), i32(16))})`,
         score,
         ...keepLower,
       ]).map((l) => "  " + l),
@@ -584,9 +625,9 @@ function kmeansExact(): string[] {
             `(local.set $xt ${
               splat(`(f64.load ${add(add(get("xo"), f8(get("d"))), f8(get("t")))})`)
             })`,
-            `(local.set $q ${add(get("co"), `(i32.shl ${get("t")} ${i32(4)})`)})`,
+            `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
             ...us.flatMap((u) => [
-              `(local.set $m ${load(u === 0 ? get("q") : add(get("q"), mul(get("d16"), i32(u))))})`,
+              `(local.set $m ${load(get("q"), 16 * u)})`,
               `(local.set $a${u} ${f64x2("add", get(`a${u}`), f64x2("mul", get("xs"), get("m")))})`,
               `(local.set $e${u} ${f64x2("add", get(`e${u}`), f64x2("mul", get("xt"), get("m")))})`,
             ]),
@@ -603,7 +644,7 @@ function kmeansExact(): string[] {
               `    (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
             ];
           }),
-          `    (local.set $co ${add(get("co"), mul(get("d16"), i32(b)))})`,
+          `    (local.set $co ${add(get("co"), i32(16 * b))})`,
           `    (local.set $p ${add(get("p"), i32(b))})`,
           `    (br $two${b}_next)))`,
         ];
@@ -629,7 +670,7 @@ function kmeansExact(): string[] {
           ...us.map((u) => `    (local.set $a${u} (v128.const i64x2 0 0))`),
           ...forLoop("t", i32(0), get("d"), i32(1), [
             `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
-            `(local.set $q ${add(get("co"), `(i32.shl ${get("t")} ${i32(4)})`)})`,
+            `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
             ...us.map((u) =>
               `(local.set $a${u} ${
                 f64x2(
@@ -638,7 +679,7 @@ function kmeansExact(): string[] {
                   f64x2(
                     "mul",
                     get("xs"),
-                    load(u === 0 ? get("q") : add(get("q"), mul(get("d16"), i32(u)))),
+                    load(get("q"), 16 * u),
                   ),
                 )
               })`
@@ -649,7 +690,7 @@ function kmeansExact(): string[] {
             "    " + scoreAt(u === 0 ? get("p") : add(get("p"), i32(u))),
             ...keepLower.map((l) => "    " + l),
           ]),
-          `    (local.set $co ${add(get("co"), mul(get("d16"), i32(b)))})`,
+          `    (local.set $co ${add(get("co"), i32(16 * b))})`,
           `    (local.set $p ${add(get("p"), i32(b))})`,
           `    (br $blk${b}_next)))`,
         ];
@@ -664,12 +705,12 @@ function kmeansExact(): string[] {
               f64x2(
                 "mul",
                 splat(`(f64.load ${add(get("xo"), f8(get("t")))})`),
-                load(get("co")),
+                load(add(get("co"), mul(get("t"), get("P16")))),
               ),
             )
           })`,
-          `(local.set $co ${add(get("co"), i32(16))})`,
         ]),
+        `(local.set $co ${add(get("co"), i32(16))})`,
         score,
         ...keepLower,
       ]).map((l) => "  " + l),
@@ -680,84 +721,396 @@ function kmeansExact(): string[] {
     ]).map((l) => "  " + l),
     `)`,
   ];
-  // Candidates: s_{t mod 4} += (x_t − y_t)² over the first 4⌊d/4⌋ features.
-  const sq = (s: string, off: number) =>
-    `(local.set $${s} ${
+  // Hamerly's bounds in front of the same arithmetic (see the doc above):
+  // each row's upper bound U on its distance to its centre and lower bound
+  // L on its distance to any other, both moved by the centres' shifts. A
+  // first pass tests every row of the chunk and lists those left in doubt
+  // (at `list`); the second computes them two at a time as assignExact
+  // does, tracking each lane's second-lowest score too; the third adds the
+  // chunk's sums, unless no label changed.
+  const rowInfo = (off: number) => `(f64.load offset=${off} ${get("bi")})`;
+  const rowAt = (i: string) => `(i32.shl ${i} ${i32(4)})`;
+  const margin = (i: string) =>
+    `(local.set $e (f64.mul ${get("kappa")} (f64.add (f64.load ${add(get("xnorm"), f8(i))}) ${
+      get("cmax")
+    })))`;
+  const testRow = [
+    `(local.set $bi ${add(get("bnd"), rowAt(get("i")))})`,
+    `(local.set $skip ${i32(0)})`,
+    `(if (i32.eqz ${get("fresh")}) (then`,
+    `  ${margin(get("i"))}`,
+    `  (local.set $lab (i32.load ${add(get("labels"), bytes(get("i")))}))`,
+    `  (local.set $U (f64.add ${rowInfo(0)} (f64.load ${add(get("shift"), f8(get("lab")))})))`,
+    `  (local.set $L (f64.sub ${rowInfo(8)} ${get("maxShift")}))`,
+    `  (local.set $skip (f64.lt (f64.add ${get("U")} ${get("e")}) (f64.max ${get("L")} (f64.load ${
+      add(get("half"), f8(get("lab")))
+    }))))`,
+    `  (if ${get("skip")} (then`,
+    `    (f64.store ${get("bi")} ${get("U")})`,
+    `    (f64.store offset=8 ${get("bi")} ${get("L")})))))`,
+    `(if (i32.eqz ${get("skip")}) (then`,
+    `  (i32.store ${add(get("list"), bytes(get("full")))} ${get("i")})`,
+    `  (local.set $full ${add(get("full"), i32(1))})))`,
+  ];
+  // best/idx and sec ← the lowest and second-lowest scores, lane by lane.
+  const keepLowerSecondIn = (best: string, sec: string, idx: string) => [
+    `(local.set $${sec} ${f64x2("min", get(sec), f64x2("max", get("val"), get(best)))})`,
+    ...keepLowerIn(best, idx),
+  ];
+  // Row `i`'s label (the first lowest, as assignExact's epilogue) and bounds.
+  const finishRow = (i: string, ptr: string, best: string, sec: string, idx: string) => [
+    `(local.set $b0 ${lane(get(best), 0)})`,
+    `(local.set $b1 ${lane(get(best), 1)})`,
+    `(local.set $i0 (i32.wrap_i64 ${lane(get(idx), 0, "i64x2")}))`,
+    `(local.set $i1 (i32.wrap_i64 ${lane(get(idx), 1, "i64x2")}))`,
+    `(local.set $lab (select ${get("i1")} ${get("i0")} (i32.or (f64.lt ${get("b1")} ${
+      get("b0")
+    }) (i32.and (f64.eq ${get("b1")} ${get("b0")}) (i32.lt_u ${get("i1")} ${get("i0")})))))`,
+    `(local.set $ps ${add(get("labels"), bytes(get(i)))})`,
+    `(local.set $changed (i32.or ${get("changed")} (i32.ne (i32.load ${get("ps")}) ${
+      get("lab")
+    })))`,
+    `(i32.store ${get("ps")} ${get("lab")})`,
+    margin(get(i)),
+    `(local.set $xx (f64.load ${add(get("xsq"), f8(get(i)))}))`,
+    `(local.set $bi ${add(get("bnd"), rowAt(get(i)))})`,
+    // U from the lowest score; L from the second lowest (the other lane's
+    // lowest, or either lane's second); each widened by e.
+    `(f64.store ${get("bi")} (f64.add (f64.sqrt (f64.max (f64.const 0) (f64.add (f64.min ${
+      get("b0")
+    } ${get("b1")}) ${get("xx")}))) ${get("e")}))`,
+    `(f64.store offset=8 ${
+      get("bi")
+    } (f64.sub (f64.sqrt (f64.max (f64.const 0) (f64.add (f64.min (f64.max ${get("b0")} ${
+      get("b1")
+    }) (f64.min ${lane(get(sec), 0)} ${lane(get(sec), 1)})) ${get("xx")}))) ${get("e")}))`,
+    // Every row listed, in order: its sums now, in row order.
+    `(if ${get("fuse")} (then`,
+    ...addSums(i, ptr).map((l) => "  " + l),
+    `))`,
+  ];
+  const startRow = (best: string, sec: string, idx: string) => [
+    `(local.set $${best} ${splat("(f64.const inf)")})`,
+    `(local.set $${sec} ${splat("(f64.const inf)")})`,
+    `(local.set $${idx} (v128.const i64x2 0 1))`,
+  ];
+  // Two listed rows (at xo and xp), up to five centre pairs per block.
+  const computeTwo = [
+    ...startRow("best", "sec", "idx"),
+    ...startRow("bestB", "secB", "idxB"),
+    `(local.set $jv (v128.const i64x2 0 1))`,
+    `(local.set $co ${get("ct")})`,
+    `(local.set $p ${i32(0)})`,
+    ...[5, 4, 3, 2, 1].flatMap((b) => {
+      const us = Array.from({ length: b }, (_, u) => u);
+      return [
+        `(block $two${b}_end (loop $two${b}_next`,
+        `  (br_if $two${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
+        ...us.flatMap((u) => [
+          `  (local.set $a${u} (v128.const i64x2 0 0))`,
+          `  (local.set $e${u} (v128.const i64x2 0 0))`,
+        ]),
+        ...forLoop("t", i32(0), get("d"), i32(1), [
+          `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
+          `(local.set $xt ${splat(`(f64.load ${add(get("xp"), f8(get("t")))})`)})`,
+          `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
+          ...us.flatMap((u) => [
+            `(local.set $m ${load(get("q"), 16 * u)})`,
+            `(local.set $a${u} ${f64x2("add", get(`a${u}`), f64x2("mul", get("xs"), get("m")))})`,
+            `(local.set $e${u} ${f64x2("add", get(`e${u}`), f64x2("mul", get("xt"), get("m")))})`,
+          ]),
+        ]).map((l) => "  " + l),
+        ...us.flatMap((u) => {
+          const pair = u === 0 ? get("p") : add(get("p"), i32(u));
+          return [
+            `  (local.set $acc ${get(`a${u}`)})`,
+            "  " + scoreAt(pair),
+            ...keepLowerSecondIn("best", "sec", "idx").map((l) => "  " + l),
+            `  (local.set $acc ${get(`e${u}`)})`,
+            "  " + scoreAt(pair),
+            ...keepLowerSecondIn("bestB", "secB", "idxB").map((l) => "  " + l),
+            `  (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
+          ];
+        }),
+        `  (local.set $co ${add(get("co"), i32(16 * b))})`,
+        `  (local.set $p ${add(get("p"), i32(b))})`,
+        `  (br $two${b}_next)))`,
+      ];
+    }),
+  ];
+  // One listed row (at xo), up to six centre pairs per block.
+  const computeOne = [
+    ...startRow("best", "sec", "idx"),
+    `(local.set $jv (v128.const i64x2 0 1))`,
+    `(local.set $co ${get("ct")})`,
+    `(local.set $p ${i32(0)})`,
+    ...[6, 5, 4, 3, 2, 1].flatMap((b) => {
+      const us = Array.from({ length: b }, (_, u) => u);
+      return [
+        `(block $one${b}_end (loop $one${b}_next`,
+        `  (br_if $one${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
+        ...us.map((u) => `  (local.set $a${u} (v128.const i64x2 0 0))`),
+        ...forLoop("t", i32(0), get("d"), i32(1), [
+          `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
+          `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
+          ...us.map((u) =>
+            `(local.set $a${u} ${
+              f64x2(
+                "add",
+                get(`a${u}`),
+                f64x2(
+                  "mul",
+                  get("xs"),
+                  load(get("q"), 16 * u),
+                ),
+              )
+            })`
+          ),
+        ]).map((l) => "  " + l),
+        ...us.flatMap((u) => [
+          `  (local.set $acc ${get(`a${u}`)})`,
+          "  " + scoreAt(u === 0 ? get("p") : add(get("p"), i32(u))),
+          ...keepLowerSecondIn("best", "sec", "idx").map((l) => "  " + l),
+          `  (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
+        ]),
+        `  (local.set $co ${add(get("co"), i32(16 * b))})`,
+        `  (local.set $p ${add(get("p"), i32(b))})`,
+        `  (br $one${b}_next)))`,
+      ];
+    }),
+  ];
+  const rowAddress = (v: string, i: string) =>
+    `(local.set $${v} ${add(get("x"), f8(mul(get(i), get("d"))))})`;
+  const listed = (q: string) => `(i32.load ${add(get("list"), bytes(q))})`;
+  const boundedSums = [
+    rowAddress("xo", "i"),
+    `(local.set $lab (i32.load ${add(get("labels"), bytes(get("i")))}))`,
+    ...addSums("i", "xo"),
+  ];
+  const bounded = [
+    `(func (export "assignBounded") ${
+      [
+        "from",
+        "to",
+        "d",
+        "k",
+        "x",
+        "ct",
+        "csqp",
+        "w",
+        "labels",
+        "psum",
+        "pcount",
+        "bnd",
+        "xsq",
+        "xnorm",
+        "shift",
+        "half",
+        "list",
+        "fresh",
+      ].map((p) => `(param $${p} i32)`).join(" ")
+    } (param $maxShift f64) (param $kappa f64) (param $cmax f64) (result i32)`,
+    `  ${
+      [
+        "i",
+        "j",
+        "r",
+        "p",
+        "t",
+        "P",
+        "xo",
+        "xp",
+        "co",
+        "lab",
+        "ps",
+        "i0",
+        "i1",
+        "d2",
+        "q",
+        "P16",
+        "bi",
+        "skip",
+        "full",
+        "changed",
+        "pairs",
+        "fuse",
+      ].map((l) => `(local $${l} i32)`).join(" ")
+    } ${["b0", "b1", "wi", "U", "L", "e", "xx"].map((l) => `(local $${l} f64)`).join(" ")}`,
+    `  ${
+      [
+        "acc",
+        "val",
+        "best",
+        "sec",
+        "idx",
+        "bestB",
+        "secB",
+        "idxB",
+        "jv",
+        "m",
+        "wv",
+        "xs",
+        "xt",
+        "a0",
+        "a1",
+        "a2",
+        "a3",
+        "a4",
+        "a5",
+        "e0",
+        "e1",
+        "e2",
+        "e3",
+        "e4",
+      ].map((l) => `(local $${l} v128)`).join(" ")
+    }`,
+    `  (local.set $P (i32.shr_u ${add(get("k"), i32(1))} ${i32(1)}))`,
+    `  (local.set $d2 (i32.and ${get("d")} ${i32(-2)}))`,
+    `  (local.set $P16 (i32.shl ${get("P")} ${i32(4)}))`,
+    ...forLoop("i", get("from"), get("to"), i32(1), testRow).map((l) => "  " + l),
+    // Every row listed (always so afresh): the sums as the rows are computed.
+    `  (local.set $fuse (i32.eq ${get("full")} (i32.sub ${get("to")} ${get("from")})))`,
+    `  (if ${get("fuse")} (then`,
+    `    (memory.fill ${get("psum")} ${i32(0)} ${f8(mul(get("k"), get("d")))})`,
+    `    (memory.fill ${get("pcount")} ${i32(0)} ${f8(get("k"))})))`,
+    `  (local.set $pairs (i32.and ${get("full")} ${i32(-2)}))`,
+    ...forLoop("r", i32(0), get("pairs"), i32(2), [
+      `(local.set $i ${listed(get("r"))})`,
+      `(local.set $j ${listed(add(get("r"), i32(1)))})`,
+      rowAddress("xo", "i"),
+      rowAddress("xp", "j"),
+      ...computeTwo,
+      ...finishRow("i", "xo", "best", "sec", "idx"),
+      ...finishRow("j", "xp", "bestB", "secB", "idxB"),
+    ]).map((l) => "  " + l),
+    `  (if (i32.ne ${get("pairs")} ${get("full")}) (then`,
+    `    (local.set $i ${listed(get("pairs"))})`,
+    `    ${rowAddress("xo", "i")}`,
+    ...computeOne.map((l) => "    " + l),
+    ...finishRow("i", "xo", "best", "sec", "idx").map((l) => "    " + l),
+    `  ))`,
+    `  (if (i32.and (i32.eqz ${get("fuse")}) ${get("changed")}) (then`,
+    `    (memory.fill ${get("psum")} ${i32(0)} ${f8(mul(get("k"), get("d")))})`,
+    `    (memory.fill ${get("pcount")} ${i32(0)} ${f8(get("k"))})`,
+    ...forLoop("i", get("from"), get("to"), i32(1), boundedSums).map((l) => "    " + l),
+    `  ))`,
+    `  ${get("full")}`,
+    `)`,
+  ];
+  // Candidates: s_{t mod 4} += (x_t − y_t)² over the first 4⌊d/4⌋ features,
+  // for up to two pairs of candidates side by side (eight chains).
+  const acc4 = (u: number, c: number) => `${u === 0 ? "s" : "r"}${c}`;
+  const sq = (u: number, c: number, off: number) =>
+    `(local.set $${acc4(u, c)} ${
       f64x2(
         "add",
-        get(s),
+        get(acc4(u, c)),
         `(f64x2.mul (local.tee $m ${
           f64x2(
             "sub",
-            splat(`(f64.load offset=${8 * off} ${get("xo")})`),
-            load(get("co"), 16 * off),
+            get(`x${off}`),
+            load(u === 0 ? get("co") : add(get("co"), get("d16")), 16 * off),
           )
         }) ${get("m")})`,
       )
     })`;
-  const cstore = (l: number) =>
+  const splatX = (off: number) =>
+    `(local.set $x${off} ${splat(`(f64.load offset=${8 * off} ${get("xo")})`)})`;
+  const cstore = (pair: string, l: number) =>
     `(f64.store ${
-      add(
-        get("cand"),
-        f8(add(mul(add(`(i32.shl ${get("p")} ${i32(1)})`, i32(l)), get("n")), get("i"))),
-      )
+      add(get("cand"), f8(add(mul(add(`(i32.shl ${pair} ${i32(1)})`, i32(l)), get("n")), get("i"))))
     } ${lane(get("val"), l)})`;
+  const candidateBlock = (b: number) => {
+    const us = Array.from({ length: b }, (_, u) => u);
+    return [
+      `(block $cb${b}_end (loop $cb${b}_next`,
+      `  (br_if $cb${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
+      `  (local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
+      ...us.flatMap((u) =>
+        [0, 1, 2, 3].map((c) => `  (local.set $${acc4(u, c)} (v128.const i64x2 0 0))`)
+      ),
+      ...forLoop("t", i32(0), get("d4"), i32(4), [
+        ...[0, 1, 2, 3].flatMap((c) => [splatX(c), ...us.map((u) => sq(u, c, c))]),
+        `(local.set $xo ${add(get("xo"), i32(32))})`,
+        `(local.set $co ${add(get("co"), i32(64))})`,
+      ]).map((l) => "  " + l),
+      ...forLoop("t", get("d4"), get("d"), i32(1), [
+        splatX(0),
+        ...us.map((u) => sq(u, 0, 0)),
+        `(local.set $xo ${add(get("xo"), i32(8))})`,
+        `(local.set $co ${add(get("co"), i32(16))})`,
+      ]).map((l) => "  " + l),
+      ...us.flatMap((u) => {
+        const pair = u === 0 ? get("p") : add(get("p"), i32(u));
+        return [
+          // dist < closest ? dist : closest, i.e. pmin(closest, dist).
+          `  (local.set $val ${
+            f64x2(
+              "pmin",
+              get("cl"),
+              f64x2(
+                "mul",
+                get("wv"),
+                f64x2(
+                  "add",
+                  f64x2("add", get(acc4(u, 0)), get(acc4(u, 1))),
+                  f64x2("add", get(acc4(u, 2)), get(acc4(u, 3))),
+                ),
+              ),
+            )
+          })`,
+          `  ${cstore(pair, 0)}`,
+          `  (if (i32.lt_u ${add(`(i32.shl ${pair} ${i32(1)})`, i32(1))} ${get("k")}) (then ${
+            cstore(pair, 1)
+          }))`,
+        ];
+      }),
+      ...(b > 1 ? [`  (local.set $co ${add(get("co"), mul(get("d16"), i32(b - 1)))})`] : []),
+      `  (local.set $p ${add(get("p"), i32(b))})`,
+      `  (br $cb${b}_next)))`,
+    ];
+  };
   const candidates = [
     `(func (export "candidatesExact") ${
       ["from", "to", "d", "k", "x", "ct", "closest", "w", "cand", "n"]
         .map((p) => `(param $${p} i32)`).join(" ")
     }`,
-    `  ${["i", "p", "t", "P", "xo", "co", "d4"].map((l) => `(local $${l} i32)`).join(" ")}`,
+    `  ${["i", "p", "t", "P", "xo", "co", "d4", "d16"].map((l) => `(local $${l} i32)`).join(" ")}`,
     `  ${
-      ["s0", "s1", "s2", "s3", "m", "val", "cl", "wv", "x0", "x1"].map((l) => `(local $${l} v128)`)
-        .join(" ")
+      [
+        "s0",
+        "s1",
+        "s2",
+        "s3",
+        "r0",
+        "r1",
+        "r2",
+        "r3",
+        "m",
+        "val",
+        "cl",
+        "wv",
+        "x0",
+        "x1",
+        "x2",
+        "x3",
+      ]
+        .map((l) => `(local $${l} v128)`).join(" ")
     }`,
     `  (local.set $P (i32.shr_u ${add(get("k"), i32(1))} ${i32(1)}))`,
     `  (local.set $d4 (i32.and ${get("d")} ${i32(-4)}))`,
+    `  (local.set $d16 (i32.shl ${get("d")} ${i32(4)}))`,
     ...forLoop("i", get("from"), get("to"), i32(1), [
       `(local.set $cl ${splat(`(f64.load ${add(get("closest"), f8(get("i")))})`)})`,
       `(local.set $wv ${splat(weight)})`,
       `(local.set $co ${get("ct")})`,
-      ...forLoop("p", i32(0), get("P"), i32(1), [
-        `(local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
-        `(local.set $s0 (v128.const i64x2 0 0))`,
-        `(local.set $s1 (v128.const i64x2 0 0))`,
-        `(local.set $s2 (v128.const i64x2 0 0))`,
-        `(local.set $s3 (v128.const i64x2 0 0))`,
-        ...forLoop("t", i32(0), get("d4"), i32(4), [
-          sq("s0", 0),
-          sq("s1", 1),
-          sq("s2", 2),
-          sq("s3", 3),
-          `(local.set $xo ${add(get("xo"), i32(32))})`,
-          `(local.set $co ${add(get("co"), i32(64))})`,
-        ]),
-        ...forLoop("t", get("d4"), get("d"), i32(1), [
-          sq("s0", 0),
-          `(local.set $xo ${add(get("xo"), i32(8))})`,
-          `(local.set $co ${add(get("co"), i32(16))})`,
-        ]),
-        // dist < closest ? dist : closest, i.e. pmin(closest, dist).
-        `(local.set $val ${
-          f64x2(
-            "pmin",
-            get("cl"),
-            f64x2(
-              "mul",
-              get("wv"),
-              f64x2("add", f64x2("add", get("s0"), get("s1")), f64x2("add", get("s2"), get("s3"))),
-            ),
-          )
-        })`,
-        cstore(0),
-        `(if (i32.lt_u ${add(`(i32.shl ${get("p")} ${i32(1)})`, i32(1))} ${get("k")}) (then ${
-          cstore(1)
-        }))`,
-      ]).map((l) => "  " + l),
+      `(local.set $p ${i32(0)})`,
+      ...candidateBlock(2),
+      ...candidateBlock(1),
     ]).map((l) => "  " + l),
     `)`,
   ];
-  return [...assign, ...candidates];
+  return [...assign, ...bounded, ...candidates];
 }
 
 /**

@@ -240,3 +240,79 @@ Deno.test("kmeans pool d=2: exact ties go to the lower centre index, as the one-
     assertSame(two, one);
   }
 });
+
+/** Fits with the one-core code, then the pool with and without Hamerly's bounds (both threads). */
+function fitBounded(X: Matrix, options: KMeansOptions) {
+  try {
+    useKMeansPool(false);
+    const one = kmeans(X, options);
+    useKMeansPool(true, true, "auto", false);
+    const plain = kmeans(X, options);
+    const plainStats = structuredClone(lastPoolStats);
+    useKMeansPool(true, false, "auto", true);
+    const boundedMain = kmeans(X, options);
+    useKMeansPool(true, true, "auto", true);
+    const bounded = kmeans(X, options);
+    return { one, plain, boundedMain, bounded, plainStats, stats: structuredClone(lastPoolStats) };
+  } finally {
+    useKMeansPool(true, true);
+  }
+}
+
+// Hamerly's bounds (d ≥ 32): the same labels, centres, inertia and nIter as
+// computing every row. Overlapping blobs (so that labels move for many
+// iterations and the bounds both skip and fail), weights, odd k, the
+// blocks of 6 + 1 pairs (k = 14) and 5 + 2 pairs two rows at a time, an
+// odd count of listed rows, k = 1, and 784 features.
+const BOUNDED = [
+  { d: 32, n: 20_000, k: 10, std: 10, weighted: false },
+  { d: 64, n: 12_001, k: 7, std: 12, weighted: true },
+  { d: 40, n: 9_999, k: 14, std: 9, weighted: false },
+  { d: 33, n: 20_000, k: 1, std: 5, weighted: false },
+  { d: 784, n: 2_000, k: 5, std: 30, weighted: true },
+];
+for (const { d, n, k, std, weighted } of BOUNDED) {
+  Deno.test(`kmeans pool with bounds d=${d} k=${k} (weighted=${weighted}): the one-core result`, () => {
+    const { X } = makeBlobs({
+      nSamples: n,
+      nFeatures: d,
+      centers: k,
+      clusterStd: std,
+      randomState: 11,
+    });
+    const sampleWeight = weighted
+      ? Float64Array.from(new RandomState(6).rand(n), (v) => 0.5 + v)
+      : undefined;
+    const options = { nClusters: k, nInit: 2, refine: false, sampleWeight };
+    const { one, plain, boundedMain, bounded, plainStats, stats } = fitBounded(X, options);
+    assert.equal(plainStats.bounded.rows, 0, "no bounds when switched off");
+    assert.ok(stats.bounded.rows > 0, "the bounds ran");
+    if (k > 1) assert.ok(one.nIter > 3, `several iterations (nIter=${one.nIter})`);
+    // Some rows skipped, and (k > 1) some computed after the first assignment.
+    assert.ok(stats.bounded.computed < stats.bounded.rows, JSON.stringify(stats.bounded));
+    if (k > 1) assert.ok(stats.bounded.computed > 2 * n, JSON.stringify(stats.bounded));
+    assertSame(plain, one);
+    assertSame(boundedMain, one);
+    assertSame(bounded, one);
+  });
+}
+
+Deno.test("kmeans pool with bounds: exact ties go to the lower centre index, in 32 dimensions", () => {
+  // The grid of the d = 2 ties test, padded with 30 zero features: samples
+  // exactly halfway between two centres, where no bound may decide.
+  const w = 280, h = 250, d = 32;
+  const X = matrix(w * h, d);
+  for (let i = 0; i < w * h; i++) {
+    X.data[d * i] = i % w;
+    X.data[d * i + 1] = Math.floor(i / w);
+  }
+  const init = matrix(8, d);
+  for (let j = 0; j < 8; j++) init.data[d * j] = 40 * j + 20 - 140;
+  for (const maxIter of [1, 2, 50]) {
+    const options = { nClusters: 8, init, nInit: 2, maxIter, refine: false };
+    const { one, bounded, boundedMain, stats } = fitBounded(X, options);
+    assert.ok(stats.bounded.rows > 0, "the bounds ran");
+    assertSame(boundedMain, one);
+    assertSame(bounded, one);
+  }
+});

@@ -12,11 +12,14 @@
  * arithmetic of the one-core code, so the answers are the one-core
  * answers: the same labels, the same k-means++ distances, bit for bit.
  *
- * In low dimension (`Slot.Exact`) there is no screen: each chunk runs the
- * one-core float64 arithmetic itself (`nearestCenter`, `sqDist`) on
- * WebAssembly kernels, two centres per vector, with the assignment and the
- * chunk's centre sums in one pass over the rows, and the k-means++
- * candidates all scored in one pass.
+ * Without the screen (`Slot.Exact`) each chunk runs the one-core float64
+ * arithmetic itself (`nearestCenter`, `sqDist`) on WebAssembly kernels, two
+ * centres per vector, with the assignment and the chunk's centre sums in
+ * one pass over the rows, and the k-means++ candidates all scored in one
+ * pass. From 32 features the assignment runs behind Hamerly's bounds
+ * (`Slot.Bounds`, `assignBounded`): rows whose bounds prove their label
+ * unchanged are not computed, with a margin for rounding that keeps the
+ * labels those of the full computation ({@linkcode boundsMargin}).
  *
  * @module
  */
@@ -27,6 +30,7 @@ import {
   CHUNK,
   F64_C2MAX,
   F64_CMAX,
+  F64_MAXSHIFT,
   Job,
   packedChunkFloats,
   pcountStride,
@@ -72,10 +76,7 @@ function runChunk(v: Views, gemm: Gemm, thread: 0 | 1, from: number, to: number)
     for (let i = from; i < to; i++) v.closest[i] = (w ? w[i] : 1) * sqDist(X, i, X, id);
     return 0;
   }
-  if (h[Slot.Exact]) {
-    runExact(v, gemm, job, from, to);
-    return 0;
-  }
+  if (h[Slot.Exact]) return runExact(v, gemm, thread, job, from, to);
   // S = X[from..to)·Cᵀ in float32.
   const m = to - from, s = v.s[thread], o = v.offsets;
   gemm.gemmPacked(
@@ -173,26 +174,64 @@ function runChunk(v: Views, gemm: Gemm, thread: 0 | 1, from: number, to: number)
  * code's arithmetic operation for operation (`sqDist`, `nearestCenter` and
  * the row-order centre sums), two centres per vector.
  */
-function runExact(v: Views, gemm: Gemm, job: number, from: number, to: number): void {
+function runExact(
+  v: Views,
+  gemm: Gemm,
+  thread: 0 | 1,
+  job: number,
+  from: number,
+  to: number,
+): number {
   const h = v.header, o = v.offsets;
   const n = h[Slot.N], d = h[Slot.D], k = h[Slot.K];
   const w = h[Slot.Weighted] ? o.w : 0;
   if (job === Job.Candidates) {
     gemm.candidatesExact(from, to, d, k, o.xc, o.ct, o.closest, w, o.cand, n);
-    return;
+    return 0;
   }
   const kMax = h[Slot.KMax], chunk = Math.floor(from / CHUNK);
-  gemm.assignExact(
+  const psum = o.psum + 8 * chunk * psumStride(kMax, d);
+  const pcount = o.pcount + 8 * chunk * pcountStride(kMax);
+  const bounds = h[Slot.Bounds];
+  if (bounds === 0) {
+    gemm.assignExact(from, to, d, k, o.xc, o.cta, o.csqp, w, o.labels, psum, pcount);
+    return 0;
+  }
+  return gemm.assignBounded(
     from,
     to,
     d,
     k,
     o.xc,
-    o.ct,
+    o.cta,
     o.csqp,
     w,
     o.labels,
-    o.psum + 8 * chunk * psumStride(kMax, d),
-    o.pcount + 8 * chunk * pcountStride(kMax),
+    psum,
+    pcount,
+    o.bnd,
+    o.xsq,
+    o.xnorm,
+    o.shift,
+    o.half,
+    thread === 0 ? o.list0 : o.list1,
+    bounds === 1 ? 1 : 0,
+    v.f64[F64_MAXSHIFT],
+    boundsMargin(d),
+    v.f64[F64_CMAX],
   );
+}
+
+/**
+ * κ of the bounded assignment's margin e = κ·(‖x‖ + max‖c‖): the computed
+ * squared distance s̃ + ‖x‖² (s̃ = ‖c‖² − 2x·c, each sum in order) is off by
+ * at most δ = 1.01·(d + 5)·u·(‖x‖ + ‖c‖)², u = 2⁻⁵³, so a distance by at
+ * most √δ. A bound set from computed distances is widened by e ≥ √δ, and a
+ * row is skipped only when its bounds separate the true distances by more
+ * than e ≥ √(2δ), where the computed scores keep the true order: so a
+ * skipped row keeps exactly the label the full computation gives. κ is
+ * twice what that needs.
+ */
+export function boundsMargin(d: number): number {
+  return 2 * Math.SQRT2 * Math.sqrt(1.01 * (d + 5) * U64);
 }

@@ -9,8 +9,10 @@
  * are the one-core ones. The centre sums are accumulated per chunk and
  * added in chunk order, so results never depend on how the chunks were
  * shared. Where the screen does not pay ({@linkcode screenPays}: k-means++'s
- * candidates, and the assignment in low dimension) the chunks run the
- * one-core float64 arithmetic directly, on WebAssembly kernels.
+ * candidates always, and the assignment wherever Hamerly's bounds run) the
+ * chunks run the one-core float64 arithmetic directly, on WebAssembly
+ * kernels; from 32 features the assignment skips the rows whose bounds
+ * prove their label ({@linkcode boundsPay}), with the same results.
  *
  * The worker starts with the pool and takes chunks once it is up; until
  * then the main thread takes them all. One pool serves one fit and is
@@ -21,11 +23,13 @@
 import { type Gemm, instantiateGemm } from "../wasm/gemm.ts";
 import type { Matrix } from "../matrix.ts";
 import { runChunks } from "./_kmeans_jobs.ts";
+import { sqDist } from "../distance.ts";
 import { startWorker, type WorkerHandle } from "../workers.ts";
 import {
   CHUNK,
   F64_C2MAX,
   F64_CMAX,
+  F64_MAXSHIFT,
   Job,
   layout,
   packedChunkFloats,
@@ -42,25 +46,45 @@ const MAX_PAGES = 32768;
  * Whether the float32 screen pays for a job over d features and k centres
  * (or candidates); otherwise the job runs the exact float64 kernels
  * (`Slot.Exact`, two centres per vector, up to twelve centres and two rows
- * at a time). The screen's
- * product pads k to whole 8-column panels, needs the samples packed in
- * float32 first, and redoes doubtful rows exactly, so it never pays for
- * k-means++'s few candidates (2 + ⌊ln k⌋), and pays for the assignment only
- * in high dimension. Measured on the whole fit, both paths in turn (ms,
- * three fits each; assignment / candidates path):
- * - MNIST 20000 × 784, k = 10, nInit = 2: exact/exact 3064 2704 2860,
- *   screen/exact 2781 2379 2554, screen/screen 2451 2722 2605.
- * - blobs 60000 × 64 (std 10), k = 10, nInit = 10, with the exact kernel
- *   one row at a time: exact/exact 2077 2242 2220, screen/exact 2035 2228
- *   2274 (one assignment 5.2 ms either way; the screen's packing adds 75
- *   ms), screen/screen 2306 2392 2571. Two rows at a time made the exact
- *   fit 20% faster again.
- * - blobs 60000 × d, k = 8, nInit = 4 (before the eight-centre blocks):
- *   d = 12 exact/exact 247 240, screen/exact 384 410.
+ * at a time), behind Hamerly's bounds where {@linkcode boundsPay}. The
+ * screen's product pads k to whole 8-column panels, needs the samples
+ * packed in float32 first, and redoes doubtful rows exactly, so it never
+ * pays for k-means++'s few candidates (2 + ⌊ln k⌋). For the assignment it
+ * paid in high dimension only, and no longer pays against the bounds, which
+ * skip most rows once the centres settle. Whole fits, in turn (ms):
+ * - MNIST 20000 × 784, k = 10, nInit = 2: screen 2340 2694 2660, 2771 2729
+ *   3105; exact with bounds 1718 1455 1465, 1526 1393 1300 (28% of rows
+ *   computed). k = 40, nInit = 1: screen 3460–3500, bounds 2643–2719.
+ * - blobs 20000 × 256 (std 10), k = 10, nInit = 10: screen 1309–1996,
+ *   bounds 796–1087.
+ * - Before the bounds (whole fits, assignment / candidates path): MNIST
+ *   20000 × 784, k = 10, nInit = 2: exact/exact 3064 2704 2860,
+ *   screen/exact 2781 2379 2554, screen/screen 2451 2722 2605; blobs
+ *   60000 × d, k = 8, nInit = 4, d = 12: exact/exact 247 240, screen/exact
+ *   384 410.
  */
 export function screenPays(d: number, k: number, job: "assign" | "candidates"): boolean {
-  return job === "assign" && d >= 200 && d * k >= 2000;
+  return job === "assign" && !boundsPay(d) && d >= 200 && d * k >= 2000;
 }
+
+/**
+ * Whether the exact assignment runs behind Hamerly's bounds
+ * (`assignBounded` in `core/wasm/gemm.ts`): the same labels and sums, with
+ * rows skipped once the centres settle, at the price of tracking each
+ * row's second-nearest centre where it is computed (about 1.1–1.25× an
+ * assignment that computes every row). Whole fits, k = 10, nInit = 10,
+ * blobs, without and with the bounds, in turn (ms): 60000 × 16 (std 6) 473–615 and
+ * 444–600; 60000 × 32 (std 10) 701–743 and 703–756; 60000 × 48 941–1209
+ * and 667–878; 60000 × 64 1374–1763 and 1115–1242; 20000 × 192 1748–1842
+ * and 1006–1066.
+ */
+export function boundsPay(d: number): boolean {
+  return boundsAllowed && d >= BOUNDS_MIN_D;
+}
+
+/** Features from which the assignment runs behind bounds (where they began to pay). */
+const BOUNDS_MIN_D = 32;
+let boundsAllowed = true;
 
 /** Below this n·d·k the one-core code is as fast. */
 const MIN_WORK = 1e6;
@@ -80,14 +104,17 @@ let forced: { assign: Path; candidates: Path } = { assign: "auto", candidates: "
  * Lets k-means use the two-core steps (the default) or not, and with them
  * the worker thread or not, and the float32 screen where it pays
  * (`"auto"`, {@linkcode screenPays}) or always or never, for both jobs or
- * separately for the assignment and k-means++'s candidates. Results are
- * the same either way (tests check it).
+ * separately for the assignment and k-means++'s candidates, and Hamerly's
+ * bounds in the exact assignment where they pay ({@linkcode boundsPay}) or
+ * never. Results are the same either way (tests check it).
  */
 export function useKMeansPool(
   on: boolean,
   worker = true,
   path: Path | { assign: Path; candidates: Path } = "auto",
+  bounds = true,
 ): void {
+  boundsAllowed = bounds;
   allowed = on;
   workerAllowed = worker;
   forced = typeof path === "string" ? { assign: path, candidates: path } : path;
@@ -101,6 +128,8 @@ export const lastPoolStats = {
   fallbacks: { candidates: 0, assign: 0 },
   /** Rows screened by k-means++ candidate jobs (rows × candidates) and by assignment jobs. */
   rows: { candidates: 0, assign: 0 },
+  /** Rows of the bounded assignments (`boundsPay`), and those their bounds left to compute. */
+  bounded: { rows: 0, computed: 0 },
 };
 
 /** The two-core steps of one fit. */
@@ -116,6 +145,7 @@ export class KMeansPool {
     jobs: 0,
     fallbacks: { candidates: 0, assign: 0 },
     rows: { candidates: 0, assign: 0 },
+    bounded: { rows: 0, computed: 0 },
   };
 
   private constructor(
@@ -187,21 +217,21 @@ export class KMeansPool {
     }
   }
 
-  /** After the samples are filled in: their float32 copy, packed per chunk, and norms. */
+  /** After the samples are filled in: their norms, and their float32 copy packed per chunk. */
   prepare(): void {
     const { xc, xsq, xnorm, stage, offsets } = this.v;
     const n = this.X.rows, d = this.X.cols;
-    if (this.#exact.assign && this.#exact.candidates) return; // the exact jobs need neither
-    for (let from = 0, c = 0; from < n; from += CHUNK, c++) {
-      const m = Math.min(CHUNK, n - from);
-      stage.set(xc.subarray(from * d, (from + m) * d));
-      this.#gemm.packA(m, d, offsets.stage, d, 1, offsets.xp + 4 * c * packedChunkFloats(d));
-    }
     for (let i = 0; i < this.X.rows; i++) {
       let s = 0;
       for (let k = i * d, e = k + d; k < e; k++) s += xc[k] * xc[k];
       xsq[i] = s;
       xnorm[i] = Math.sqrt(s);
+    }
+    if (this.#exact.assign && this.#exact.candidates) return; // the exact jobs need no packing
+    for (let from = 0, c = 0; from < n; from += CHUNK, c++) {
+      const m = Math.min(CHUNK, n - from);
+      stage.set(xc.subarray(from * d, (from + m) * d));
+      this.#gemm.packA(m, d, offsets.stage, d, 1, offsets.xp + 4 * c * packedChunkFloats(d));
     }
   }
 
@@ -220,12 +250,17 @@ export class KMeansPool {
       c2max = Math.max(c2max, s);
     }
     if (this.#exact.assign || this.#exact.candidates) {
-      // The exact jobs' layout: feature t of centres 2p and 2p + 1 side by side.
-      const ct = v.ct, csqp = v.csqp, pairs = Math.ceil(k / 2);
+      // The exact jobs' layouts: feature t of centres 2p and 2p + 1 side by
+      // side, pair by pair (ct) and feature by feature (cta).
+      const { ct, cta, csqp } = v, pairs = Math.ceil(k / 2);
       for (let p = 0; p < pairs; p++) {
         for (let lane = 0; lane < 2; lane++) {
           const j = 2 * p + lane;
-          for (let t = 0; t < d; t++) ct[2 * (p * d + t) + lane] = j < k ? C[j * d + t] : 0;
+          for (let t = 0; t < d; t++) {
+            const c = j < k ? C[j * d + t] : 0;
+            ct[2 * (p * d + t) + lane] = c;
+            cta[2 * (t * pairs + p) + lane] = c;
+          }
           csqp[2 * p + lane] = j < k ? v.csq[j] : Infinity;
         }
       }
@@ -252,7 +287,10 @@ export class KMeansPool {
     }
     this.#stats.jobs++;
     const kind = job === Job.Assign ? "assign" : job === Job.Candidates ? "candidates" : undefined;
-    if (kind) {
+    if (kind === "assign" && h[Slot.Exact] && h[Slot.Bounds] > 0) {
+      this.#stats.bounded.rows += h[Slot.N];
+      this.#stats.bounded.computed += Atomics.load(h, Slot.Fallbacks);
+    } else if (kind) {
       this.#stats.rows[kind] += h[Slot.N] * (kind === "candidates" ? h[Slot.K] : 1);
       this.#stats.fallbacks[kind] += Atomics.load(h, Slot.Fallbacks);
     }
@@ -302,9 +340,31 @@ export class KMeansPool {
    * `labels`, exactly as the one-core step) and writes each cluster's
    * (weighted) sum of samples into `sums` and its weight into `counts`.
    */
-  assign(centers: Matrix, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+  assign(
+    centers: Matrix,
+    labels: Int32Array,
+    sums: Float64Array,
+    counts: Float64Array,
+    shift?: Float64Array,
+  ): void {
     const v = this.v, k = centers.rows, d = this.X.cols, kMax = v.header[Slot.KMax];
     this.#setCenters(centers.data, k);
+    const bounded = this.#exact.assign && boundsPay(d);
+    v.header[Slot.Bounds] = bounded ? (shift ? 2 : 1) : 0;
+    if (bounded) {
+      let most = 0;
+      for (let j = 0; j < k; j++) {
+        const s = shift ? shift[j] : 0;
+        v.shift[j] = s;
+        if (s > most) most = s;
+        let near = Infinity;
+        for (let b = 0; b < k; b++) {
+          if (b !== j) near = Math.min(near, sqDist(centers, j, centers, b));
+        }
+        v.half[j] = Math.sqrt(near) / 2;
+      }
+      v.f64[F64_MAXSHIFT] = most;
+    }
     this.#run(Job.Assign);
     labels.set(v.labels);
     sums.fill(0);
@@ -322,6 +382,7 @@ export class KMeansPool {
     lastPoolStats.jobs = this.#stats.jobs;
     lastPoolStats.fallbacks = { ...this.#stats.fallbacks };
     lastPoolStats.rows = { ...this.#stats.rows };
+    lastPoolStats.bounded = { ...this.#stats.bounded };
     lastPoolStats.workerChunks = Atomics.load(h, Slot.WorkerChunks);
     this.#worker?.stop();
   }

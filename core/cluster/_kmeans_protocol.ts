@@ -38,8 +38,13 @@ export const Slot = {
   WorkBytes: 12,
   /** 1 when the jobs run in exact float64 (low dimension), without the float32 screen. */
   Exact: 13,
-  /** Exact fallbacks taken by the current job (summed over both threads). */
+  /** Exact fallbacks taken by the current job (summed over both threads); rows computed by a bounded assignment. */
   Fallbacks: 14,
+  /**
+   * Assignment jobs: 0 without bounds, 1 with bounds set afresh (every row
+   * computed), 2 with the bounds of the last assignment moved by the shifts.
+   */
+  Bounds: 15,
   /** Candidate sample indices of a `Candidates` job, from this slot on (KMax of them). */
   Ids: 16,
 } as const;
@@ -60,6 +65,8 @@ export const HEADER_BYTES = 256;
 export const F64_CMAX = 24;
 /** Float64 index of max_j ‖c_j‖². */
 export const F64_C2MAX = 25;
+/** Float64 index of max_j of the centres' last shifts (bounded assignments). */
+export const F64_MAXSHIFT = 26;
 
 /** Rows per chunk (scikit-learn's chunk size too). */
 export const CHUNK = 256;
@@ -106,17 +113,23 @@ export function layout(n: number, d: number, kMax: number, workBytes: number) {
     w: take(8 * n), // weights
     c: take(8 * kMax * d), // centres, float64
     cf: take(4 * kMax * d), // the same in float32
-    ct: take(16 * pairs * d), // centres transposed in pairs, for the exact jobs
+    ct: take(16 * pairs * d), // centres transposed in pairs, pair by pair (exact candidates)
+    cta: take(16 * pairs * d), // the same feature by feature (exact assignments)
     csqp: take(16 * pairs), // ‖c_j‖² in pairs (+∞ pads an odd k)
     csq: take(8 * kMax), // ‖c_j‖²
     cnorm: take(8 * kMax), // ‖c_j‖
     labels: take(4 * n),
+    bnd: take(16 * n), // each row's bounds U and L (bounded assignments)
+    shift: take(8 * kMax), // each centre's last shift
+    half: take(8 * kMax), // half the distance from each centre to the nearest other
     psum: take(8 * chunks * psumStride(kMax, d)), // per-chunk sums of each cluster's samples
     pcount: take(8 * chunks * pcountStride(kMax)), // per-chunk weights of each cluster
     closest: take(8 * n),
     cand: take(8 * kMax * n),
     s0: take(4 * CHUNK * kMax), // each thread's products of a chunk
     s1: take(4 * CHUNK * kMax),
+    list0: take(4 * CHUNK), // each thread's rows left in doubt by the bounds
+    list1: take(4 * CHUNK),
     work0: take(workBytes),
     work1: take(workBytes),
     chunks,
@@ -147,10 +160,13 @@ export function views(
     c: new Float64Array(buffer, o.c, kMax * d),
     cf: new Float32Array(buffer, o.cf, kMax * d),
     ct: new Float64Array(buffer, o.ct, 2 * Math.ceil(kMax / 2) * d),
+    cta: new Float64Array(buffer, o.cta, 2 * Math.ceil(kMax / 2) * d),
     csqp: new Float64Array(buffer, o.csqp, 2 * Math.ceil(kMax / 2)),
     csq: new Float64Array(buffer, o.csq, kMax),
     cnorm: new Float64Array(buffer, o.cnorm, kMax),
     labels: new Int32Array(buffer, o.labels, n),
+    shift: new Float64Array(buffer, o.shift, kMax),
+    half: new Float64Array(buffer, o.half, kMax),
     psum: new Float64Array(buffer, o.psum, o.chunks * psumStride(kMax, d)),
     pcount: new Float64Array(buffer, o.pcount, o.chunks * pcountStride(kMax)),
     closest: new Float64Array(buffer, o.closest, n),

@@ -440,7 +440,7 @@ function lloydPooled(
   while (it < maxIter) {
     checkInterrupt();
     it++;
-    pool.assign(centers, labels, next.data, counts);
+    pool.assign(centers, labels, next.data, counts, it > 1 ? shift : undefined);
     finishCenters(X, labels, centers, next, counts, shift, w);
     [centers, next] = [next, centers];
     const stop = stopReason(labels, labelsOld, shift, tol);
@@ -452,7 +452,7 @@ function lloydPooled(
     labelsOld.set(labels);
   }
   // Without strict convergence, labels to match the final centres.
-  if (!strict) pool.assign(centers, labels, next.data, counts);
+  if (!strict) pool.assign(centers, labels, next.data, counts, shift);
   return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: it, converged };
 }
 

@@ -76,7 +76,7 @@ export interface Gemm {
   /**
    * k-means' exact low-dimension assignment for rows from ≤ i < to of the
    * n×d float64 samples at `x`: each row's first nearest centre (centres
-   * transposed in pairs at `ct`, their ‖c‖² in pairs at `csqp`, as
+   * transposed in pairs at `ct`, feature by feature, their ‖c‖² in pairs at `csqp`, as
    * `core/cluster/_kmeans_protocol.ts` lays them out) into the int32
    * `labels`, and the chunk's per-cluster sums of wᵢxᵢ (at `psum`) and of wᵢ
    * (at `pcount`); `w` is 0 for weights of 1. The scalar code's operations,
@@ -95,6 +95,42 @@ export interface Gemm {
     psum: number,
     pcount: number,
   ): void;
+  /**
+   * {@linkcode Gemm.assignExact} behind Hamerly's bounds (G. Hamerly,
+   * "Making k-means even faster", SDM 2010): `bnd` holds each row's upper
+   * bound U on its distance to its centre and lower bound L on its distance
+   * to any other (two float64s per row). Unless `fresh`, U grows by its
+   * centre's `shift` and L shrinks by `maxShift`, and a row whose
+   * U + e < max(L, `half`[label]) keeps its label, e = `kappa`·(‖x‖ + `cmax`)
+   * (`xnorm` holds ‖x‖) covering the rounding of the scores; other rows get
+   * the same arithmetic as `assignExact` (listed first at `list`, 4 bytes a
+   * row, then computed two at a time), and new bounds from their two lowest
+   * scores (`xsq` holds ‖x‖²). The chunk's sums as `assignExact`'s, left as
+   * they are where no label changed. Returns the rows computed.
+   */
+  assignBounded(
+    from: number,
+    to: number,
+    d: number,
+    k: number,
+    x: number,
+    ct: number,
+    csqp: number,
+    w: number,
+    labels: number,
+    psum: number,
+    pcount: number,
+    bnd: number,
+    xsq: number,
+    xnorm: number,
+    shift: number,
+    half: number,
+    list: number,
+    fresh: number,
+    maxShift: number,
+    kappa: number,
+    cmax: number,
+  ): number;
   /**
    * k-means++'s candidate distances for rows from ≤ i < to: cand[t·n + i] =
    * min(closest[i], wᵢ‖xᵢ − y_t‖²) for the k candidates y_t transposed in

@@ -3,9 +3,9 @@ bench rows, for side-by-side ratios with `deno task bench --only kmeans`
 (run the two in turn: ours, theirs, ours, theirs). The data are
 regenerated bit for bit by core/datasets/make_blobs.ts:
 make_blobs(100000, centers=8, random_state=0), make_blobs(60000,
-n_features=64, centers=10, cluster_std=10, random_state=0), and 20000 rows
-of 192 and 256 features likewise (either side of the assignment kernel's
-boundary). Prints one
+n_features=64, centers=10, cluster_std=10, random_state=0), 60000 rows of
+16 and 32 features and 20000 rows of 192 and 256 features likewise
+(either side of our assignment kernels' boundaries). Prints one
 line per row: name, median seconds of --reps fits, n_iter_, inertia_.
 Run from the repository root with the OpenBLAS variables unset:
 
@@ -28,6 +28,15 @@ ROWS = [
         10,
         "lloyd",
     ),
+] + [
+    (
+        f"kmeans 60000x{d} blobs k=10 nInit=10 lloyd",
+        dict(n_samples=60_000, n_features=d, centers=10, cluster_std=10),
+        10,
+        10,
+        "lloyd",
+    )
+    for d in (16, 32)
 ] + [
     (
         f"kmeans 20000x{d} blobs k=10 nInit=10 lloyd",
