@@ -445,9 +445,10 @@ function colSums(): string[] {
  *   operations, each lane also keeping its second-lowest score, so the same
  *   labels; their bounds come from the two lowest scores (‖x‖² at `xsq`),
  *   widened by e. The chunk's sums are assignExact's: added as the rows are
- *   computed where every row was listed, else in a last pass over the rows
- *   where some label changed, else left as the last assignment made them
- *   (the same rows with the same labels). Returns the rows computed.
+ *   computed where every row was listed; else redone in a last pass for the
+ *   clusters a row left or joined (over their rows only), the others' left
+ *   as the last assignment made them (the same rows with the same labels).
+ *   Returns the rows computed.
  * - `candidatesExact(from, to, d, k, x, ct, closest, w, cand, n)`: for each
  *   candidate t < k, cand[t·n + i] = min(closest[i], wᵢ‖xᵢ − y_t‖²), the
  *   squared distance summed as `sqDist` does (four partial sums over the
@@ -726,9 +727,12 @@ function kmeansExact(): string[] {
   // L on its distance to any other, both moved by the centres' shifts. A
   // first pass tests every row of the chunk and lists those left in doubt
   // (at `list`); the second computes them two at a time as assignExact
-  // does, tracking each lane's second-lowest score too; the third adds the
-  // chunk's sums, unless no label changed.
+  // does, tracking each lane's second-lowest score too; the third redoes
+  // the chunk's sums of the clusters whose rows changed.
   const rowInfo = (off: number) => `(f64.load offset=${off} ${get("bi")})`;
+  // Cluster c's bit in the mask of clusters whose sums changed (all bits from c = 31 on).
+  const bit = (c: string) =>
+    `(select (i32.shl ${i32(1)} ${c}) ${i32(-1)} (i32.lt_u ${c} ${i32(31)}))`;
   const rowAt = (i: string) => `(i32.shl ${i} ${i32(4)})`;
   const margin = (i: string) =>
     `(local.set $e (f64.mul ${get("kappa")} (f64.add (f64.load ${add(get("xnorm"), f8(i))}) ${
@@ -767,9 +771,12 @@ function kmeansExact(): string[] {
       get("b0")
     }) (i32.and (f64.eq ${get("b1")} ${get("b0")}) (i32.lt_u ${get("i1")} ${get("i0")})))))`,
     `(local.set $ps ${add(get("labels"), bytes(get(i)))})`,
-    `(local.set $changed (i32.or ${get("changed")} (i32.ne (i32.load ${get("ps")}) ${
-      get("lab")
-    })))`,
+    // A label that changed marks its old and new clusters' sums for redoing.
+    `(local.set $i0 (i32.load ${get("ps")}))`,
+    `(if (i32.ne ${get("i0")} ${get("lab")}) (then`,
+    `  (local.set $changed (i32.or ${get("changed")} (i32.or ${bit(get("i0"))} ${
+      bit(get("lab"))
+    })))))`,
     `(i32.store ${get("ps")} ${get("lab")})`,
     margin(get(i)),
     `(local.set $xx (f64.load ${add(get("xsq"), f8(get(i)))}))`,
@@ -883,9 +890,11 @@ function kmeansExact(): string[] {
     `(local.set $${v} ${add(get("x"), f8(mul(get(i), get("d"))))})`;
   const listed = (q: string) => `(i32.load ${add(get("list"), bytes(q))})`;
   const boundedSums = [
-    rowAddress("xo", "i"),
     `(local.set $lab (i32.load ${add(get("labels"), bytes(get("i")))}))`,
-    ...addSums("i", "xo"),
+    `(if (i32.and ${get("changed")} ${bit(get("lab"))}) (then`,
+    `  ${rowAddress("xo", "i")}`,
+    ...addSums("i", "xo").map((l) => "  " + l),
+    `))`,
   ];
   const bounded = [
     `(func (export "assignBounded") ${
@@ -989,9 +998,14 @@ function kmeansExact(): string[] {
     ...computeOne.map((l) => "    " + l),
     ...finishRow("i", "xo", "best", "sec", "idx").map((l) => "    " + l),
     `  ))`,
-    `  (if (i32.and (i32.eqz ${get("fuse")}) ${get("changed")}) (then`,
-    `    (memory.fill ${get("psum")} ${i32(0)} ${f8(mul(get("k"), get("d")))})`,
-    `    (memory.fill ${get("pcount")} ${i32(0)} ${f8(get("k"))})`,
+    `  (if (i32.and (i32.eqz ${get("fuse")}) (i32.ne ${get("changed")} ${i32(0)})) (then`,
+    ...forLoop("lab", i32(0), get("k"), i32(1), [
+      `(if (i32.and ${get("changed")} ${bit(get("lab"))}) (then`,
+      `  (memory.fill ${add(get("psum"), f8(mul(get("lab"), get("d"))))} ${i32(0)} ${
+        f8(get("d"))
+      })`,
+      `  (f64.store ${add(get("pcount"), f8(get("lab")))} (f64.const 0))))`,
+    ]).map((l) => "    " + l),
     ...forLoop("i", get("from"), get("to"), i32(1), boundedSums).map((l) => "    " + l),
     `  ))`,
     `  ${get("full")}`,
