@@ -246,21 +246,25 @@ function fitBounded(X: Matrix, options: KMeansOptions) {
   try {
     useKMeansPool(false);
     const one = kmeans(X, options);
-    useKMeansPool(true, true, "auto", false);
+    useKMeansPool(true, true, "auto", "off");
     const plain = kmeans(X, options);
     const plainStats = structuredClone(lastPoolStats);
-    useKMeansPool(true, false, "auto", true);
+    useKMeansPool(true, false, "auto", "always");
     const boundedMain = kmeans(X, options);
-    useKMeansPool(true, true, "auto", true);
+    useKMeansPool(true, true, "auto", "always");
     const bounded = kmeans(X, options);
-    return { one, plain, boundedMain, bounded, plainStats, stats: structuredClone(lastPoolStats) };
+    const stats = structuredClone(lastPoolStats);
+    useKMeansPool(true, true); // the default: bounds once few labels change
+    const auto = kmeans(X, options);
+    return { one, plain, boundedMain, bounded, auto, plainStats, stats, autoStats: lastPoolStats };
   } finally {
     useKMeansPool(true, true);
   }
 }
 
-// Hamerly's bounds (d ≥ 32): the same labels, centres, inertia and nIter as
-// computing every row. Overlapping blobs (so that labels move for many
+// Hamerly's bounds (d ≥ 32), from a run's first assignment ("always") and
+// as by default (once at most 2% of the labels change): the same labels,
+// centres, inertia and nIter as computing every row. Overlapping blobs (so that labels move for many
 // iterations and the bounds both skip and fail), weights, odd k, the
 // blocks of 6 + 1 pairs (k = 14) and 5 + 2 pairs two rows at a time, an
 // odd count of listed rows, k = 1, and 784 features.
@@ -284,16 +288,21 @@ for (const { d, n, k, std, weighted } of BOUNDED) {
       ? Float64Array.from(new RandomState(6).rand(n), (v) => 0.5 + v)
       : undefined;
     const options = { nClusters: k, nInit: 2, refine: false, sampleWeight };
-    const { one, plain, boundedMain, bounded, plainStats, stats } = fitBounded(X, options);
+    const { one, plain, boundedMain, bounded, auto, plainStats, stats, autoStats } = fitBounded(
+      X,
+      options,
+    );
     assert.equal(plainStats.bounded.rows, 0, "no bounds when switched off");
     assert.ok(stats.bounded.rows > 0, "the bounds ran");
     if (k > 1) assert.ok(one.nIter > 3, `several iterations (nIter=${one.nIter})`);
     // Some rows skipped, and (k > 1) some computed after the first assignment.
     assert.ok(stats.bounded.computed < stats.bounded.rows, JSON.stringify(stats.bounded));
     if (k > 1) assert.ok(stats.bounded.computed > 2 * n, JSON.stringify(stats.bounded));
+    if (d === 32) assert.ok(autoStats.bounded.rows > 0, "the default switched to bounds");
     assertSame(plain, one);
     assertSame(boundedMain, one);
     assertSame(bounded, one);
+    assertSame(auto, one);
   });
 }
 

@@ -79,12 +79,13 @@ export function screenPays(d: number, k: number, job: "assign" | "candidates"): 
  * and 1006–1066.
  */
 export function boundsPay(d: number): boolean {
-  return boundsAllowed && d >= BOUNDS_MIN_D;
+  return boundsAllowed !== "off" && d >= BOUNDS_MIN_D;
 }
 
 /** Features from which the assignment runs behind bounds (where they began to pay). */
 const BOUNDS_MIN_D = 32;
-let boundsAllowed = true;
+/** `"always"` (tests): bounds from a run's first assignment, not once few labels change. */
+let boundsAllowed: "auto" | "always" | "off" = "auto";
 
 /** Below this n·d·k the one-core code is as fast. */
 const MIN_WORK = 1e6;
@@ -112,7 +113,7 @@ export function useKMeansPool(
   on: boolean,
   worker = true,
   path: Path | { assign: Path; candidates: Path } = "auto",
-  bounds = true,
+  bounds: "auto" | "always" | "off" = "auto",
 ): void {
   boundsAllowed = bounds;
   allowed = on;
@@ -141,6 +142,8 @@ export class KMeansPool {
   readonly v: Views;
   /** The centred samples, in the shared memory (fill them in). */
   readonly X: Matrix;
+  /** Whether a run's assignments use the bounds from its first (tests), not once few labels change. */
+  readonly boundsFromStart = boundsAllowed === "always";
   readonly #stats = {
     jobs: 0,
     fallbacks: { candidates: 0, assign: 0 },
@@ -339,17 +342,21 @@ export class KMeansPool {
    * Assigns every sample to its nearest centre of `centers` (labels in
    * `labels`, exactly as the one-core step) and writes each cluster's
    * (weighted) sum of samples into `sums` and its weight into `counts`.
+   * With `bounds` (where {@linkcode boundsPay}), behind Hamerly's bounds:
+   * `"fresh"` sets them from every row, and the centres' shifts since the
+   * last assignment (which had bounds) move them; the results are the same.
    */
   assign(
     centers: Matrix,
     labels: Int32Array,
     sums: Float64Array,
     counts: Float64Array,
-    shift?: Float64Array,
+    bounds: "off" | "fresh" | Float64Array = "off",
   ): void {
     const v = this.v, k = centers.rows, d = this.X.cols, kMax = v.header[Slot.KMax];
     this.#setCenters(centers.data, k);
-    const bounded = this.#exact.assign && boundsPay(d);
+    const bounded = bounds !== "off" && this.#exact.assign && boundsPay(d);
+    const shift = typeof bounds === "string" ? undefined : bounds;
     v.header[Slot.Bounds] = bounded ? (shift ? 2 : 1) : 0;
     if (bounded) {
       let most = 0;

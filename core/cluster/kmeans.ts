@@ -437,10 +437,13 @@ function lloydPooled(
   const counts = new Float64Array(k);
   const shift = new Float64Array(k);
   let strict = false, converged = false, it = 0;
+  // Bounds (where the pool keeps them) once few labels change: before, they
+  // would fail for most rows and only cost their upkeep.
+  let bounds: "off" | "fresh" | Float64Array = pool.boundsFromStart ? "fresh" : "off";
   while (it < maxIter) {
     checkInterrupt();
     it++;
-    pool.assign(centers, labels, next.data, counts, it > 1 ? shift : undefined);
+    pool.assign(centers, labels, next.data, counts, bounds);
     finishCenters(X, labels, centers, next, counts, shift, w);
     [centers, next] = [next, centers];
     const stop = stopReason(labels, labelsOld, shift, tol);
@@ -449,11 +452,25 @@ function lloydPooled(
       converged = true;
       break;
     }
+    if (bounds !== "off") bounds = shift;
+    else if (fewChanged(labels, labelsOld)) bounds = "fresh";
     labelsOld.set(labels);
   }
   // Without strict convergence, labels to match the final centres.
-  if (!strict) pool.assign(centers, labels, next.data, counts, shift);
+  if (!strict) pool.assign(centers, labels, next.data, counts, bounds === "fresh" ? "off" : bounds);
   return { centers, labels, inertia: inertiaOf(X, centers, labels, w), nIter: it, converged };
+}
+
+/**
+ * Whether at most 2% of the labels changed in the last step: from there the
+ * pool's assignment runs behind its bounds. Measured on 60000 × 32 blobs
+ * (k = 10, std 10): steps changing more than about 2% of the labels compute
+ * nearly every row behind the bounds, 2.9–3.3 ms against 2.4 ms without.
+ */
+function fewChanged(labels: Int32Array, labelsOld: Int32Array): boolean {
+  let changed = 0;
+  for (let i = 0; i < labels.length; i++) changed += labels[i] !== labelsOld[i] ? 1 : 0;
+  return changed <= 0.02 * labels.length;
 }
 
 /** Elkan's accelerated k-means: same iterates as Lloyd, fewer distances. */
