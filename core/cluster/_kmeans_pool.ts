@@ -71,12 +71,15 @@ export function screenPays(d: number, k: number, job: "assign" | "candidates"): 
  * Whether the exact assignment runs behind Hamerly's bounds
  * (`assignBounded` in `core/wasm/gemm.ts`): the same labels and sums, with
  * rows skipped once the centres settle, at the price of tracking each
- * row's second-nearest centre where it is computed (about 1.1–1.25× an
- * assignment that computes every row). Whole fits, k = 10, nInit = 10,
- * blobs, without and with the bounds, in turn (ms): 60000 × 16 (std 6) 473–615 and
- * 444–600; 60000 × 32 (std 10) 701–743 and 703–756; 60000 × 48 941–1209
- * and 667–878; 60000 × 64 1374–1763 and 1115–1242; 20000 × 192 1748–1842
- * and 1006–1066.
+ * row's second-nearest centre where it is computed (an assignment that
+ * computes every row costs 1.1–1.25× the plain one), so `kmeans` turns
+ * them on once at most 2% of a run's labels change. Whole fits, k = 10,
+ * nInit = 10, blobs (std 10), warm, in turn (ms), without bounds / bounds
+ * from each run's first step / the default: 60000 × 32 562–601 / 579–689
+ * / 520–578; 60000 × 64 1337–1518 / 931–1063 / 894–1024; 20000 × 192
+ * 1029–1052 / 624–777 / 601–651. With bounds from the first step, 60000 ×
+ * 16 (std 6) took 444–600 against 473–615 without, and 60000 × 48 667–878
+ * against 941–1209.
  */
 export function boundsPay(d: number): boolean {
   return boundsAllowed !== "off" && d >= BOUNDS_MIN_D;
@@ -220,17 +223,19 @@ export class KMeansPool {
     }
   }
 
-  /** After the samples are filled in: their norms, and their float32 copy packed per chunk. */
+  /** After the samples are filled in: their norms and float32 copy, packed per chunk, where a job needs them. */
   prepare(): void {
     const { xc, xsq, xnorm, stage, offsets } = this.v;
     const n = this.X.rows, d = this.X.cols;
+    const screens = !this.#exact.assign || !this.#exact.candidates;
+    if (!screens && !boundsPay(d)) return; // only the bounds and the screen use them
     for (let i = 0; i < this.X.rows; i++) {
       let s = 0;
       for (let k = i * d, e = k + d; k < e; k++) s += xc[k] * xc[k];
       xsq[i] = s;
       xnorm[i] = Math.sqrt(s);
     }
-    if (this.#exact.assign && this.#exact.candidates) return; // the exact jobs need no packing
+    if (!screens) return;
     for (let from = 0, c = 0; from < n; from += CHUNK, c++) {
       const m = Math.min(CHUNK, n - from);
       stage.set(xc.subarray(from * d, (from + m) * d));
