@@ -274,8 +274,11 @@ const BOUNDED = [
   { d: 40, n: 9_999, k: 14, std: 9, weighted: false },
   { d: 33, n: 20_000, k: 1, std: 5, weighted: false },
   { d: 784, n: 2_000, k: 5, std: 30, weighted: true },
+  // k > 31 (the changed-cluster mask saturates), with Hartigan refinement
+  // and random swaps starting further runs from other centres.
+  { d: 32, n: 4_000, k: 33, std: 9, weighted: false, refine: true },
 ];
-for (const { d, n, k, std, weighted } of BOUNDED) {
+for (const { d, n, k, std, weighted, refine } of BOUNDED) {
   Deno.test(`kmeans pool with bounds d=${d} k=${k} (weighted=${weighted}): the one-core result`, () => {
     const { X } = makeBlobs({
       nSamples: n,
@@ -287,7 +290,7 @@ for (const { d, n, k, std, weighted } of BOUNDED) {
     const sampleWeight = weighted
       ? Float64Array.from(new RandomState(6).rand(n), (v) => 0.5 + v)
       : undefined;
-    const options = { nClusters: k, nInit: 2, refine: false, sampleWeight };
+    const options = { nClusters: k, nInit: 2, refine: refine ?? false, nSwaps: 4, sampleWeight };
     const { one, plain, boundedMain, bounded, auto, plainStats, stats, autoStats } = fitBounded(
       X,
       options,
@@ -305,6 +308,32 @@ for (const { d, n, k, std, weighted } of BOUNDED) {
     assertSame(auto, one);
   });
 }
+
+Deno.test("kmeans pool: switching the bounds on in the middle of a fit leaves that fit without them", () => {
+  // The pool computes the rows' norms for the bounds when it starts; a fit
+  // started without bounds must not switch to them (it would lack the norms).
+  const { X } = makeBlobs({
+    nSamples: 20_000,
+    nFeatures: 32,
+    centers: 10,
+    clusterStd: 10,
+    randomState: 2,
+  });
+  const options = { nClusters: 10, nInit: 3, refine: false, randomState: 0 };
+  try {
+    useKMeansPool(false);
+    const one = kmeans(X, options);
+    useKMeansPool(true, true, "auto", "off");
+    const switched = kmeans(X, {
+      ...options,
+      onRun: () => useKMeansPool(true, true, "auto", "always"),
+    });
+    assert.equal(lastPoolStats.bounded.rows, 0, "no bounds in the fit that started without");
+    assertSame(switched, one);
+  } finally {
+    useKMeansPool(true, true);
+  }
+});
 
 Deno.test("kmeans pool with bounds: exact ties go to the lower centre index, in 32 dimensions", () => {
   // The grid of the d = 2 ties test, padded with 30 zero features: samples

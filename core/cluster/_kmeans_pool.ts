@@ -147,6 +147,8 @@ export class KMeansPool {
   readonly X: Matrix;
   /** Whether a run's assignments use the bounds from its first (tests), not once few labels change. */
   readonly boundsFromStart = boundsAllowed === "always";
+  /** Whether the assignments may run behind bounds: fixed for the pool's fit, as `prepare` computed the norms for it. */
+  readonly #bounds: boolean;
   readonly #stats = {
     jobs: 0,
     fallbacks: { candidates: 0, assign: 0 },
@@ -162,6 +164,7 @@ export class KMeansPool {
   ) {
     this.#gemm = gemm;
     this.#exact = exact;
+    this.#bounds = exact.assign && boundsPay(v.header[Slot.D]);
     this.v = v;
     this.#worker = worker;
     this.X = { rows: v.header[Slot.N], cols: v.header[Slot.D], data: v.xc };
@@ -228,7 +231,7 @@ export class KMeansPool {
     const { xc, xsq, xnorm, stage, offsets } = this.v;
     const n = this.X.rows, d = this.X.cols;
     const screens = !this.#exact.assign || !this.#exact.candidates;
-    if (!screens && !boundsPay(d)) return; // only the bounds and the screen use them
+    if (!screens && !this.#bounds) return; // only the bounds and the screen use them
     for (let i = 0; i < this.X.rows; i++) {
       let s = 0;
       for (let k = i * d, e = k + d; k < e; k++) s += xc[k] * xc[k];
@@ -360,7 +363,7 @@ export class KMeansPool {
   ): void {
     const v = this.v, k = centers.rows, d = this.X.cols, kMax = v.header[Slot.KMax];
     this.#setCenters(centers.data, k);
-    const bounded = bounds !== "off" && this.#exact.assign && boundsPay(d);
+    const bounded = bounds !== "off" && this.#bounds;
     const shift = typeof bounds === "string" ? undefined : bounds;
     v.header[Slot.Bounds] = bounded ? (shift ? 2 : 1) : 0;
     if (bounded) {
