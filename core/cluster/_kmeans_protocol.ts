@@ -45,7 +45,10 @@ export const Slot = {
    * computed), 2 with the bounds of the last assignment moved by the shifts.
    */
   Bounds: 15,
-  /** Candidate sample indices of a `Candidates` job, from this slot on (KMax of them). */
+  /**
+   * Candidate sample indices of a `Candidates` job, from this slot on:
+   * k-means++'s 2 + ⌊ln k⌋ (room for 32, up to the float64 values).
+   */
   Ids: 16,
 } as const;
 
