@@ -536,6 +536,66 @@ function kmeansExact(): string[] {
       get(ptr)
     }))))))`,
   ];
+  // Blocks of b centre pairs (b from the largest size down, each repeated
+  // while it fits): each lane's x·c a chain of d additions in feature
+  // order (the scalar code's order), the block's chains side by side, then
+  // each pair's scores kept by `keep` (jv: the lanes' centres). One row at
+  // $xo, up to six pairs (twelve centres) per block: k = 10 as blocks of 4
+  // and 1 pairs took 4.9 ms per step on 60000 × 64, the single pair's chain
+  // alone as long as the four's. Two rows ($xo and `rowB`), up to five
+  // pairs, each pair's values loaded once for both rows.
+  const pairBlocks = (
+    label: string,
+    rowB: string | undefined,
+    keepA: string[],
+    keepB: string[] = [],
+  ) =>
+    (rowB ? [5, 4, 3, 2, 1] : [6, 5, 4, 3, 2, 1]).flatMap((b) => {
+      const us = Array.from({ length: b }, (_, u) => u);
+      return [
+        `(block $${label}${b}_end (loop $${label}${b}_next`,
+        `  (br_if $${label}${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
+        ...us.flatMap((u) => [
+          `  (local.set $a${u} (v128.const i64x2 0 0))`,
+          ...(rowB ? [`  (local.set $e${u} (v128.const i64x2 0 0))`] : []),
+        ]),
+        ...forLoop("t", i32(0), get("d"), i32(1), [
+          `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
+          ...(rowB ? [`(local.set $xt ${splat(`(f64.load ${add(rowB, f8(get("t")))})`)})`] : []),
+          `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
+          ...us.flatMap((u) => [
+            `(local.set $m ${load(get("q"), 16 * u)})`,
+            `(local.set $a${u} ${f64x2("add", get(`a${u}`), f64x2("mul", get("xs"), get("m")))})`,
+            ...(rowB
+              ? [
+                `(local.set $e${u} ${
+                  f64x2("add", get(`e${u}`), f64x2("mul", get("xt"), get("m")))
+                })`,
+              ]
+              : []),
+          ]),
+        ]).map((l) => "  " + l),
+        ...us.flatMap((u) => {
+          const pair = u === 0 ? get("p") : add(get("p"), i32(u));
+          return [
+            `  (local.set $acc ${get(`a${u}`)})`,
+            "  " + scoreAt(pair),
+            ...keepA.map((l) => "  " + l),
+            ...(rowB
+              ? [
+                `  (local.set $acc ${get(`e${u}`)})`,
+                "  " + scoreAt(pair),
+                ...keepB.map((l) => "  " + l),
+              ]
+              : []),
+            `  (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
+          ];
+        }),
+        `  (local.set $co ${add(get("co"), i32(16 * b))})`,
+        `  (local.set $p ${add(get("p"), i32(b))})`,
+        `  (br $${label}${b}_next)))`,
+      ];
+    });
   const assign = [
     `(func (export "assignExact") ${
       ["from", "to", "d", "k", "x", "ct", "csqp", "w", "labels", "psum", "pcount"]
@@ -612,110 +672,20 @@ function kmeansExact(): string[] {
       `  (local.set $bestB ${splat("(f64.const inf)")})`,
       `  (local.set $idxB (v128.const i64x2 0 1))`,
       `  (local.set $p ${i32(0)})`,
-      ...[5, 4, 3, 2, 1].flatMap((b) => {
-        const us = Array.from({ length: b }, (_, u) => u);
-        return [
-          `  (block $two${b}_end (loop $two${b}_next`,
-          `    (br_if $two${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
-          ...us.flatMap((u) => [
-            `    (local.set $a${u} (v128.const i64x2 0 0))`,
-            `    (local.set $e${u} (v128.const i64x2 0 0))`,
-          ]),
-          ...forLoop("t", i32(0), get("d"), i32(1), [
-            `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
-            `(local.set $xt ${
-              splat(`(f64.load ${add(add(get("xo"), f8(get("d"))), f8(get("t")))})`)
-            })`,
-            `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
-            ...us.flatMap((u) => [
-              `(local.set $m ${load(get("q"), 16 * u)})`,
-              `(local.set $a${u} ${f64x2("add", get(`a${u}`), f64x2("mul", get("xs"), get("m")))})`,
-              `(local.set $e${u} ${f64x2("add", get(`e${u}`), f64x2("mul", get("xt"), get("m")))})`,
-            ]),
-          ]).map((l) => "    " + l),
-          ...us.flatMap((u) => {
-            const pair = u === 0 ? get("p") : add(get("p"), i32(u));
-            return [
-              `    (local.set $acc ${get(`a${u}`)})`,
-              "    " + scoreAt(pair),
-              ...keepLowerIn("best", "idx").map((l) => "    " + l),
-              `    (local.set $acc ${get(`e${u}`)})`,
-              "    " + scoreAt(pair),
-              ...keepLowerIn("bestB", "idxB").map((l) => "    " + l),
-              `    (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
-            ];
-          }),
-          `    (local.set $co ${add(get("co"), i32(16 * b))})`,
-          `    (local.set $p ${add(get("p"), i32(b))})`,
-          `    (br $two${b}_next)))`,
-        ];
-      }),
+      ...pairBlocks(
+        "two",
+        add(get("xo"), f8(get("d"))),
+        keepLowerIn("best", "idx"),
+        keepLowerIn("bestB", "idxB"),
+      ).map((l) => "  " + l),
       ...epilogue.map((l) => "  " + l),
       `  (local.set $i ${add(get("i"), i32(1))})`,
       `  (local.set $xo ${add(get("x"), f8(mul(get("i"), get("d"))))})`,
       `  (local.set $best ${get("bestB")})`,
       `  (local.set $idx ${get("idxB")})`,
       `) (else`,
-      // Up to six pairs at a time (twelve centres): each centre's x·c is a
-      // chain of d additions in feature order (that order is the scalar
-      // code's), so the chains of a block run side by side; one block for
-      // all pairs where k ≤ 12 (k = 10 as two blocks of 4 and 1 pairs took
-      // 4.9 ms per step on 60000 × 64, the single pair's chain alone as long
-      // as the four's).
       `  (local.set $p ${i32(0)})`,
-      ...[6, 5, 4, 3, 2].flatMap((b) => {
-        const us = Array.from({ length: b }, (_, u) => u);
-        return [
-          `  (block $blk${b}_end (loop $blk${b}_next`,
-          `    (br_if $blk${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
-          ...us.map((u) => `    (local.set $a${u} (v128.const i64x2 0 0))`),
-          ...forLoop("t", i32(0), get("d"), i32(1), [
-            `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
-            `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
-            ...us.map((u) =>
-              `(local.set $a${u} ${
-                f64x2(
-                  "add",
-                  get(`a${u}`),
-                  f64x2(
-                    "mul",
-                    get("xs"),
-                    load(get("q"), 16 * u),
-                  ),
-                )
-              })`
-            ),
-          ]).map((l) => "    " + l),
-          ...us.flatMap((u) => [
-            `    (local.set $acc ${get(`a${u}`)})`,
-            "    " + scoreAt(u === 0 ? get("p") : add(get("p"), i32(u))),
-            ...keepLower.map((l) => "    " + l),
-          ]),
-          `    (local.set $co ${add(get("co"), i32(16 * b))})`,
-          `    (local.set $p ${add(get("p"), i32(b))})`,
-          `    (br $blk${b}_next)))`,
-        ];
-      }),
-      ...forLoop("p", get("p"), get("P"), i32(1), [
-        `(local.set $acc (v128.const i64x2 0 0))`,
-        ...forLoop("t", i32(0), get("d"), i32(1), [
-          `(local.set $acc ${
-            f64x2(
-              "add",
-              get("acc"),
-              f64x2(
-                "mul",
-                splat(`(f64.load ${add(get("xo"), f8(get("t")))})`),
-                load(add(get("co"), mul(get("t"), get("P16")))),
-              ),
-            )
-          })`,
-        ]),
-        `(local.set $co ${add(get("co"), i32(16))})`,
-        score,
-        ...keepLower,
-      ]).map((l) => "  " + l),
-
+      ...pairBlocks("blk", undefined, keepLowerIn("best", "idx")).map((l) => "  " + l),
       `))`,
       `))`,
       ...epilogue,
@@ -808,83 +778,20 @@ function kmeansExact(): string[] {
     `(local.set $jv (v128.const i64x2 0 1))`,
     `(local.set $co ${get("ct")})`,
     `(local.set $p ${i32(0)})`,
-    ...[5, 4, 3, 2, 1].flatMap((b) => {
-      const us = Array.from({ length: b }, (_, u) => u);
-      return [
-        `(block $two${b}_end (loop $two${b}_next`,
-        `  (br_if $two${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
-        ...us.flatMap((u) => [
-          `  (local.set $a${u} (v128.const i64x2 0 0))`,
-          `  (local.set $e${u} (v128.const i64x2 0 0))`,
-        ]),
-        ...forLoop("t", i32(0), get("d"), i32(1), [
-          `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
-          `(local.set $xt ${splat(`(f64.load ${add(get("xp"), f8(get("t")))})`)})`,
-          `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
-          ...us.flatMap((u) => [
-            `(local.set $m ${load(get("q"), 16 * u)})`,
-            `(local.set $a${u} ${f64x2("add", get(`a${u}`), f64x2("mul", get("xs"), get("m")))})`,
-            `(local.set $e${u} ${f64x2("add", get(`e${u}`), f64x2("mul", get("xt"), get("m")))})`,
-          ]),
-        ]).map((l) => "  " + l),
-        ...us.flatMap((u) => {
-          const pair = u === 0 ? get("p") : add(get("p"), i32(u));
-          return [
-            `  (local.set $acc ${get(`a${u}`)})`,
-            "  " + scoreAt(pair),
-            ...keepLowerSecondIn("best", "sec", "idx").map((l) => "  " + l),
-            `  (local.set $acc ${get(`e${u}`)})`,
-            "  " + scoreAt(pair),
-            ...keepLowerSecondIn("bestB", "secB", "idxB").map((l) => "  " + l),
-            `  (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
-          ];
-        }),
-        `  (local.set $co ${add(get("co"), i32(16 * b))})`,
-        `  (local.set $p ${add(get("p"), i32(b))})`,
-        `  (br $two${b}_next)))`,
-      ];
-    }),
+    ...pairBlocks(
+      "two",
+      get("xp"),
+      keepLowerSecondIn("best", "sec", "idx"),
+      keepLowerSecondIn("bestB", "secB", "idxB"),
+    ),
   ];
-  // One listed row (at xo), up to six centre pairs per block.
+  // One listed row (at xo).
   const computeOne = [
     ...startRow("best", "sec", "idx"),
     `(local.set $jv (v128.const i64x2 0 1))`,
     `(local.set $co ${get("ct")})`,
     `(local.set $p ${i32(0)})`,
-    ...[6, 5, 4, 3, 2, 1].flatMap((b) => {
-      const us = Array.from({ length: b }, (_, u) => u);
-      return [
-        `(block $one${b}_end (loop $one${b}_next`,
-        `  (br_if $one${b}_end (i32.gt_u ${add(get("p"), i32(b))} ${get("P")}))`,
-        ...us.map((u) => `  (local.set $a${u} (v128.const i64x2 0 0))`),
-        ...forLoop("t", i32(0), get("d"), i32(1), [
-          `(local.set $xs ${splat(`(f64.load ${add(get("xo"), f8(get("t")))})`)})`,
-          `(local.set $q ${add(get("co"), mul(get("t"), get("P16")))})`,
-          ...us.map((u) =>
-            `(local.set $a${u} ${
-              f64x2(
-                "add",
-                get(`a${u}`),
-                f64x2(
-                  "mul",
-                  get("xs"),
-                  load(get("q"), 16 * u),
-                ),
-              )
-            })`
-          ),
-        ]).map((l) => "  " + l),
-        ...us.flatMap((u) => [
-          `  (local.set $acc ${get(`a${u}`)})`,
-          "  " + scoreAt(u === 0 ? get("p") : add(get("p"), i32(u))),
-          ...keepLowerSecondIn("best", "sec", "idx").map((l) => "  " + l),
-          `  (local.set $jv (i64x2.add ${get("jv")} (v128.const i64x2 2 2)))`,
-        ]),
-        `  (local.set $co ${add(get("co"), i32(16 * b))})`,
-        `  (local.set $p ${add(get("p"), i32(b))})`,
-        `  (br $one${b}_next)))`,
-      ];
-    }),
+    ...pairBlocks("one", undefined, keepLowerSecondIn("best", "sec", "idx")),
   ];
   const rowAddress = (v: string, i: string) =>
     `(local.set $${v} ${add(get("x"), f8(mul(get(i), get("d"))))})`;
