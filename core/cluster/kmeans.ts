@@ -187,8 +187,9 @@ export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
   // Centre the data (as scikit-learn) for more accurate distances.
   const mean = columnMeans(X, w);
   // The steps run on two cores from a shared memory (when n·d·k is large
-  // enough to pay for the worker): float32-screened from 12 features on,
-  // exact float64 chunks below (`_kmeans_pool.ts`).
+  // enough to pay for the worker), as exact float64 chunks on WebAssembly
+  // kernels, the assignment behind Hamerly's bounds from 32 features once
+  // few labels change (`_kmeans_pool.ts`).
   const kMax = Math.max(o.nClusters, 2 + Math.floor(Math.log(o.nClusters)));
   const pool = KMeansPool.create(X.rows, X.cols, kMax, w, o.nInit);
   try {
