@@ -66,44 +66,18 @@ const CASES: Case[] = [
       },
     },
   ]),
-  // Like latent_tsne's 60,000 × 64 codes: about 15 iterations (issue 25);
-  // scripts/crosscheck/issue25_kmeans_bench.py times scikit-learn on the same blobs.
-  {
-    name: "kmeans 60000x64 blobs k=10 nInit=10 lloyd",
+  // Blobs of standard deviation 10 (issue 25), scikit-learn timed on the same
+  // by scripts/crosscheck/issue25_kmeans_bench.py: 60,000 × 64 like
+  // latent_tsne's codes (about 15 iterations); 16 and 32 features either
+  // side of where the assignment starts to run behind Hamerly's bounds
+  // (`boundsPay` in core/cluster/_kmeans_pool.ts); 192 and 256 either side
+  // of where the float32 product screen took it over before the bounds (200
+  // features, `screenPays`; both run behind the bounds now).
+  ...[[60_000, 64], [60_000, 16], [60_000, 32], [20_000, 192], [20_000, 256]].map(([n, d]) => ({
+    name: `kmeans ${n}x${d} blobs k=10 nInit=10 lloyd`,
     setup: () => {
       const { X } = makeBlobs({
-        nSamples: 60_000,
-        nFeatures: 64,
-        centers: 10,
-        clusterStd: 10,
-        randomState: 0,
-      });
-      return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
-    },
-  },
-  // Either side of where the assignment starts to run behind Hamerly's
-  // bounds (`boundsPay` in core/cluster/_kmeans_pool.ts, from 32 features).
-  ...[16, 32].map((d) => ({
-    name: `kmeans 60000x${d} blobs k=10 nInit=10 lloyd`,
-    setup: () => {
-      const { X } = makeBlobs({
-        nSamples: 60_000,
-        nFeatures: d,
-        centers: 10,
-        clusterStd: 10,
-        randomState: 0,
-      });
-      return () => kmeans(X, { nClusters: 10, nInit: 10, randomState: 0 });
-    },
-  })),
-  // Either side of where the float32 product screen took over the
-  // assignment before the bounds (200 features, `screenPays`); both run the
-  // exact kernel behind the bounds now.
-  ...[192, 256].map((d) => ({
-    name: `kmeans 20000x${d} blobs k=10 nInit=10 lloyd`,
-    setup: () => {
-      const { X } = makeBlobs({
-        nSamples: 20_000,
+        nSamples: n,
         nFeatures: d,
         centers: 10,
         clusterStd: 10,

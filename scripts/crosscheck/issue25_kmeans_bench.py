@@ -21,31 +21,15 @@ from sklearn.datasets import make_blobs
 ROWS = [
     ("kmeans 1e5x2 blobs k=8 nInit=10 lloyd", dict(n_samples=100_000, centers=8), 8, 10, "lloyd"),
     ("kmeans 1e5x2 blobs k=8 nInit=10 elkan", dict(n_samples=100_000, centers=8), 8, 10, "elkan"),
-    (
-        "kmeans 60000x64 blobs k=10 nInit=10 lloyd",
-        dict(n_samples=60_000, n_features=64, centers=10, cluster_std=10),
-        10,
-        10,
-        "lloyd",
-    ),
 ] + [
     (
-        f"kmeans 60000x{d} blobs k=10 nInit=10 lloyd",
-        dict(n_samples=60_000, n_features=d, centers=10, cluster_std=10),
+        f"kmeans {n}x{d} blobs k=10 nInit=10 lloyd",
+        dict(n_samples=n, n_features=d, centers=10, cluster_std=10),
         10,
         10,
         "lloyd",
     )
-    for d in (16, 32)
-] + [
-    (
-        f"kmeans 20000x{d} blobs k=10 nInit=10 lloyd",
-        dict(n_samples=20_000, n_features=d, centers=10, cluster_std=10),
-        10,
-        10,
-        "lloyd",
-    )
-    for d in (192, 256)
+    for n, d in ((60_000, 64), (60_000, 16), (60_000, 32), (20_000, 192), (20_000, 256))
 ]
 
 p = argparse.ArgumentParser()
