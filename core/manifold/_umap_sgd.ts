@@ -112,14 +112,22 @@ export function sgdKernel(
     at += Math.ceil(bytes / 16) * 16;
     return o;
   };
-  const oDiff = place(8 * S.dim);
   const oH = place(8 * A.headEmb.length);
   const oT = sameEmb ? oH : place(8 * A.tailEmb.length);
   const oEps = place(8 * nEdges), oEpns = place(8 * nEdges);
   const oEons = place(8 * nEdges), oEonns = place(8 * nEdges);
   const oHead = place(4 * nEdges), oTail = place(4 * nEdges);
   const oStates = place(4 * A.states.length);
-  const oKbuf = place(768);
+  // Two stamps per row (the head rows, then the tail rows when they are
+  // another array), and the scratch: two difference rows and two block
+  // buffers (steps, then their rows) with room for a sample's steps to spare
+  // (a sample has at most 2·rate + 1 negatives, see the .wat).
+  const nHead = A.headEmb.length / S.dim;
+  const nRows = sameEmb ? nHead : nHead + A.tailEmb.length / S.dim;
+  const oStamps = place(8 * nRows);
+  const room = 2 * Math.ceil(negativeSampleRate) + 4;
+  const cap = Math.max(4096, 2 * room);
+  const oSc = place(48 + 16 * S.dim + 16 * cap);
   let memory: WebAssembly.Memory;
   let epoch: (...args: number[]) => void;
   try {
@@ -150,8 +158,14 @@ export function sgdKernel(
   new Int32Array(buf, oHead, nEdges).set(A.head);
   new Int32Array(buf, oTail, nEdges).set(A.tail);
   new Int32Array(buf, oStates, A.states.length).set(A.states);
+  const stamps = new Int32Array(buf, oStamps, 2 * nRows);
+  const last = new Int32Array(buf, oSc + 8, 1); // the last block's number
   return {
     epoch(n, alpha) {
+      if (last[0] > 2 ** 30) {
+        stamps.fill(0);
+        last[0] = 0;
+      }
       epoch(
         nEdges,
         n,
@@ -172,8 +186,11 @@ export function sgdKernel(
         oEons,
         oEonns,
         oStates,
-        oDiff,
-        oKbuf,
+        oStamps,
+        sameEmb ? 0 : nHead,
+        oSc,
+        cap,
+        room,
       );
     },
     finish() {

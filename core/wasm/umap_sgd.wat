@@ -71,53 +71,24 @@
   (func $clip (param $v f64) (result f64)
     (f64.max (f64.min (local.get $v) (f64.const 4)) (f64.const -4)))
 
-  ;; Draws m indices from the generator state at `st` (umap-learn's
-  ;; tau_rand_int) into `kb` and touches their rows of T (first and last
-  ;; float), adding what it read to the float64 at `acc`.
-  (func $draw (param $st i32) (param $kb i32) (param $m i32) (param $T i32) (param $d8 i32)
-    (param $nV i32) (param $acc i32)
-    (local $q i32) (local $r i32) (local $k i32) (local $ok i32) (local $touch f64)
-    (local $h0 i32) (local $l0 i32) (local $h1 i32) (local $l1 i32) (local $h2 i32) (local $l2 i32)
-    (local.set $h0 (i32.load (local.get $st)))
-    (local.set $l0 (i32.load offset=4 (local.get $st)))
-    (local.set $h1 (i32.load offset=8 (local.get $st)))
-    (local.set $l1 (i32.load offset=12 (local.get $st)))
-    (local.set $h2 (i32.load offset=16 (local.get $st)))
-    (local.set $l2 (i32.load offset=20 (local.get $st)))
-    (local.set $touch (f64.load (local.get $acc)))
-    (block $draw_end (loop $draw
-      (br_if $draw_end (i32.ge_u (local.get $q) (local.get $m)))
-      (local.set $l0 (i32.xor
-        (i32.shl (i32.and (local.get $l0) (i32.const 0xfffffffe)) (i32.const 12))
-        (i32.or (i32.shr_u (i32.xor (i32.shl (local.get $l0) (i32.const 13)) (local.get $l0)) (i32.const 19))
-                (i32.shl (local.get $h0) (i32.const 13)))))
-      (local.set $h0 (i32.shr_s (local.get $h0) (i32.const 19)))
-      (local.set $l1 (i32.xor
-        (i32.shl (i32.and (local.get $l1) (i32.const 0xfffffff8)) (i32.const 4))
-        (i32.or (i32.shr_u (i32.xor (i32.shl (local.get $l1) (i32.const 2)) (local.get $l1)) (i32.const 25))
-                (i32.shl (local.get $h1) (i32.const 7)))))
-      (local.set $h1 (i32.shr_s (local.get $h1) (i32.const 25)))
-      (local.set $l2 (i32.xor
-        (i32.shl (i32.and (local.get $l2) (i32.const 0xfffffff0)) (i32.const 17))
-        (i32.or (i32.shr_u (i32.xor (i32.shl (local.get $l2) (i32.const 3)) (local.get $l2)) (i32.const 11))
-                (i32.shl (local.get $h2) (i32.const 21)))))
-      (local.set $h2 (i32.shr_s (local.get $h2) (i32.const 11)))
-      (local.set $r (i32.rem_s (i32.xor (i32.xor (local.get $l0) (local.get $l1)) (local.get $l2)) (local.get $nV)))
-      (local.set $k (select (i32.add (local.get $r) (local.get $nV)) (local.get $r)
-        (i32.lt_s (local.get $r) (i32.const 0))))
-      (i32.store (i32.add (local.get $kb) (i32.shl (local.get $q) (i32.const 2))) (local.get $k))
-      (local.set $ok (i32.add (local.get $T) (i32.mul (local.get $k) (local.get $d8))))
-      (local.set $touch (f64.add (local.get $touch)
-        (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))
-      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (br $draw)))
-    (f64.store (local.get $acc) (local.get $touch))
-    (i32.store (local.get $st) (local.get $h0))
-    (i32.store offset=4 (local.get $st) (local.get $l0))
-    (i32.store offset=8 (local.get $st) (local.get $h1))
-    (i32.store offset=12 (local.get $st) (local.get $l1))
-    (i32.store offset=16 (local.get $st) (local.get $h2))
-    (i32.store offset=20 (local.get $st) (local.get $l2)))
+  ;; Whether row r (stamps at st + 8r: the last block that wrote it, then the
+  ;; last that read it) conflicts with the blocks in [lo, lo + span): one of
+  ;; them wrote it, or, when `write`, read it.
+  (func $conflict (param $r i32) (param $st i32) (param $lo i32) (param $span i32) (param $write i32)
+    (result i32)
+    (local $o i32)
+    (local.set $o (i32.add (local.get $st) (i32.shl (local.get $r) (i32.const 3))))
+    (i32.or
+      (i32.lt_u (i32.sub (i32.load (local.get $o)) (local.get $lo)) (local.get $span))
+      (i32.and (local.get $write)
+        (i32.lt_u (i32.sub (i32.load offset=4 (local.get $o)) (local.get $lo)) (local.get $span)))))
+
+  ;; Stamps row r as read (and, when `write`, written) by block `me`.
+  (func $stamp (param $r i32) (param $st i32) (param $me i32) (param $write i32)
+    (local $o i32)
+    (local.set $o (i32.add (local.get $st) (i32.shl (local.get $r) (i32.const 3))))
+    (if (local.get $write) (then (i32.store (local.get $o) (local.get $me))))
+    (i32.store offset=4 (local.get $o) (local.get $me)))
 
   ;; The first edge at or after i sampled in epoch n (eons ≤ n), or nEdges.
   (func $find (param $i i32) (param $nEdges i32) (param $eons i32) (param $n f64) (result i32)
@@ -128,187 +99,282 @@
       (br $scan)))
     (local.get $i))
 
-  ;; Prepares edge i (sampled) into the scratch `sc`: its head (sc+16), its
-  ;; negatives' count nNeg (sc+24, float64), how many remain to draw
-  ;; (sc+32) and how many are drawn (sc+36), the generator state after
-  ;; them (sc+40, 24 bytes), the indices (kb); touches its tail row. The
-  ;; state comes from the current edge's (at `cur`, head `jcur`) when
-  ;; `fromCur` and the heads agree, else from `states`.
-  (func $prepare (param $i i32) (param $sc i32) (param $kb i32) (param $fromCur i32) (param $cur i32)
-    (param $jcur i32) (param $n f64) (param $head i32) (param $tail i32) (param $epns i32)
-    (param $eonns i32) (param $states i32) (param $T i32) (param $d8 i32) (param $nV i32)
-    (local $j i32) (local $ot i32) (local $nNeg f64) (local $cnt i32) (local $m i32) (local $src i32)
+  ;; Gathers block `me`: the sampled edges from edge i on that share its head
+  ;; j (while `room` more steps fit in `cap`), as steps in `buf`: per edge the
+  ;; tail row's byte offset + 1 (the positive sample), then its negatives'
+  ;; rows, drawn from j's generator (umap-learn's tau_rand_int). Advances
+  ;; the schedules (eons, eonns) and j's state; none of it depends on the
+  ;; embedding. Marks the rows (the head and, when moved, the tails written;
+  ;; the rest read; their numbers in buf + 4·cap) after checking them all
+  ;; against the blocks in [lo, me), and touches them (first and last float,
+  ;; summed at sc). Writes at sc + 16: the step count, 1 when a row
+  ;; conflicts, and j. Returns the next sampled edge (or nEdges).
+  (func $gather (param $i i32) (param $buf i32) (param $cap i32) (param $room i32) (param $nEdges i32)
+    (param $n f64) (param $head i32) (param $tail i32) (param $eps i32) (param $epns i32)
+    (param $eons i32) (param $eonns i32) (param $states i32) (param $T i32) (param $d8 i32)
+    (param $nV i32) (param $moveOther i32) (param $tOff i32) (param $st i32) (param $lo i32)
+    (param $me i32) (param $sc i32) (result i32)
+    (local $j i32) (local $L i32) (local $bad i32) (local $span i32) (local $t i32) (local $ok i32)
+    (local $e8 i32) (local $nNeg f64) (local $cnt i32) (local $q i32) (local $r i32) (local $k i32)
+    (local $so i32) (local $touch f64) (local $rows i32) (local $w i32)
+    (local $h0 i32) (local $l0 i32) (local $h1 i32) (local $l1 i32) (local $h2 i32) (local $l2 i32)
+    (local.set $span (i32.sub (local.get $me) (local.get $lo)))
     (local.set $j (i32.load (i32.add (local.get $head) (i32.shl (local.get $i) (i32.const 2)))))
-    (local.set $ot (i32.add (local.get $T)
-      (i32.mul (i32.load (i32.add (local.get $tail) (i32.shl (local.get $i) (i32.const 2)))) (local.get $d8))))
-    (f64.store (local.get $sc) (f64.add (f64.load (local.get $sc))
-      (f64.add (f64.load (local.get $ot)) (f64.load (i32.sub (i32.add (local.get $ot) (local.get $d8)) (i32.const 8))))))
-    ;; nNeg = trunc((n − eonns[i]) / epns[i])
-    (local.set $nNeg (f64.trunc (f64.div
-      (f64.sub (local.get $n) (f64.load (i32.add (local.get $eonns) (i32.shl (local.get $i) (i32.const 3)))))
-      (f64.load (i32.add (local.get $epns) (i32.shl (local.get $i) (i32.const 3)))))))
-    (local.set $cnt (i32.trunc_sat_f64_s (local.get $nNeg)))
-    (local.set $m (select (i32.const 0)
-      (select (local.get $cnt) (i32.const 64) (i32.lt_s (local.get $cnt) (i32.const 64)))
-      (i32.le_s (local.get $cnt) (i32.const 0))))
-    (local.set $src (select (local.get $cur)
-      (i32.add (local.get $states) (i32.mul (local.get $j) (i32.const 24)))
-      (i32.and (local.get $fromCur) (i32.eq (local.get $j) (local.get $jcur)))))
-    (memory.copy (i32.add (local.get $sc) (i32.const 40)) (local.get $src) (i32.const 24))
-    (i32.store offset=16 (local.get $sc) (local.get $j))
-    (f64.store offset=24 (local.get $sc) (local.get $nNeg))
-    (i32.store offset=32 (local.get $sc) (i32.sub (local.get $cnt) (local.get $m)))
-    (i32.store offset=36 (local.get $sc) (local.get $m))
-    (call $draw (i32.add (local.get $sc) (i32.const 40)) (local.get $kb) (local.get $m) (local.get $T)
-      (local.get $d8) (local.get $nV) (local.get $sc)))
+    (local.set $rows (i32.add (local.get $buf) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $bad (call $conflict (local.get $j) (local.get $st) (local.get $lo) (local.get $span) (i32.const 1)))
+    (local.set $so (i32.add (local.get $states) (i32.mul (local.get $j) (i32.const 24))))
+    (local.set $h0 (i32.load (local.get $so)))
+    (local.set $l0 (i32.load offset=4 (local.get $so)))
+    (local.set $h1 (i32.load offset=8 (local.get $so)))
+    (local.set $l1 (i32.load offset=12 (local.get $so)))
+    (local.set $h2 (i32.load offset=16 (local.get $so)))
+    (local.set $l2 (i32.load offset=20 (local.get $so)))
+    (local.set $touch (f64.load (local.get $sc)))
+    (block $done (loop $edge
+      ;; the positive sample: the tail row
+      (local.set $t (i32.load (i32.add (local.get $tail) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $r (i32.add (local.get $t) (local.get $tOff)))
+      (local.set $bad (i32.or (local.get $bad)
+        (call $conflict (local.get $r) (local.get $st) (local.get $lo) (local.get $span) (local.get $moveOther))))
+      (i32.store (i32.add (local.get $rows) (i32.shl (local.get $L) (i32.const 2))) (local.get $r))
+      (local.set $ok (i32.add (local.get $T) (i32.mul (local.get $t) (local.get $d8))))
+      (local.set $touch (f64.add (local.get $touch)
+        (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))
+      (i32.store (i32.add (local.get $buf) (i32.shl (local.get $L) (i32.const 2))) (i32.or (local.get $ok) (i32.const 1)))
+      (local.set $L (i32.add (local.get $L) (i32.const 1)))
+      ;; eons[i] += eps[i]; nNeg = trunc((n − eonns[i]) / epns[i])
+      (local.set $e8 (i32.shl (local.get $i) (i32.const 3)))
+      (f64.store (i32.add (local.get $eons) (local.get $e8))
+        (f64.add (f64.load (i32.add (local.get $eons) (local.get $e8)))
+                 (f64.load (i32.add (local.get $eps) (local.get $e8)))))
+      (local.set $nNeg (f64.trunc (f64.div
+        (f64.sub (local.get $n) (f64.load (i32.add (local.get $eonns) (local.get $e8))))
+        (f64.load (i32.add (local.get $epns) (local.get $e8))))))
+      (local.set $cnt (i32.trunc_sat_f64_s (local.get $nNeg)))
+      ;; at most 2·rate + 1 negatives per sample (the caller's room); never more
+      (if (i32.gt_s (local.get $cnt) (i32.sub (local.get $room) (i32.const 1))) (then unreachable))
+      (local.set $q (i32.const 0))
+      (block $draw_end (loop $draw
+        (br_if $draw_end (i32.ge_s (local.get $q) (local.get $cnt)))
+        (local.set $l0 (i32.xor
+          (i32.shl (i32.and (local.get $l0) (i32.const 0xfffffffe)) (i32.const 12))
+          (i32.or (i32.shr_u (i32.xor (i32.shl (local.get $l0) (i32.const 13)) (local.get $l0)) (i32.const 19))
+                  (i32.shl (local.get $h0) (i32.const 13)))))
+        (local.set $h0 (i32.shr_s (local.get $h0) (i32.const 19)))
+        (local.set $l1 (i32.xor
+          (i32.shl (i32.and (local.get $l1) (i32.const 0xfffffff8)) (i32.const 4))
+          (i32.or (i32.shr_u (i32.xor (i32.shl (local.get $l1) (i32.const 2)) (local.get $l1)) (i32.const 25))
+                  (i32.shl (local.get $h1) (i32.const 7)))))
+        (local.set $h1 (i32.shr_s (local.get $h1) (i32.const 25)))
+        (local.set $l2 (i32.xor
+          (i32.shl (i32.and (local.get $l2) (i32.const 0xfffffff0)) (i32.const 17))
+          (i32.or (i32.shr_u (i32.xor (i32.shl (local.get $l2) (i32.const 3)) (local.get $l2)) (i32.const 11))
+                  (i32.shl (local.get $h2) (i32.const 21)))))
+        (local.set $h2 (i32.shr_s (local.get $h2) (i32.const 11)))
+        (local.set $r (i32.rem_s (i32.xor (i32.xor (local.get $l0) (local.get $l1)) (local.get $l2)) (local.get $nV)))
+        (local.set $k (select (i32.add (local.get $r) (local.get $nV)) (local.get $r)
+          (i32.lt_s (local.get $r) (i32.const 0))))
+        (local.set $r (i32.add (local.get $k) (local.get $tOff)))
+        (local.set $bad (i32.or (local.get $bad)
+          (call $conflict (local.get $r) (local.get $st) (local.get $lo) (local.get $span) (i32.const 0))))
+        (i32.store (i32.add (local.get $rows) (i32.shl (local.get $L) (i32.const 2))) (local.get $r))
+        (local.set $ok (i32.add (local.get $T) (i32.mul (local.get $k) (local.get $d8))))
+        (local.set $touch (f64.add (local.get $touch)
+          (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))
+        (i32.store (i32.add (local.get $buf) (i32.shl (local.get $L) (i32.const 2))) (local.get $ok))
+        (local.set $L (i32.add (local.get $L) (i32.const 1)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $draw)))
+      ;; eonns[i] += nNeg · epns[i]
+      (f64.store (i32.add (local.get $eonns) (local.get $e8))
+        (f64.add (f64.load (i32.add (local.get $eonns) (local.get $e8)))
+                 (f64.mul (local.get $nNeg) (f64.load (i32.add (local.get $epns) (local.get $e8))))))
+      (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $nEdges) (local.get $eons) (local.get $n)))
+      (br_if $done (i32.ge_u (local.get $i) (local.get $nEdges)))
+      (br_if $done (i32.ne (i32.load (i32.add (local.get $head) (i32.shl (local.get $i) (i32.const 2)))) (local.get $j)))
+      (br_if $done (i32.gt_u (i32.add (local.get $L) (local.get $room)) (local.get $cap)))
+      (br $edge)))
+    (i32.store (local.get $so) (local.get $h0))
+    (i32.store offset=4 (local.get $so) (local.get $l0))
+    (i32.store offset=8 (local.get $so) (local.get $h1))
+    (i32.store offset=12 (local.get $so) (local.get $l1))
+    (i32.store offset=16 (local.get $so) (local.get $h2))
+    (i32.store offset=20 (local.get $so) (local.get $l2))
+    ;; the stamps, once every row is checked (a row this block reads and then
+    ;; writes must still meet the other block's stamp)
+    (call $stamp (local.get $j) (local.get $st) (local.get $me) (i32.const 1))
+    (local.set $q (i32.const 0))
+    (block $st_end (loop $stl
+      (br_if $st_end (i32.ge_u (local.get $q) (local.get $L)))
+      (local.set $w (i32.shl (local.get $q) (i32.const 2)))
+      (call $stamp (i32.load (i32.add (local.get $rows) (local.get $w))) (local.get $st) (local.get $me)
+        (i32.and (local.get $moveOther) (i32.load (i32.add (local.get $buf) (local.get $w)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $stl)))
+    (f64.store (local.get $sc) (local.get $touch))
+    (i32.store offset=16 (local.get $sc) (local.get $L))
+    (i32.store offset=20 (local.get $sc) (local.get $bad))
+    (i32.store offset=24 (local.get $sc) (local.get $j))
+    (local.get $i))
+
+  ;; One step of a block: the head row at oj against the row at code & −2,
+  ;; a positive sample (attraction; the other row moved too when
+  ;; moveOther) when code is odd, else a negative one (repulsion). diff:
+  ;; dim float64 of scratch.
+  (func $step (param $oj i32) (param $code i32) (param $diff i32) (param $d8 i32) (param $alpha f64)
+    (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64) (param $moveOther i32)
+    (local $ok i32) (local $dd i32) (local $t f64) (local $d2 f64) (local $gc f64) (local $pb f64) (local $g f64)
+    (local.set $ok (i32.and (local.get $code) (i32.const -2)))
+    ;; diff = H[j] − T[other]; d2 = Σ diff² in order
+    (block $a_end (loop $a
+      (br_if $a_end (i32.ge_u (local.get $dd) (local.get $d8)))
+      (local.set $t (f64.sub (f64.load (i32.add (local.get $oj) (local.get $dd)))
+                             (f64.load (i32.add (local.get $ok) (local.get $dd)))))
+      (f64.store (i32.add (local.get $diff) (local.get $dd)) (local.get $t))
+      (local.set $d2 (f64.add (local.get $d2) (f64.mul (local.get $t) (local.get $t))))
+      (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
+      (br $a)))
+    (local.set $dd (i32.const 0))
+    (if (i32.and (local.get $code) (i32.const 1))
+      (then
+        (if (f64.gt (local.get $d2) (f64.const 0)) (then
+          (local.set $pb (call $pow (local.get $d2) (local.get $b)))
+          ;; gc = (−2ab · (pb / d2)) / (a · pb + 1)
+          (local.set $gc (f64.div
+            (f64.mul (f64.neg (local.get $twoAB)) (f64.div (local.get $pb) (local.get $d2)))
+            (f64.add (f64.mul (local.get $a) (local.get $pb)) (f64.const 1))))))
+        (block $u_end (loop $u
+          (br_if $u_end (i32.ge_u (local.get $dd) (local.get $d8)))
+          (local.set $g (call $clip (f64.mul (local.get $gc) (f64.load (i32.add (local.get $diff) (local.get $dd))))))
+          (f64.store (i32.add (local.get $oj) (local.get $dd))
+            (f64.add (f64.load (i32.add (local.get $oj) (local.get $dd))) (f64.mul (local.get $g) (local.get $alpha))))
+          (if (local.get $moveOther) (then
+            (f64.store (i32.add (local.get $ok) (local.get $dd))
+              (f64.add (f64.load (i32.add (local.get $ok) (local.get $dd)))
+                       (f64.mul (f64.neg (local.get $g)) (local.get $alpha))))))
+          (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
+          (br $u))))
+      (else
+        ;; gc = 2γb / ((0.001 + d2) · (a · d2^b + 1)); nothing moves unless gc > 0
+        ;; (d2 = 0: the same row, or a copy of it)
+        (if (i32.eqz (f64.gt (local.get $d2) (f64.const 0))) (then (return)))
+        (local.set $gc (f64.div (local.get $twoGB)
+          (f64.mul (f64.add (f64.const 0.001) (local.get $d2))
+                   (f64.add (f64.mul (local.get $a) (call $pow (local.get $d2) (local.get $b))) (f64.const 1)))))
+        (if (i32.eqz (f64.gt (local.get $gc) (f64.const 0))) (then (return)))
+        (block $c_end (loop $c
+          (br_if $c_end (i32.ge_u (local.get $dd) (local.get $d8)))
+          (local.set $g (call $clip (f64.mul (local.get $gc) (f64.load (i32.add (local.get $diff) (local.get $dd))))))
+          (f64.store (i32.add (local.get $oj) (local.get $dd))
+            (f64.add (f64.load (i32.add (local.get $oj) (local.get $dd))) (f64.mul (local.get $g) (local.get $alpha))))
+          (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
+          (br $c))))))
 
   ;; One epoch `n` with learning rate `alpha` over edges [0, nEdges).
-  ;; H, T: head and tail embeddings (nVertices × dim float64, may be equal);
-  ;; head, tail: int32 per edge; eps, epns, eons, eonns: float64 per edge;
-  ;; states: int32 × 6 per vertex; diff: dim float64 of scratch; sc: 768
-  ;; bytes of scratch (two blocks of 64 indices, the prepared edge, the
-  ;; current generator state).
+  ;; H, T: head and tail embeddings (float64 rows, may be equal); head, tail:
+  ;; int32 per edge; eps, epns, eons, eonns: float64 per edge; states: int32
+  ;; × 6 per vertex; st: two int32 stamps per row (the head rows, then the
+  ;; tail rows from tOff when T is another array), zero at the start; sc:
+  ;; scratch of 48 + 2·dim·8 + 2·cap·8 bytes.
   ;;
-  ;; The random rows of the negative samples are the time (a cache miss
-  ;; each: 5.6 MB of rows on N2D's 70,000 × 10). Their indices depend only on
-  ;; the vertex's generator, not on the embedding, so they are drawn ahead
-  ;; and their rows touched: the next sampled edge's first 64 are drawn
-  ;; while this edge's negatives are computed (when this edge's fit in one
-  ;; block), and the misses overlap. The arithmetic and its order are
-  ;; unchanged; each edge's generator state is stored after its draws.
+  ;; Each negative sample waits on the previous one (both move the head row),
+  ;; so one block of steps is a chain of dependent operations. Two blocks
+  ;; run interleaved, a step of each in turn, so that the processor overlaps
+  ;; their chains; and that gives the sequential order's bits exactly
+  ;; because a block only starts beside another when neither writes a row
+  ;; the other reads or writes (the stamps; otherwise the running block
+  ;; finishes first). Blocks start in the sequential order, so every pair of
+  ;; blocks whose steps interleave commutes.
   (func (export "epoch")
     (param $nEdges i32) (param $n f64) (param $alpha f64) (param $dim i32) (param $nV i32)
     (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64) (param $moveOther i32)
     (param $H i32) (param $T i32) (param $head i32) (param $tail i32)
     (param $eps i32) (param $epns i32) (param $eons i32) (param $eonns i32)
-    (param $states i32) (param $diff i32) (param $sc i32)
-    (local $i i32) (local $i2 i32) (local $e8 i32) (local $j i32) (local $oj i32) (local $ok i32)
-    (local $ot i32) (local $dd i32) (local $d8 i32) (local $t f64) (local $d2 f64) (local $gc f64)
-    (local $pb f64) (local $g f64) (local $nNeg f64) (local $cnt i32) (local $m i32) (local $q i32)
-    (local $k i32) (local $kcur i32) (local $knext i32) (local $cur i32) (local $ahead i32)
+    (param $states i32) (param $st i32) (param $tOff i32) (param $sc i32) (param $cap i32) (param $room i32)
+    (local $i i32) (local $d8 i32) (local $diffA i32) (local $diffB i32) (local $bufA i32) (local $bufB i32)
+    (local $pA i32) (local $pB i32) (local $remA i32) (local $remB i32) (local $ojA i32) (local $ojB i32)
+    (local $idA i32) (local $idB i32) (local $me i32) (local $m i32)
     (local.set $d8 (i32.shl (local.get $dim) (i32.const 3)))
-    ;; scratch: [0, 8) touches' sum, [16, 64) the prepared edge, [64, 88) the
-    ;; current state, [256, 512) and [512, 768) the index blocks
-    (local.set $cur (i32.add (local.get $sc) (i32.const 64)))
-    (local.set $kcur (i32.add (local.get $sc) (i32.const 256)))
-    (local.set $knext (i32.add (local.get $sc) (i32.const 512)))
+    ;; scratch: [0, 8) touches' sum, [8, 12) the last block's number,
+    ;; [16, 28) gather's outputs, then diffA, diffB, bufA, bufB (steps, rows)
+    (local.set $diffA (i32.add (local.get $sc) (i32.const 48)))
+    (local.set $diffB (i32.add (local.get $diffA) (local.get $d8)))
+    (local.set $bufA (i32.add (local.get $diffB) (local.get $d8)))
+    (local.set $bufB (i32.add (local.get $bufA) (i32.shl (local.get $cap) (i32.const 3))))
     (local.set $i (call $find (i32.const 0) (local.get $nEdges) (local.get $eons) (local.get $n)))
-    (if (i32.lt_u (local.get $i) (local.get $nEdges))
-      (then (call $prepare (local.get $i) (local.get $sc) (local.get $knext) (i32.const 0) (local.get $cur)
-        (i32.const -1) (local.get $n) (local.get $head) (local.get $tail) (local.get $epns)
-        (local.get $eonns) (local.get $states) (local.get $T) (local.get $d8) (local.get $nV))))
-    (block $edges_end (loop $edges
-      (br_if $edges_end (i32.ge_u (local.get $i) (local.get $nEdges)))
-      (local.set $e8 (i32.shl (local.get $i) (i32.const 3)))
-      ;; the prepared edge becomes the current one
-      (local.set $k (local.get $kcur))
-      (local.set $kcur (local.get $knext))
-      (local.set $knext (local.get $k))
-      (local.set $j (i32.load offset=16 (local.get $sc)))
-      (local.set $nNeg (f64.load offset=24 (local.get $sc)))
-      (local.set $cnt (i32.load offset=32 (local.get $sc)))
-      (local.set $m (i32.load offset=36 (local.get $sc)))
-      (memory.copy (local.get $cur) (i32.add (local.get $sc) (i32.const 40)) (i32.const 24))
-      (local.set $oj (i32.add (local.get $H) (i32.mul (local.get $j) (local.get $d8))))
-      (local.set $ot (i32.add (local.get $T)
-        (i32.mul (i32.load (i32.add (local.get $tail) (i32.shl (local.get $i) (i32.const 2)))) (local.get $d8))))
-      ;; the positive sample: diff = H[j] − T[tail]; d2 = Σ diff² in order
-      (local.set $d2 (f64.const 0))
-      (local.set $dd (i32.const 0))
-      (block $a_end (loop $a
-        (br_if $a_end (i32.ge_u (local.get $dd) (local.get $d8)))
-        (local.set $t (f64.sub (f64.load (i32.add (local.get $oj) (local.get $dd)))
-                               (f64.load (i32.add (local.get $ot) (local.get $dd)))))
-        (f64.store (i32.add (local.get $diff) (local.get $dd)) (local.get $t))
-        (local.set $d2 (f64.add (local.get $d2) (f64.mul (local.get $t) (local.get $t))))
-        (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
-        (br $a)))
-      (local.set $gc (f64.const 0))
-      (if (f64.gt (local.get $d2) (f64.const 0)) (then
-        (local.set $pb (call $pow (local.get $d2) (local.get $b)))
-        ;; gc = (−2ab · (pb / d2)) / (a · pb + 1)
-        (local.set $gc (f64.div
-          (f64.mul (f64.neg (local.get $twoAB)) (f64.div (local.get $pb) (local.get $d2)))
-          (f64.add (f64.mul (local.get $a) (local.get $pb)) (f64.const 1))))))
-      (local.set $dd (i32.const 0))
-      (block $u_end (loop $u
-        (br_if $u_end (i32.ge_u (local.get $dd) (local.get $d8)))
-        (local.set $g (call $clip (f64.mul (local.get $gc) (f64.load (i32.add (local.get $diff) (local.get $dd))))))
-        (f64.store (i32.add (local.get $oj) (local.get $dd))
-          (f64.add (f64.load (i32.add (local.get $oj) (local.get $dd))) (f64.mul (local.get $g) (local.get $alpha))))
-        (if (local.get $moveOther) (then
-          (f64.store (i32.add (local.get $ot) (local.get $dd))
-            (f64.add (f64.load (i32.add (local.get $ot) (local.get $dd)))
-                     (f64.mul (f64.neg (local.get $g)) (local.get $alpha))))))
-        (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
-        (br $u)))
-      ;; eons[i] += eps[i]
-      (f64.store (i32.add (local.get $eons) (local.get $e8))
-        (f64.add (f64.load (i32.add (local.get $eons) (local.get $e8)))
-                 (f64.load (i32.add (local.get $eps) (local.get $e8)))))
-      ;; the next sampled edge; drawn ahead when this edge's draws are done
-      (local.set $i2 (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $nEdges) (local.get $eons) (local.get $n)))
-      (local.set $ahead (i32.and (i32.eqz (local.get $cnt)) (i32.lt_u (local.get $i2) (local.get $nEdges))))
-      (if (local.get $ahead)
-        (then (call $prepare (local.get $i2) (local.get $sc) (local.get $knext) (i32.const 1) (local.get $cur)
-          (local.get $j) (local.get $n) (local.get $head) (local.get $tail) (local.get $epns)
-          (local.get $eonns) (local.get $states) (local.get $T) (local.get $d8) (local.get $nV))))
-      ;; the negative samples, a block of drawn indices at a time
-      (block $blocks_end (loop $blocks
-        (local.set $q (i32.const 0))
-        (block $neg_end (loop $neg
-          (br_if $neg_end (i32.ge_u (local.get $q) (local.get $m)))
-          (local.set $k (i32.load (i32.add (local.get $kcur) (i32.shl (local.get $q) (i32.const 2)))))
-          (local.set $q (i32.add (local.get $q) (i32.const 1)))
-          (block $skip
-            (local.set $ok (i32.add (local.get $T) (i32.mul (local.get $k) (local.get $d8))))
-            (local.set $d2 (f64.const 0))
-            (local.set $dd (i32.const 0))
-            (block $b_end (loop $bl
-              (br_if $b_end (i32.ge_u (local.get $dd) (local.get $d8)))
-              (local.set $t (f64.sub (f64.load (i32.add (local.get $oj) (local.get $dd)))
-                                     (f64.load (i32.add (local.get $ok) (local.get $dd)))))
-              (f64.store (i32.add (local.get $diff) (local.get $dd)) (local.get $t))
-              (local.set $d2 (f64.add (local.get $d2) (f64.mul (local.get $t) (local.get $t))))
-              (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
-              (br $bl)))
-            (if (f64.gt (local.get $d2) (f64.const 0))
-              (then
-                ;; gc = 2γb / ((0.001 + d2) · (a · d2^b + 1))
-                (local.set $gc (f64.div (local.get $twoGB)
-                  (f64.mul (f64.add (f64.const 0.001) (local.get $d2))
-                           (f64.add (f64.mul (local.get $a) (call $pow (local.get $d2) (local.get $b))) (f64.const 1))))))
-              (else
-                (br_if $skip (i32.eq (local.get $j) (local.get $k)))
-                (local.set $gc (f64.const 0))))
-            (br_if $skip (i32.eqz (f64.gt (local.get $gc) (f64.const 0))))
-            (local.set $dd (i32.const 0))
-            (block $c_end (loop $c
-              (br_if $c_end (i32.ge_u (local.get $dd) (local.get $d8)))
-              (local.set $g (call $clip (f64.mul (local.get $gc) (f64.load (i32.add (local.get $diff) (local.get $dd))))))
-              (f64.store (i32.add (local.get $oj) (local.get $dd))
-                (f64.add (f64.load (i32.add (local.get $oj) (local.get $dd))) (f64.mul (local.get $g) (local.get $alpha))))
-              (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
-              (br $c))))
-          (br $neg)))
-        (br_if $blocks_end (i32.le_s (local.get $cnt) (i32.const 0)))
-        ;; more than 64 negatives: draw the next block from the current state
-        (local.set $m (select (local.get $cnt) (i32.const 64) (i32.lt_s (local.get $cnt) (i32.const 64))))
-        (local.set $cnt (i32.sub (local.get $cnt) (local.get $m)))
-        (call $draw (local.get $cur) (local.get $kcur) (local.get $m) (local.get $T) (local.get $d8)
-          (local.get $nV) (local.get $sc))
-        (br $blocks)))
-      ;; the state after this edge's draws (when the next edge has the same
-      ;; head and was drawn ahead, its own store follows)
-      (memory.copy (i32.add (local.get $states) (i32.mul (local.get $j) (i32.const 24))) (local.get $cur) (i32.const 24))
-      ;; eonns[i] += nNeg · epns[i]
-      (f64.store (i32.add (local.get $eonns) (local.get $e8))
-        (f64.add (f64.load (i32.add (local.get $eonns) (local.get $e8)))
-                 (f64.mul (local.get $nNeg) (f64.load (i32.add (local.get $epns) (local.get $e8))))))
-      (if (i32.and (i32.eqz (local.get $ahead)) (i32.lt_u (local.get $i2) (local.get $nEdges)))
-        (then (call $prepare (local.get $i2) (local.get $sc) (local.get $knext) (i32.const 0) (local.get $cur)
-          (i32.const -1) (local.get $n) (local.get $head) (local.get $tail) (local.get $epns)
-          (local.get $eonns) (local.get $states) (local.get $T) (local.get $d8) (local.get $nV))))
-      (local.set $i (local.get $i2))
-      (br $edges))))
+    (block $main_end (loop $main
+      (if (i32.and (i32.eqz (local.get $remA)) (i32.lt_u (local.get $i) (local.get $nEdges))) (then
+        (local.set $me (i32.add (i32.load offset=8 (local.get $sc)) (i32.const 1)))
+        (i32.store offset=8 (local.get $sc) (local.get $me))
+        (local.set $i (call $gather (local.get $i) (local.get $bufA) (local.get $cap) (local.get $room)
+          (local.get $nEdges) (local.get $n) (local.get $head) (local.get $tail) (local.get $eps)
+          (local.get $epns) (local.get $eons) (local.get $eonns) (local.get $states) (local.get $T)
+          (local.get $d8) (local.get $nV) (local.get $moveOther) (local.get $tOff) (local.get $st)
+          (select (local.get $idB) (local.get $me) (local.get $remB)) (local.get $me) (local.get $sc)))
+        (local.set $idA (local.get $me))
+        (local.set $remA (i32.load offset=16 (local.get $sc)))
+        (local.set $pA (local.get $bufA))
+        (local.set $ojA (i32.add (local.get $H) (i32.mul (i32.load offset=24 (local.get $sc)) (local.get $d8))))
+        (if (i32.load offset=20 (local.get $sc)) (then
+          ;; it conflicts with B's block: B finishes first
+          (block $fb_end (loop $fb
+            (br_if $fb_end (i32.eqz (local.get $remB)))
+            (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+              (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+            (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+            (local.set $remB (i32.sub (local.get $remB) (i32.const 1)))
+            (br $fb)))))))
+      (if (i32.and (i32.eqz (local.get $remB)) (i32.lt_u (local.get $i) (local.get $nEdges))) (then
+        (local.set $me (i32.add (i32.load offset=8 (local.get $sc)) (i32.const 1)))
+        (i32.store offset=8 (local.get $sc) (local.get $me))
+        (local.set $i (call $gather (local.get $i) (local.get $bufB) (local.get $cap) (local.get $room)
+          (local.get $nEdges) (local.get $n) (local.get $head) (local.get $tail) (local.get $eps)
+          (local.get $epns) (local.get $eons) (local.get $eonns) (local.get $states) (local.get $T)
+          (local.get $d8) (local.get $nV) (local.get $moveOther) (local.get $tOff) (local.get $st)
+          (select (local.get $idA) (local.get $me) (local.get $remA)) (local.get $me) (local.get $sc)))
+        (local.set $idB (local.get $me))
+        (local.set $remB (i32.load offset=16 (local.get $sc)))
+        (local.set $pB (local.get $bufB))
+        (local.set $ojB (i32.add (local.get $H) (i32.mul (i32.load offset=24 (local.get $sc)) (local.get $d8))))
+        (if (i32.load offset=20 (local.get $sc)) (then
+          ;; it conflicts with A's block: A finishes first
+          (block $fa_end (loop $fa
+            (br_if $fa_end (i32.eqz (local.get $remA)))
+            (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+              (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+            (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+            (local.set $remA (i32.sub (local.get $remA) (i32.const 1)))
+            (br $fa)))))))
+      ;; a lane without a block: the edges are done; the other finishes alone
+      (if (i32.eqz (i32.and (i32.ne (local.get $remA) (i32.const 0)) (i32.ne (local.get $remB) (i32.const 0)))) (then
+        (block $ra_end (loop $ra
+          (br_if $ra_end (i32.eqz (local.get $remA)))
+          (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+            (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+          (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+          (local.set $remA (i32.sub (local.get $remA) (i32.const 1)))
+          (br $ra)))
+        (block $rb_end (loop $rb
+          (br_if $rb_end (i32.eqz (local.get $remB)))
+          (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+            (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+          (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+          (local.set $remB (i32.sub (local.get $remB) (i32.const 1)))
+          (br $rb)))
+        (br_if $main_end (i32.ge_u (local.get $i) (local.get $nEdges)))
+        (br $main)))
+      ;; both lanes: a step of each in turn until one block ends
+      (local.set $m (select (local.get $remA) (local.get $remB) (i32.lt_u (local.get $remA) (local.get $remB))))
+      (local.set $remA (i32.sub (local.get $remA) (local.get $m)))
+      (local.set $remB (i32.sub (local.get $remB) (local.get $m)))
+      (block $both_end (loop $both
+        (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+          (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+        (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+          (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+        (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+        (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br_if $both (local.get $m))))
+      (br $main))))
 )
