@@ -354,3 +354,23 @@ Deno.test("kmeans pool with bounds: exact ties go to the lower centre index, in 
     assertSame(bounded, one);
   }
 });
+
+Deno.test("a small low-dimension fit runs the pool's kernels on the calling thread alone, with the one-core results", () => {
+  // 10,000 × 10, k = 10, one start: a Gaussian mixture's k-means start (n·d·k = 1e6).
+  const { X } = makeBlobs({
+    nSamples: 10_000,
+    nFeatures: 10,
+    centers: 10,
+    clusterStd: 2,
+    randomState: 3,
+  });
+  const options = { nClusters: 10, nInit: 1, refine: false, randomState: 5 };
+  useKMeansPool(false);
+  const one = kmeans(X, options);
+  useKMeansPool(true, true);
+  lastPoolStats.jobs = 0; // the stats of the last pool closed, maybe another test's
+  const pooled = kmeans(X, options);
+  assert.ok(lastPoolStats.jobs > 0, "the pool ran");
+  assert.equal(lastPoolStats.workerChunks, 0, "no worker");
+  assertSame(pooled, one);
+});

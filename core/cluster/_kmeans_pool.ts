@@ -94,8 +94,11 @@ let boundsAllowed: "auto" | "always" | "off" = "auto";
 const MIN_WORK = 1e6;
 /**
  * Below this n·d·k·runs the exact (low-dimension) steps do not pay for
- * starting the worker: a Gaussian mixture's one k-means start on 10,000 ×
- * 10 (k = 10, 1e6) took 0.30–0.35 s pooled against 0.23 s without.
+ * starting the worker, and the pool runs them on the calling thread alone:
+ * a Gaussian mixture's one k-means start on 10,000 × 10 (k = 10, 1e6) took
+ * 0.30–0.35 s with the worker against 0.23 s without it (fresh processes);
+ * warm, 26–31 ms with the worker, 11 ms on this thread's WebAssembly
+ * kernels, 25 ms in the one-core JavaScript.
  */
 const MIN_EXACT_WORK = 1.5e6;
 
@@ -186,7 +189,9 @@ export class KMeansPool {
     const exactFor = (job: "assign" | "candidates") =>
       forced[job] === "auto" ? !screenPays(d, kMax, job) : forced[job] === "exact";
     const exact = { assign: exactFor("assign"), candidates: exactFor("candidates") };
-    if (exact.assign && n * d * kMax * runs < MIN_EXACT_WORK) return undefined;
+    // Small exact fits run on this thread alone: the worker's start costs
+    // more than it saves there, the WebAssembly kernels still pay.
+    const alone = exact.assign && n * d * kMax * runs < MIN_EXACT_WORK;
     let memory: WebAssembly.Memory;
     try {
       const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
@@ -211,7 +216,7 @@ export class KMeansPool {
       if (weights) v.w.set(weights);
       // Where no worker can start (a browser's main thread, Node), the
       // calling thread takes every chunk: the same results on one core.
-      const worker = workerAllowed
+      const worker = workerAllowed && !alone
         ? startWorker(new URL("./_kmeans_worker.ts", import.meta.url), { memory }, {
           wake: () => {
             Atomics.store(h, Slot.Stop, 1);
