@@ -274,7 +274,8 @@ Deno.test("the WebAssembly SGD's power is powPositive, bit for bit, rare argumen
 Deno.test("umap(): the WebAssembly SGD gives the JavaScript epochs' bits (2, 3 and 10 dimensions, fit and transform)", () => {
   // The kernel runs two blocks of steps side by side when their rows are
   // disjoint: 30 rows make clashes frequent, 1,500 rows make pairs the rule;
-  // 150 negatives per sample fill a block buffer in a few samples.
+  // 1,000 negatives per sample fill a block's buffer (4,096 steps) within
+  // three samples, so one head's edges span several blocks.
   const sets = [
     { X: blobs(29, 240, 6, 4, 2), Q: blobs(30, 20, 6, 4, 2) },
     { X: blobs(31, 30, 4, 3, 2), Q: blobs(32, 6, 4, 3, 2) },
@@ -285,6 +286,7 @@ Deno.test("umap(): the WebAssembly SGD gives the JavaScript epochs' bits (2, 3 a
     { set: 0, nComponents: 3, init: "random", minDist: 0.3, negativeSampleRate: 150, nEpochs: 40 },
     { set: 0, nComponents: 10, init: "spectral", minDist: 0, negativeSampleRate: 5, nEpochs: 40 },
     { set: 1, nComponents: 2, init: "random", minDist: 0.1, negativeSampleRate: 5, nEpochs: 60 },
+    { set: 1, nComponents: 3, init: "random", minDist: 0.1, negativeSampleRate: 1000, nEpochs: 15 },
     { set: 2, nComponents: 2, init: "spectral", minDist: 0.1, negativeSampleRate: 5, nEpochs: 10 },
     { set: 2, nComponents: 10, init: "random", minDist: 0, negativeSampleRate: 2.5, nEpochs: 10 },
   ] as const;
