@@ -1,6 +1,7 @@
 /**
  * The one place that starts the library's helper threads: the k-means pool
  * (`cluster/_kmeans_pool.ts`), the t-SNE repulsion (`manifold/_gradients.ts`),
+ * UMAP's SGD epochs (`manifold/_umap_sgd.ts`),
  * the neighbour searches (`neighbors/_kd_parallel.ts`, `neighbors/_knn_gemm.ts`)
  * and the matrix product of the networks (`nn/parallel_matmul.ts`).
  *
@@ -16,7 +17,9 @@
  * - Node 20: no global `Worker`, so one core.
  *
  * Results never depend on it: every caller splits its work into fixed
- * chunks and sums them in a fixed order, whoever computed them.
+ * chunks and sums them in a fixed order, whoever computed them (UMAP's
+ * epochs run any two blocks of steps that share a written row in the
+ * one-thread order).
  *
  * A web Worker keeps a Deno process alive while it runs, and cannot be
  * unref'd; so each worker is stopped when its fit ends, or a short idle

@@ -1,22 +1,47 @@
 /**
  * Compiles the hand-written UMAP SGD kernel (`core/wasm/umap_sgd.wat`) into
- * `core/wasm/umap_sgd_wasm.ts` (base64). Dev-only: it needs wabt's
- * `wat2wasm` (Debian package `wabt`); the tests and recipes use the
- * committed output and never run this.
+ * `core/wasm/umap_sgd_wasm.ts` (base64), twice: on an ordinary memory, and
+ * on a shared one for the two-thread epochs (the same text with the memory
+ * import marked `shared`, and gather's `par` flag set). Dev-only: it needs wabt's `wat2wasm` (Debian
+ * package `wabt`); the tests and recipes use the committed output and never
+ * run this.
  *
- *   deno run --allow-read=core --allow-write=core --allow-run=wat2wasm scripts/build_umap_sgd.ts
+ *   deno run --allow-read=core --allow-write=core,/tmp --allow-run=wat2wasm scripts/build_umap_sgd.ts
  *
  * @module
  */
 
-if (import.meta.main) {
-  const { code, stdout, stderr } = await new Deno.Command("wat2wasm", {
-    args: ["core/wasm/umap_sgd.wat", "-o", "/dev/stdout"],
-  }).output();
-  if (code !== 0) {
-    console.error(new TextDecoder().decode(stderr).trim());
-    Deno.exit(1);
+const PLAIN = `(import "env" "memory" (memory 1))`;
+const SHARED = `(import "env" "memory" (memory 1 65536 shared))`;
+const THREADS = ";; ---- The same epochs on two threads";
+
+/** Compiles `text` with wat2wasm (threads enabled), through a temporary file. */
+async function wat2wasm(text: string): Promise<Uint8Array> {
+  const path = await Deno.makeTempFile({ suffix: ".wat" });
+  try {
+    await Deno.writeTextFile(path, text);
+    const { code, stdout, stderr } = await new Deno.Command("wat2wasm", {
+      args: ["--enable-threads", path, "-o", "/dev/stdout"],
+    }).output();
+    if (code !== 0) throw new Error(new TextDecoder().decode(stderr).trim());
+    return stdout;
+  } finally {
+    await Deno.remove(path);
   }
+}
+
+if (import.meta.main) {
+  const text = await Deno.readTextFile("core/wasm/umap_sgd.wat");
+  if (!text.includes(PLAIN)) throw new Error(`umap_sgd.wat: no line ${PLAIN}`);
+  // gather's `par` flag as a constant in each build, so that the compiler
+  // drops the other build's branches (they cost the one-thread epochs 3 %).
+  const par = (on: boolean) => text.replaceAll("(local.get $par)", `(i32.const ${on ? 1 : 0})`);
+  // The ordinary build without the two-thread section (the text's end).
+  const one = par(false), cut = one.indexOf(THREADS);
+  if (cut < 0) throw new Error(`umap_sgd.wat: no line ${THREADS}`);
+  const plain = await wat2wasm(one.slice(0, cut) + ")\n");
+  const shared = await wat2wasm(par(true).replace(PLAIN, SHARED));
+  const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
   await Deno.writeTextFile(
     "core/wasm/umap_sgd_wasm.ts",
     [
@@ -27,10 +52,13 @@ if (import.meta.main) {
       ` * @module`,
       ` */`,
       ``,
-      `/** The module (base64). */`,
-      `export const UMAP_SGD_WASM =\n  "${btoa(String.fromCharCode(...stdout))}";`,
+      `/** The module on an ordinary memory (base64). */`,
+      `export const UMAP_SGD_WASM =\n  "${b64(plain)}";`,
+      ``,
+      `/** The same module on a shared memory, for the two-thread epochs (base64). */`,
+      `export const UMAP_SGD_WASM_SHARED =\n  "${b64(shared)}";`,
       ``,
     ].join("\n"),
   );
-  console.log(`core/wasm/umap_sgd_wasm.ts written (${stdout.length} bytes)`);
+  console.log(`core/wasm/umap_sgd_wasm.ts written (${plain.length} + ${shared.length} bytes)`);
 }

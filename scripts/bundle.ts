@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 const WORKERS = [
   { source: "core/cluster/_kmeans_worker.ts", literal: "./_kmeans_worker.ts" },
   { source: "core/manifold/_bh_worker.ts", literal: "./_bh_worker.ts" },
+  { source: "core/manifold/_umap_sgd_worker.ts", literal: "./_umap_sgd_worker.ts" },
   { source: "core/neighbors/_kd_worker.ts", literal: "./_kd_worker.ts" },
   { source: "core/neighbors/_knn_gemm_worker.ts", literal: "./_knn_gemm_worker.ts" },
   { source: "core/nn/matmul_worker.ts", literal: "./matmul_worker.ts" },
@@ -104,9 +105,16 @@ export async function bundleWithWorkers(
 export async function buildBundle(out: string): Promise<string[]> {
   await Deno.mkdir(out, { recursive: true });
   const written = await bundleWithWorkers("core/mod.ts", `${out}/core.js`);
-  // The library starts the k-means pool, the t-SNE repulsion and the neighbour searches' workers.
+  // The library starts the k-means pool, the t-SNE repulsion, UMAP's epochs and the neighbour
+  // searches' workers.
   for (
-    const name of ["_kmeans_worker.js", "_bh_worker.js", "_kd_worker.js", "_knn_gemm_worker.js"]
+    const name of [
+      "_kmeans_worker.js",
+      "_bh_worker.js",
+      "_umap_sgd_worker.js",
+      "_kd_worker.js",
+      "_knn_gemm_worker.js",
+    ]
   ) {
     if (!written.includes(`${out}/${name}`)) {
       throw new Error(`Cannot bundle core/mod.ts as core.js does not start ${name}`);

@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { findAbParams, fuzzySimplicialSet, umap } from "../core/manifold/umap.ts";
 import { perVertexStates, tauRandInt } from "../core/manifold/_umap_layout.ts";
-import { kernelPow, useUmapSgdWasm } from "../core/manifold/_umap_sgd.ts";
+import {
+  kernelPow,
+  lastHelperBlocks,
+  useUmapSgdThreads,
+  useUmapSgdWasm,
+} from "../core/manifold/_umap_sgd.ts";
+import { twoCores } from "../core/workers.ts";
 import { powPositive } from "../core/math.ts";
 import { connectedComponents, spectralLayout } from "../core/manifold/_umap_spectral.ts";
 import { eigshSmallest } from "../core/sparse_eigen.ts";
@@ -290,22 +296,32 @@ Deno.test("umap(): the WebAssembly SGD gives the JavaScript epochs' bits (2, 3 a
     { set: 2, nComponents: 2, init: "spectral", minDist: 0.1, negativeSampleRate: 5, nEpochs: 10 },
     { set: 2, nComponents: 10, init: "random", minDist: 0, negativeSampleRate: 2.5, nEpochs: 10 },
   ] as const;
+  // On two threads (forced, the helper up before the first epoch), the
+  // same bits again; the 30-row graph makes blocks wait on each other.
+  let helped = 0;
   for (const { set, ...c } of cases) {
     const { X, Q } = sets[set];
-    const run = (wasm: boolean) => {
+    const run = (wasm: boolean, threads: "always" | "never" = "never") => {
       useUmapSgdWasm(wasm);
+      useUmapSgdThreads(threads);
       try {
         const m = umap(X, { ...c, randomState: 2 });
-        return { fit: m.embedding.data, moved: m.transform(Q).data };
+        const fit = m.embedding.data;
+        helped += threads === "always" ? lastHelperBlocks : 0;
+        return { fit, moved: m.transform(Q).data };
       } finally {
         useUmapSgdWasm(true);
+        useUmapSgdThreads("auto");
       }
     };
-    const js = run(false), wasm = run(true);
+    const js = run(false), wasm = run(true), two = run(true, "always");
     const what = `${X.rows} rows, ${c.nComponents}-d, rate ${c.negativeSampleRate}`;
     assert.deepEqual(wasm.fit, js.fit, `fit, ${what}`);
     assert.deepEqual(wasm.moved, js.moved, `transform, ${what}`);
+    assert.deepEqual(two.fit, js.fit, `fit on two threads, ${what}`);
+    assert.deepEqual(two.moved, js.moved, `transform on two threads, ${what}`);
   }
+  if (twoCores()) assert.ok(helped > 0, "the helper thread ran blocks");
 });
 
 Deno.test("umap(): explicit init, a disconnected graph, nNeighbors ≥ n adjusted with a warning", () => {

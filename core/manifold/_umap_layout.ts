@@ -357,7 +357,7 @@ export function optimizeLayout(
   const states = perVertexStates(P.seeds, headEmb, headEmb.length / dim, dim);
   const scalars = { nVertices, dim, a, b, twoAB: 2 * a * b, twoGB: 2 * gamma * b, moveOther };
   const arrays = { headEmb, tailEmb, head, tail, epochsPerSample, states };
-  const kernel = sgdKernel(arrays, scalars, P.negativeSampleRate);
+  const kernel = sgdKernel(arrays, scalars, P.negativeSampleRate, nEdges * nEpochs);
   let S: EpochState | undefined;
   if (!kernel) {
     const epns = new Float64Array(nEdges);
@@ -366,12 +366,15 @@ export function optimizeLayout(
     S = { ...arrays, ...scalars, epns, eons, eonns };
   }
   let alpha = P.initialAlpha;
-  for (let n = 0; n < nEpochs; n++) {
-    if (kernel) kernel.epoch(n, alpha);
-    else if (dim === 2) epoch2(S!, n, alpha);
-    else epochAny(S!, n, alpha);
-    alpha = P.initialAlpha * (1 - n / nEpochs);
-    P.onEpoch?.(n + 1, nEpochs);
+  try {
+    for (let n = 0; n < nEpochs; n++) {
+      if (kernel) kernel.epoch(n, alpha);
+      else if (dim === 2) epoch2(S!, n, alpha);
+      else epochAny(S!, n, alpha);
+      alpha = P.initialAlpha * (1 - n / nEpochs);
+      P.onEpoch?.(n + 1, nEpochs);
+    }
+  } finally {
+    kernel?.finish(); // (and stops its helper thread, if any, when onEpoch throws)
   }
-  kernel?.finish();
 }

@@ -12,13 +12,26 @@
  * touches, which keeps the sequential order's bits and overlaps the two
  * chains: the SGD of 20,000 × 50 to 2-D took 6.7–6.9 s against 8.75 s
  * one block at a time, 70,000 × 10 to 10-D 50–52 s against 56 s.
+ *
+ * Where a second core can be used (`../workers.ts`) and the layout is
+ * large and has 8 dimensions or more, the blocks run on two threads: this
+ * one plans them (gathers their steps, and finds for each the latest
+ * earlier block that writes a row it touches or reads a row it writes),
+ * and both run them, a block only once every block up to that one has
+ * ended. So blocks whose order matters keep the sequential order, and the
+ * bits are the one-thread kernel's whichever thread ran what. In 10-D the
+ * epochs took 0.65–0.86× the one-thread time (20,000 and 70,000 rows,
+ * epoch by epoch in turn); in 2-D they were slower (1.08–1.28×), so 2-D
+ * layouts stay on one thread.
+ *
  * Private helper of `_umap_layout.ts`; the JavaScript epochs remain for
  * engines without WebAssembly (and as the tests' reference).
  *
  * @module
  */
 import { exp, log, powTables } from "../math.ts";
-import { UMAP_SGD_WASM } from "../wasm/umap_sgd_wasm.ts";
+import { UMAP_SGD_WASM, UMAP_SGD_WASM_SHARED } from "../wasm/umap_sgd_wasm.ts";
+import { startWorker, twoCores, type WorkerHandle } from "../workers.ts";
 
 /** The arrays of one layout, copied into the kernel's memory. */
 export interface SgdArrays {
@@ -68,24 +81,70 @@ export interface SgdKernel {
 }
 
 const TABLES = 20480; // bytes of powTables, rounded up (the .wat's layout)
-let module: WebAssembly.Module | null | undefined;
+const modules = new Map<boolean, WebAssembly.Module | null>();
 let enabled = true;
+
+/**
+ * The two-thread epochs' control slots (int32 indices at `ctl`, see the
+ * .wat): the next block to take, the next to plan, each thread's current
+ * block, the stop flag, and the helper's count of blocks.
+ */
+export const Ctl = {
+  Next: 0,
+  Planned: 16,
+  Cur0: 32,
+  Cur1: 48,
+  Helper: 50,
+  Stop: 64,
+  Ready: 68,
+} as const;
+/** Block headers in the ring (a power of two). */
+const HEADERS = 1024;
+/** Below this many edge-epochs the helper's start (about 0.1 s) does not pay. */
+const MIN_THREAD_WORK = 2_000_000;
+/**
+ * Two threads pay from this many dimensions and rows (measured, in turn
+ * epoch by epoch: 0.65–0.86× the one-thread kernel's time on 20,000 and
+ * 70,000 rows in 10-d; in 2-D 1.08–1.28×, the rows being shared too often
+ * between the cores for steps that short).
+ */
+const MIN_THREAD_DIM = 8, MIN_THREAD_ROWS = 15_000;
+let threadMode: "auto" | "always" | "never" = "auto";
+
+/**
+ * Whether the kernel's epochs use a second thread: by size (`"auto"`, the
+ * default), whenever a second core can be used (`"always"`, for the tests,
+ * which then also wait for the helper to be up before the first epoch), or
+ * never. The same bits in every case.
+ */
+export function useUmapSgdThreads(mode: "auto" | "always" | "never"): void {
+  threadMode = mode;
+}
+/** Blocks the helper thread ran in the last two-thread layout (for tests and reports). */
+export let lastHelperBlocks = 0;
 
 /** Lets the layout use the kernel (the default) or the JavaScript epochs; the same bits either way. */
 export function useUmapSgdWasm(on: boolean): void {
   enabled = on;
 }
 
-function compiled(): WebAssembly.Module | null {
-  if (module === undefined) {
+/** The kernel's module on an ordinary memory, or (`shared`) on a shared one; null where it cannot compile. */
+export function compiled(shared = false): WebAssembly.Module | null {
+  if (!modules.has(shared)) {
     try {
-      const bytes = Uint8Array.from(atob(UMAP_SGD_WASM), (c) => c.charCodeAt(0));
-      module = new WebAssembly.Module(bytes);
+      const text = shared ? UMAP_SGD_WASM_SHARED : UMAP_SGD_WASM;
+      const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+      modules.set(shared, new WebAssembly.Module(bytes));
     } catch {
-      module = null;
+      modules.set(shared, null);
     }
   }
-  return module;
+  return modules.get(shared)!;
+}
+
+/** The kernel's imports on `memory`. */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return { env: { memory, powSlow: (x: number, y: number) => exp(y * log(x)) } };
 }
 
 /** The kernel's copy of `powPositive` on a fresh instance (for the tests' bit comparison), or undefined. */
@@ -94,19 +153,27 @@ export function kernelPow(): ((x: number, y: number) => number) | undefined {
   if (!mod) return undefined;
   const memory = new WebAssembly.Memory({ initial: 1 });
   new Float64Array(memory.buffer, 0, TABLES / 8).set(powTables());
-  const instance = new WebAssembly.Instance(mod, {
-    env: { memory, powSlow: (x: number, y: number) => exp(y * log(x)) },
-  });
+  const instance = new WebAssembly.Instance(mod, kernelImports(memory));
   return instance.exports.pow as (x: number, y: number) => number;
 }
 
-/** The layout in the kernel's memory, or undefined without WebAssembly (or memory). */
+/**
+ * The layout in the kernel's memory, or undefined without WebAssembly (or
+ * memory). Where {@linkcode useUmapSgdThreads} and {@linkcode twoCores}
+ * allow it and the layout is large enough (`work`: the edges times the
+ * epochs), the epochs run on the calling thread and a helper
+ * (`_umap_sgd_worker.ts`) sharing the memory; the same bits either way.
+ */
 export function sgdKernel(
   A: SgdArrays,
   S: SgdScalars,
   negativeSampleRate: number,
+  work = 0,
 ): SgdKernel | undefined {
-  const mod = enabled ? compiled() : null;
+  const big = work >= MIN_THREAD_WORK && S.dim >= MIN_THREAD_DIM && S.nVertices >= MIN_THREAD_ROWS;
+  const wantThreads = enabled && (threadMode === "always" || (threadMode === "auto" && big)) &&
+    twoCores() && compiled(true) !== null;
+  const mod = enabled ? compiled(wantThreads) : null;
   if (!mod) return undefined;
   const sameEmb = A.headEmb === A.tailEmb;
   const nEdges = A.head.length;
@@ -132,14 +199,21 @@ export function sgdKernel(
   const room = 2 * Math.ceil(negativeSampleRate) + 4;
   const cap = Math.max(4096, 2 * room);
   const oSc = place(48 + 16 * S.dim + 16 * cap);
+  // Two threads: the control slots, the block headers, the ring of planned
+  // steps, and the helper's difference row.
+  const ringBytes = Math.max(1 << 18, 32 * cap);
+  const oCtl = wantThreads ? place(320 + 48) + 48 & ~63 : 0; // cache-line aligned
+  const oHdr = wantThreads ? place(16 * HEADERS) : 0;
+  const oRing = wantThreads ? place(ringBytes) : 0;
+  const oDiff1 = wantThreads ? place(8 * S.dim) : 0;
   let memory: WebAssembly.Memory;
-  let epoch: (...args: number[]) => void;
+  let exports: WebAssembly.Exports;
   try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(at / 65536) });
-    const instance = new WebAssembly.Instance(mod, {
-      env: { memory, powSlow: (x: number, y: number) => exp(y * log(x)) },
-    });
-    epoch = instance.exports.epoch as typeof epoch;
+    const pages = Math.ceil(at / 65536);
+    memory = new WebAssembly.Memory(
+      wantThreads ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
+    );
+    exports = new WebAssembly.Instance(mod, kernelImports(memory)).exports;
   } catch {
     return undefined; // out of memory: the JavaScript epochs run
   }
@@ -163,43 +237,97 @@ export function sgdKernel(
   new Int32Array(buf, oTail, nEdges).set(A.tail);
   new Int32Array(buf, oStates, A.states.length).set(A.states);
   const stamps = new Int32Array(buf, oStamps, 2 * nRows);
-  const last = new Int32Array(buf, oSc + 8, 1); // the last block's number
-  return {
-    epoch(n, alpha) {
-      if (last[0] > 2 ** 30) {
-        stamps.fill(0);
-        last[0] = 0;
-      }
-      epoch(
-        nEdges,
-        n,
-        alpha,
+  const args = (n: number, alpha: number) => [
+    nEdges,
+    n,
+    alpha,
+    S.dim,
+    S.nVertices,
+    S.a,
+    S.b,
+    S.twoAB,
+    S.twoGB,
+    S.moveOther ? 1 : 0,
+    oH,
+    oT,
+    oHead,
+    oTail,
+    oEps,
+    oEpns,
+    oEons,
+    oEonns,
+    oStates,
+    oStamps,
+    sameEmb ? 0 : nHead,
+    oSc,
+    cap,
+    room,
+  ];
+  const finish = () => {
+    A.headEmb.set(H);
+    if (!sameEmb && S.moveOther) A.tailEmb.set(T);
+  };
+  if (!wantThreads) {
+    const epoch = exports.epoch as (...args: number[]) => void;
+    const last = new Int32Array(buf, oSc + 8, 1); // the last block's number
+    return {
+      epoch(n, alpha) {
+        if (last[0] > 2 ** 30) {
+          stamps.fill(0);
+          last[0] = 0;
+        }
+        epoch(...args(n, alpha));
+      },
+      finish,
+    };
+  }
+  const epochPar = exports.epochPar as (...args: number[]) => void;
+  const ctl = new Int32Array(buf, oCtl, 80);
+  const restart = () => {
+    stamps.fill(0);
+    ctl[Ctl.Next] = ctl[Ctl.Planned] = 1; // ids from 1: a stamp of 0 is no block
+  };
+  restart();
+  ctl[Ctl.Cur0] = ctl[Ctl.Cur1] = 0x7fffffff;
+  const helper: WorkerHandle | undefined = startWorker(
+    new URL("./_umap_sgd_worker.ts", import.meta.url),
+    {
+      memory,
+      args: [
+        oCtl,
+        oHdr,
+        HEADERS - 1,
+        oDiff1,
         S.dim,
-        S.nVertices,
         S.a,
         S.b,
         S.twoAB,
         S.twoGB,
         S.moveOther ? 1 : 0,
-        oH,
-        oT,
-        oHead,
-        oTail,
-        oEps,
-        oEpns,
-        oEons,
-        oEonns,
-        oStates,
-        oStamps,
-        sameEmb ? 0 : nHead,
-        oSc,
-        cap,
-        room,
-      );
+      ],
+    },
+    {
+      wake: () => {
+        Atomics.store(ctl, Ctl.Stop, 1);
+        Atomics.notify(ctl, Ctl.Planned);
+      },
+    },
+  );
+  if (helper && threadMode === "always") {
+    // The tests' layouts end before a worker is up: wait for it (at most 5 s).
+    for (let t = 0; t < 100 && Atomics.load(ctl, Ctl.Ready) === 0; t++) {
+      Atomics.wait(ctl, Ctl.Ready, 0, 50);
+    }
+  }
+  return {
+    epoch(n, alpha) {
+      if (Atomics.load(ctl, Ctl.Planned) > 2 ** 30) restart(); // every block has ended
+      epochPar(...args(n, alpha), oCtl, oHdr, HEADERS - 1, oRing, ringBytes, oSc + 48 + 16 * S.dim);
     },
     finish() {
-      A.headEmb.set(H);
-      if (!sameEmb && S.moveOther) A.tailEmb.set(T);
+      lastHelperBlocks = Atomics.load(ctl, Ctl.Helper);
+      helper?.stop();
+      finish();
     },
   };
 }

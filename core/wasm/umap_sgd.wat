@@ -1,6 +1,8 @@
 ;; One epoch of UMAP's stochastic gradient descent (core/manifold/_umap_layout.ts,
 ;; `epochAny`): the same float64 operations in the same order, so the same bits.
-;; Compiled by scripts/build_umap_sgd.ts into umap_sgd_wasm.ts; hand-written.
+;; Compiled by scripts/build_umap_sgd.ts into umap_sgd_wasm.ts, on an ordinary
+;; memory (`epoch`) and on a shared one (`epochPar` and `serve`, the same epochs
+;; on two threads; see the section at the end); hand-written.
 ;;
 ;; Memory (the caller fills it, see core/manifold/_umap_sgd.ts):
 ;;   0      POW2[2098]     2^k at k + 1074            (core/math.ts)
@@ -90,6 +92,18 @@
     (if (local.get $write) (then (i32.store (local.get $o) (local.get $me))))
     (i32.store offset=4 (local.get $o) (local.get $me)))
 
+  ;; max(m, the last block that wrote row r, and when `write` the last that
+  ;; read it): the latest earlier block whose order against this one matters.
+  (func $latest (param $r i32) (param $st i32) (param $write i32) (param $m i32) (result i32)
+    (local $o i32) (local $v i32)
+    (local.set $o (i32.add (local.get $st) (i32.shl (local.get $r) (i32.const 3))))
+    (local.set $v (i32.load (local.get $o)))
+    (local.set $m (select (local.get $v) (local.get $m) (i32.gt_u (local.get $v) (local.get $m))))
+    (if (local.get $write) (then
+      (local.set $v (i32.load offset=4 (local.get $o)))
+      (local.set $m (select (local.get $v) (local.get $m) (i32.gt_u (local.get $v) (local.get $m))))))
+    (local.get $m))
+
   ;; The first edge at or after i sampled in epoch n (eons ≤ n), or nEdges.
   (func $find (param $i i32) (param $nEdges i32) (param $eons i32) (param $n f64) (result i32)
     (block $end (loop $scan
@@ -105,23 +119,26 @@
   ;; rows, drawn from j's generator (umap-learn's tau_rand_int). Advances
   ;; the schedules (eons, eonns) and j's state; none of it depends on the
   ;; embedding. Marks the rows (the head and, when moved, the tails written;
-  ;; the rest read; their numbers in buf + 4·cap) after checking them all
-  ;; against the blocks in [lo, me), and touches them (first and last float,
-  ;; summed at sc). Writes at sc + 16: the step count, 1 when a row
-  ;; conflicts, and j. Returns the next sampled edge (or nEdges).
+  ;; the rest read; their numbers in `rows`) after checking them all
+  ;; against the blocks in [lo, me), and, unless `par`, touches them (first
+  ;; and last float, summed at sc). Writes at sc + 16: the step count, 1
+  ;; when a row conflicts, j, and the latest earlier block whose order
+  ;; against this one matters (see $latest). Returns the next sampled edge
+  ;; (or nEdges).
   (func $gather (param $i i32) (param $buf i32) (param $cap i32) (param $room i32) (param $nEdges i32)
     (param $n f64) (param $head i32) (param $tail i32) (param $eps i32) (param $epns i32)
     (param $eons i32) (param $eonns i32) (param $states i32) (param $T i32) (param $d8 i32)
     (param $nV i32) (param $moveOther i32) (param $tOff i32) (param $st i32) (param $lo i32)
-    (param $me i32) (param $sc i32) (result i32)
-    (local $j i32) (local $L i32) (local $bad i32) (local $span i32) (local $t i32) (local $ok i32)
+    (param $me i32) (param $sc i32) (param $rows i32) (param $par i32) (result i32)
+    (local $dep i32) (local $j i32) (local $L i32) (local $bad i32) (local $span i32) (local $t i32) (local $ok i32)
     (local $e8 i32) (local $nNeg f64) (local $cnt i32) (local $q i32) (local $r i32) (local $k i32)
-    (local $so i32) (local $touch f64) (local $rows i32) (local $w i32)
+    (local $so i32) (local $touch f64) (local $w i32)
     (local $h0 i32) (local $l0 i32) (local $h1 i32) (local $l1 i32) (local $h2 i32) (local $l2 i32)
     (local.set $span (i32.sub (local.get $me) (local.get $lo)))
     (local.set $j (i32.load (i32.add (local.get $head) (i32.shl (local.get $i) (i32.const 2)))))
-    (local.set $rows (i32.add (local.get $buf) (i32.shl (local.get $cap) (i32.const 2))))
     (local.set $bad (call $conflict (local.get $j) (local.get $st) (local.get $lo) (local.get $span) (i32.const 1)))
+    (if (local.get $par) (then
+      (local.set $dep (call $latest (local.get $j) (local.get $st) (i32.const 1) (i32.const 0)))))
     (local.set $so (i32.add (local.get $states) (i32.mul (local.get $j) (i32.const 24))))
     (local.set $h0 (i32.load (local.get $so)))
     (local.set $l0 (i32.load offset=4 (local.get $so)))
@@ -136,10 +153,13 @@
       (local.set $r (i32.add (local.get $t) (local.get $tOff)))
       (local.set $bad (i32.or (local.get $bad)
         (call $conflict (local.get $r) (local.get $st) (local.get $lo) (local.get $span) (local.get $moveOther))))
+      (if (local.get $par) (then
+        (local.set $dep (call $latest (local.get $r) (local.get $st) (local.get $moveOther) (local.get $dep)))))
       (i32.store (i32.add (local.get $rows) (i32.shl (local.get $L) (i32.const 2))) (local.get $r))
       (local.set $ok (i32.add (local.get $T) (i32.mul (local.get $t) (local.get $d8))))
-      (local.set $touch (f64.add (local.get $touch)
-        (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))
+      (if (i32.eqz (local.get $par)) (then
+        (local.set $touch (f64.add (local.get $touch)
+          (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))))
       (i32.store (i32.add (local.get $buf) (i32.shl (local.get $L) (i32.const 2))) (i32.or (local.get $ok) (i32.const 1)))
       (local.set $L (i32.add (local.get $L) (i32.const 1)))
       ;; eons[i] += eps[i]; nNeg = trunc((n − eonns[i]) / epns[i])
@@ -177,10 +197,13 @@
         (local.set $r (i32.add (local.get $k) (local.get $tOff)))
         (local.set $bad (i32.or (local.get $bad)
           (call $conflict (local.get $r) (local.get $st) (local.get $lo) (local.get $span) (i32.const 0))))
+        (if (local.get $par) (then
+          (local.set $dep (call $latest (local.get $r) (local.get $st) (i32.const 0) (local.get $dep)))))
         (i32.store (i32.add (local.get $rows) (i32.shl (local.get $L) (i32.const 2))) (local.get $r))
         (local.set $ok (i32.add (local.get $T) (i32.mul (local.get $k) (local.get $d8))))
-        (local.set $touch (f64.add (local.get $touch)
-          (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))
+        (if (i32.eqz (local.get $par)) (then
+          (local.set $touch (f64.add (local.get $touch)
+            (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))))
         (i32.store (i32.add (local.get $buf) (i32.shl (local.get $L) (i32.const 2))) (local.get $ok))
         (local.set $L (i32.add (local.get $L) (i32.const 1)))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
@@ -215,6 +238,7 @@
     (i32.store offset=16 (local.get $sc) (local.get $L))
     (i32.store offset=20 (local.get $sc) (local.get $bad))
     (i32.store offset=24 (local.get $sc) (local.get $j))
+    (if (local.get $par) (then (i32.store offset=28 (local.get $sc) (local.get $dep))))
     (local.get $i))
 
   ;; One step of a block: the head row at oj against the row at code & −2,
@@ -310,7 +334,8 @@
           (local.get $nEdges) (local.get $n) (local.get $head) (local.get $tail) (local.get $eps)
           (local.get $epns) (local.get $eons) (local.get $eonns) (local.get $states) (local.get $T)
           (local.get $d8) (local.get $nV) (local.get $moveOther) (local.get $tOff) (local.get $st)
-          (select (local.get $idB) (local.get $me) (local.get $remB)) (local.get $me) (local.get $sc)))
+          (select (local.get $idB) (local.get $me) (local.get $remB)) (local.get $me) (local.get $sc)
+          (i32.add (local.get $bufA) (i32.shl (local.get $cap) (i32.const 2))) (i32.const 0)))
         (local.set $idA (local.get $me))
         (local.set $remA (i32.load offset=16 (local.get $sc)))
         (local.set $pA (local.get $bufA))
@@ -331,7 +356,8 @@
           (local.get $nEdges) (local.get $n) (local.get $head) (local.get $tail) (local.get $eps)
           (local.get $epns) (local.get $eons) (local.get $eonns) (local.get $states) (local.get $T)
           (local.get $d8) (local.get $nV) (local.get $moveOther) (local.get $tOff) (local.get $st)
-          (select (local.get $idA) (local.get $me) (local.get $remA)) (local.get $me) (local.get $sc)))
+          (select (local.get $idA) (local.get $me) (local.get $remA)) (local.get $me) (local.get $sc)
+          (i32.add (local.get $bufB) (i32.shl (local.get $cap) (i32.const 2))) (i32.const 0)))
         (local.set $idB (local.get $me))
         (local.set $remB (i32.load offset=16 (local.get $sc)))
         (local.set $pB (local.get $bufB))
@@ -377,4 +403,198 @@
         (local.set $m (i32.sub (local.get $m) (i32.const 1)))
         (br_if $both (local.get $m))))
       (br $main))))
+
+  ;; ---- The same epochs on two threads (the shared-memory build) ----
+  ;;
+  ;; The calling thread plans blocks (gather, without touches) into a ring and
+  ;; both threads run them, taking ids in order from a shared counter. A
+  ;; block's `dep` is the latest earlier block that writes a row it touches
+  ;; or reads a row it writes (the stamps hold global block ids); it starts
+  ;; once every block up to dep has ended. So every two blocks whose order
+  ;; matters run in the sequential order, and the result is the sequential
+  ;; epochs' bits whichever thread ran what, and however fast.
+  ;;
+  ;; Control at ctl (byte offsets; each thread's often-written slots on a
+  ;; cache line of their own): 0 next, the first id not yet taken; 64
+  ;; planned, the first id not yet planned; 128 + 64t cur[t], a lower bound
+  ;; on the ids thread t has taken and not ended (INF when it holds none;
+  ;; it is set before each take, so the other thread never reads it too
+  ;; high), and + 4 the end of its last take; 136 the ring's next free
+  ;; byte (thread 0's); 200 the helper's blocks; 256 stop; 260 the helper
+  ;; sleeps on `planned`; 264 alpha (f64); 272 the helper is up (set by
+  ;; _umap_sgd_worker.ts).
+  ;; Headers at hdr, 16 bytes per id & mask: the steps' address, their
+  ;; count, the head row's address, dep (0: none; ids start at 1).
+
+  ;; Takes the next planned blocks for thread `me`, up to `most`: returns
+  ;; the first id and stores the end at cur + 4; or returns −1 (and holds
+  ;; none) when every planned block is taken.
+  (func $take (param $ctl i32) (param $me i32) (param $most i32) (result i32)
+    (local $x i32) (local $cur i32) (local $end i32) (local $p i32)
+    (local.set $cur (i32.add (i32.add (local.get $ctl) (i32.const 128)) (i32.shl (local.get $me) (i32.const 6))))
+    (loop $try
+      (local.set $x (i32.atomic.load (local.get $ctl)))
+      (local.set $p (i32.atomic.load offset=64 (local.get $ctl)))
+      (if (i32.ge_u (local.get $x) (local.get $p)) (then
+        (i32.atomic.store (local.get $cur) (i32.const 0x7fffffff))
+        (return (i32.const -1))))
+      (local.set $end (i32.add (local.get $x) (local.get $most)))
+      (local.set $end (select (local.get $p) (local.get $end) (i32.lt_u (local.get $p) (local.get $end))))
+      (i32.atomic.store (local.get $cur) (local.get $x))
+      (br_if $try (i32.ne
+        (i32.atomic.rmw.cmpxchg (local.get $ctl) (local.get $x) (local.get $end))
+        (local.get $x))))
+    (i32.store offset=4 (local.get $cur) (local.get $end))
+    (local.get $x))
+
+  ;; Runs block `id` on thread `me` (diff: its dim float64 of scratch) once
+  ;; every block up to its dep has ended: the thread's own have, and the
+  ;; other's have when its cur is above dep.
+  (func $run (param $id i32) (param $me i32) (param $ctl i32) (param $hdr i32) (param $mask i32)
+    (param $diff i32) (param $d8 i32) (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64)
+    (param $moveOther i32)
+    (local $h i32) (local $dep i32) (local $other i32) (local $p i32) (local $L i32) (local $oj i32)
+    (local $alpha f64)
+    (local.set $h (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $id) (local.get $mask)) (i32.const 4))))
+    (local.set $dep (i32.load offset=12 (local.get $h)))
+    (if (local.get $dep) (then
+      (local.set $other (i32.add (local.get $ctl) (i32.sub (i32.const 192) (i32.shl (local.get $me) (i32.const 6)))))
+      (loop $wait (br_if $wait (i32.le_u (i32.atomic.load (local.get $other)) (local.get $dep))))))
+    (local.set $p (i32.load (local.get $h)))
+    (local.set $L (i32.load offset=4 (local.get $h)))
+    (local.set $oj (i32.load offset=8 (local.get $h)))
+    (local.set $alpha (f64.load offset=264 (local.get $ctl)))
+    (loop $s
+      (call $step (local.get $oj) (i32.load (local.get $p)) (local.get $diff) (local.get $d8)
+        (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $L (i32.sub (local.get $L) (i32.const 1)))
+      (br_if $s (local.get $L)))
+    (i32.atomic.store (i32.add (i32.add (local.get $ctl) (i32.const 128)) (i32.shl (local.get $me) (i32.const 6)))
+      (i32.add (local.get $id) (i32.const 1))))
+
+  ;; The lowest id that may still run or wait: no block below it does.
+  (func $watermark (param $ctl i32) (result i32)
+    (local $w i32) (local $c i32)
+    (local.set $w (i32.atomic.load (local.get $ctl)))
+    (local.set $c (i32.atomic.load offset=128 (local.get $ctl)))
+    (local.set $w (select (local.get $c) (local.get $w) (i32.lt_u (local.get $c) (local.get $w))))
+    (local.set $c (i32.atomic.load offset=192 (local.get $ctl)))
+    (select (local.get $c) (local.get $w) (i32.lt_u (local.get $c) (local.get $w))))
+
+  ;; Where block `id` may put up to capB bytes of steps in the ring when no
+  ;; block below w runs or waits: after the live blocks' steps (from w's to
+  ;; the next free byte), wrapping to the start; −1 when there is no room,
+  ;; or no free header.
+  (func $fit (param $w i32) (param $id i32) (param $ctl i32) (param $hdr i32) (param $mask i32)
+    (param $ring i32) (param $ringBytes i32) (param $capB i32) (result i32)
+    (local $sp i32) (local $s0 i32)
+    (if (i32.ge_u (i32.sub (local.get $id) (local.get $w)) (local.get $mask)) (then (return (i32.const -1))))
+    (if (i32.eq (local.get $w) (local.get $id)) (then (return (i32.const 0))))
+    (local.set $sp (i32.load offset=136 (local.get $ctl)))
+    (local.set $s0 (i32.sub
+      (i32.load (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $w) (local.get $mask)) (i32.const 4))))
+      (local.get $ring)))
+    (if (i32.gt_u (local.get $s0) (local.get $sp)) (then
+      (return (select (local.get $sp) (i32.const -1)
+        (i32.lt_u (i32.add (local.get $sp) (local.get $capB)) (local.get $s0))))))
+    (if (i32.le_u (i32.add (local.get $sp) (local.get $capB)) (local.get $ringBytes)) (then (return (local.get $sp))))
+    (select (i32.const 0) (i32.const -1) (i32.lt_u (local.get $capB) (local.get $s0))))
+
+  ;; One epoch on the calling thread (thread 0) with the helper's: epoch's
+  ;; parameters, then ctl, hdr and mask as above, the ring [ring, ring +
+  ;; ringBytes) of steps, rows (cap int32 of scratch for gather's row
+  ;; numbers). Plans up to 32 blocks at a time while the ring has room, runs
+  ;; a block, and again; returns when every block of the epoch has ended.
+  (func (export "epochPar")
+    (param $nEdges i32) (param $n f64) (param $alpha f64) (param $dim i32) (param $nV i32)
+    (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64) (param $moveOther i32)
+    (param $H i32) (param $T i32) (param $head i32) (param $tail i32)
+    (param $eps i32) (param $epns i32) (param $eons i32) (param $eonns i32)
+    (param $states i32) (param $st i32) (param $tOff i32) (param $sc i32) (param $cap i32) (param $room i32)
+    (param $ctl i32) (param $hdr i32) (param $mask i32) (param $ring i32) (param $ringBytes i32) (param $rows i32)
+    (local $i i32) (local $d8 i32) (local $k i32) (local $id i32) (local $w i32) (local $sp i32) (local $s0 i32)
+    (local $capB i32) (local $h i32) (local $blk i32)
+    (local.set $d8 (i32.shl (local.get $dim) (i32.const 3)))
+    (local.set $capB (i32.shl (local.get $cap) (i32.const 2)))
+    (f64.store offset=264 (local.get $ctl) (local.get $alpha))
+    (local.set $w (call $watermark (local.get $ctl)))
+    (local.set $i (call $find (i32.const 0) (local.get $nEdges) (local.get $eons) (local.get $n)))
+    (block $main_end (loop $main
+      (local.set $k (i32.const 0))
+      (block $plan_end (loop $plan
+        (br_if $plan_end (i32.ge_u (local.get $i) (local.get $nEdges)))
+        (br_if $plan_end (i32.ge_u (local.get $k) (i32.const 32)))
+        (local.set $id (i32.atomic.load offset=64 (local.get $ctl)))
+        ;; room for the block, by the last watermark w seen (no block below
+        ;; it runs or waits), else by a new one
+        (local.set $sp (call $fit (local.get $w) (local.get $id) (local.get $ctl) (local.get $hdr) (local.get $mask)
+          (local.get $ring) (local.get $ringBytes) (local.get $capB)))
+        (if (i32.lt_s (local.get $sp) (i32.const 0)) (then
+          ;; (a watermark read earlier may show a lower id: keep the highest)
+          (local.set $s0 (call $watermark (local.get $ctl)))
+          (local.set $w (select (local.get $s0) (local.get $w) (i32.gt_u (local.get $s0) (local.get $w))))
+          (local.set $sp (call $fit (local.get $w) (local.get $id) (local.get $ctl) (local.get $hdr) (local.get $mask)
+            (local.get $ring) (local.get $ringBytes) (local.get $capB)))
+          (br_if $plan_end (i32.lt_s (local.get $sp) (i32.const 0)))))
+        (local.set $i (call $gather (local.get $i) (i32.add (local.get $ring) (local.get $sp)) (local.get $cap)
+          (local.get $room) (local.get $nEdges) (local.get $n) (local.get $head) (local.get $tail) (local.get $eps)
+          (local.get $epns) (local.get $eons) (local.get $eonns) (local.get $states) (local.get $T)
+          (local.get $d8) (local.get $nV) (local.get $moveOther) (local.get $tOff) (local.get $st)
+          (local.get $id) (local.get $id) (local.get $sc) (local.get $rows) (i32.const 1)))
+        (local.set $h (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $id) (local.get $mask)) (i32.const 4))))
+        (i32.store (local.get $h) (i32.add (local.get $ring) (local.get $sp)))
+        (i32.store offset=4 (local.get $h) (i32.load offset=16 (local.get $sc)))
+        (i32.store offset=8 (local.get $h)
+          (i32.add (local.get $H) (i32.mul (i32.load offset=24 (local.get $sc)) (local.get $d8))))
+        (i32.store offset=12 (local.get $h) (i32.load offset=28 (local.get $sc)))
+        (i32.store offset=136 (local.get $ctl)
+          (i32.add (local.get $sp) (i32.shl (i32.load offset=16 (local.get $sc)) (i32.const 2))))
+        (i32.atomic.store offset=64 (local.get $ctl) (i32.add (local.get $id) (i32.const 1)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $plan)))
+      (if (i32.and (i32.ne (local.get $k) (i32.const 0)) (i32.atomic.load offset=260 (local.get $ctl))) (then
+        (drop (memory.atomic.notify offset=64 (local.get $ctl) (i32.const 1)))))
+      (local.set $blk (call $take (local.get $ctl) (i32.const 0) (i32.const 1)))
+      (if (i32.ge_s (local.get $blk) (i32.const 0)) (then
+        (call $run (local.get $blk) (i32.const 0) (local.get $ctl) (local.get $hdr) (local.get $mask)
+          (i32.add (local.get $sc) (i32.const 48)) (local.get $d8) (local.get $a) (local.get $b)
+          (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+        (br $main)))
+      (br_if $main (i32.lt_u (local.get $i) (local.get $nEdges)))))
+    ;; every block is taken: wait until the helper holds none
+    (loop $drain (br_if $drain (i32.ne (i32.atomic.load offset=192 (local.get $ctl)) (i32.const 0x7fffffff)))))
+
+  ;; The helper thread (thread 1): takes and runs planned blocks until `stop`;
+  ;; after a while without any it sleeps on `planned` (epochPar wakes it).
+  ;; diff: its dim float64 of scratch.
+  (func (export "serve") (param $ctl i32) (param $hdr i32) (param $mask i32) (param $diff i32) (param $dim i32)
+    (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64) (param $moveOther i32)
+    (local $blk i32) (local $spin i32) (local $p i32) (local $d8 i32) (local $end i32)
+    (local.set $d8 (i32.shl (local.get $dim) (i32.const 3)))
+    (loop $serve
+      (if (i32.atomic.load offset=256 (local.get $ctl)) (then (return)))
+      (local.set $blk (call $take (local.get $ctl) (i32.const 1) (i32.const 4)))
+      (if (i32.ge_s (local.get $blk) (i32.const 0)) (then
+        (local.set $end (i32.load offset=196 (local.get $ctl)))
+        (i32.store offset=200 (local.get $ctl)
+          (i32.add (i32.load offset=200 (local.get $ctl)) (i32.sub (local.get $end) (local.get $blk))))
+        (loop $chunk
+          (call $run (local.get $blk) (i32.const 1) (local.get $ctl) (local.get $hdr) (local.get $mask)
+            (local.get $diff) (local.get $d8) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB)
+            (local.get $moveOther))
+          (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+          (br_if $chunk (i32.lt_u (local.get $blk) (local.get $end))))
+        (local.set $spin (i32.const 0))
+        (br $serve)))
+      (local.set $spin (i32.add (local.get $spin) (i32.const 1)))
+      (br_if $serve (i32.lt_u (local.get $spin) (i32.const 100000)))
+      (i32.atomic.store offset=260 (local.get $ctl) (i32.const 1))
+      (local.set $p (i32.atomic.load offset=64 (local.get $ctl)))
+      (if (i32.and (i32.ge_u (i32.atomic.load (local.get $ctl)) (local.get $p))
+                   (i32.eqz (i32.atomic.load offset=256 (local.get $ctl)))) (then
+        (drop (memory.atomic.wait32 offset=64 (local.get $ctl) (local.get $p) (i64.const 50000000)))))
+      (i32.atomic.store offset=260 (local.get $ctl) (i32.const 0))
+      (local.set $spin (i32.const 0))
+      (br $serve)))
 )
