@@ -26,7 +26,8 @@ reproduces bit for bit, so the tests regenerate them and the JSON holds no data.
 a first fit that compiles numba) alternately on the make_blobs data of
 scripts/bench.ts's UMAP rows, and prints seconds and trustworthiness
 (10 neighbours) on a 5,000-row subsample; --umap-js DIR also runs umap-js
-(npm install umap-js in DIR, outside the project) with Node once.
+(npm install umap-js in DIR, outside the project) with Node once; --only
+TEXT keeps the rows whose name contains TEXT.
 """
 import json
 import os
@@ -193,7 +194,10 @@ def bench(reps=2):
         ts_path = os.path.join(tmp, "bench.ts")
         with open(ts_path, "w") as f:
             f.write(TS_BENCH % {"root": ROOT})
+        only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
         for name, kw, dim, nn, md in BENCH:
+            if only not in name:
+                continue
             X, _ = make_blobs(random_state=0, **kw)
             n, d = X.shape
             xp = os.path.join(tmp, "x.bin")
