@@ -19,10 +19,11 @@
  * earlier block that writes a row it touches or reads a row it writes),
  * and both run them, a block only once every block up to that one has
  * ended. So blocks whose order matters keep the sequential order, and the
- * bits are the one-thread kernel's whichever thread ran what. In 10-D the
- * epochs took 0.65–0.86× the one-thread time (20,000 and 70,000 rows,
- * epoch by epoch in turn); in 2-D they were slower (1.08–1.28×), so 2-D
- * layouts stay on one thread.
+ * bits are the one-thread kernel's whichever thread ran what. A thread
+ * touches a block's rows before its steps, so that their cache misses
+ * overlap. In 10-D the epochs took 0.78–0.80× the one-thread time on
+ * 20,000 rows and 0.56× on 70,000 (epoch by epoch in turn); in 2-D they
+ * were slower (1.08–1.28×), so 2-D layouts stay on one thread.
  *
  * Private helper of `_umap_layout.ts`; the JavaScript epochs remain for
  * engines without WebAssembly (and as the tests' reference).
@@ -104,9 +105,9 @@ const HEADERS = 1024;
 const MIN_THREAD_WORK = 2_000_000;
 /**
  * Two threads pay from this many dimensions and rows (measured, in turn
- * epoch by epoch: 0.65–0.86× the one-thread kernel's time on 20,000 and
- * 70,000 rows in 10-d; in 2-D 1.08–1.28×, the rows being shared too often
- * between the cores for steps that short).
+ * epoch by epoch: 0.78–0.80× the one-thread kernel's time on 20,000 rows
+ * in 10-d, 0.56× on 70,000; in 2-D 1.08–1.28×, the rows being shared too
+ * often between the cores for steps that short).
  */
 const MIN_THREAD_DIM = 8, MIN_THREAD_ROWS = 15_000;
 let threadMode: "auto" | "always" | "never" = "auto";

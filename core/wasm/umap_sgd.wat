@@ -454,7 +454,7 @@
     (param $diff i32) (param $d8 i32) (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64)
     (param $moveOther i32)
     (local $h i32) (local $dep i32) (local $other i32) (local $p i32) (local $L i32) (local $oj i32)
-    (local $alpha f64)
+    (local $alpha f64) (local $q i32) (local $e i32) (local $ok i32) (local $touch f64)
     (local.set $h (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $id) (local.get $mask)) (i32.const 4))))
     (local.set $dep (i32.load offset=12 (local.get $h)))
     (if (local.get $dep) (then
@@ -464,6 +464,17 @@
     (local.set $L (i32.load offset=4 (local.get $h)))
     (local.set $oj (i32.load offset=8 (local.get $h)))
     (local.set $alpha (f64.load offset=264 (local.get $ctl)))
+    ;; touch the block's rows first (their first and last floats), so that
+    ;; their cache misses overlap instead of waiting in the chain of steps
+    (local.set $q (local.get $p))
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
+    (loop $t
+      (local.set $ok (i32.and (i32.load (local.get $q)) (i32.const -2)))
+      (local.set $touch (f64.add (local.get $touch)
+        (f64.add (f64.load (local.get $ok)) (f64.load (i32.sub (i32.add (local.get $ok) (local.get $d8)) (i32.const 8))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br_if $t (i32.lt_u (local.get $q) (local.get $e))))
+    (f64.store (local.get $diff) (local.get $touch))
     (loop $s
       (call $step (local.get $oj) (i32.load (local.get $p)) (local.get $diff) (local.get $d8)
         (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
