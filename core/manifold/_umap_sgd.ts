@@ -203,7 +203,7 @@ export function sgdKernel(
   // Two threads: the control slots, the block headers, the ring of planned
   // steps, and the helper's difference row.
   const ringBytes = Math.max(1 << 18, 32 * cap);
-  const oCtl = wantThreads ? place(320 + 48) + 48 & ~63 : 0; // cache-line aligned
+  const oCtl = wantThreads ? (place(320 + 48) + 48) & ~63 : 0; // cache-line aligned
   const oHdr = wantThreads ? place(16 * HEADERS) : 0;
   const oRing = wantThreads ? place(ringBytes) : 0;
   const oDiff1 = wantThreads ? place(8 * S.dim) : 0;
