@@ -481,8 +481,12 @@
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (local.set $L (i32.sub (local.get $L) (i32.const 1)))
       (br_if $s (local.get $L)))
-    (i32.atomic.store (i32.add (i32.add (local.get $ctl) (i32.const 128)) (i32.shl (local.get $me) (i32.const 6)))
-      (i32.add (local.get $id) (i32.const 1))))
+    ;; the next block of this take, or INF when it was the last (a thread
+    ;; that holds none must not make the other wait)
+    (local.set $q (i32.add (i32.add (local.get $ctl) (i32.const 128)) (i32.shl (local.get $me) (i32.const 6))))
+    (local.set $id (i32.add (local.get $id) (i32.const 1)))
+    (i32.atomic.store (local.get $q)
+      (select (local.get $id) (i32.const 0x7fffffff) (i32.lt_u (local.get $id) (i32.load offset=4 (local.get $q))))))
 
   ;; The lowest id that may still run or wait: no block below it does.
   (func $watermark (param $ctl i32) (result i32)
