@@ -88,7 +88,8 @@ let enabled = true;
 /**
  * The two-thread epochs' control slots (int32 indices at `ctl`, see the
  * .wat): the next block to take, the next to plan, each thread's current
- * block, the stop flag, and the helper's count of blocks.
+ * block (INF when it holds none), the helper's count of blocks, the stop
+ * flag, and whether the helper is up (set by `_umap_sgd_worker.ts`).
  */
 export const Ctl = {
   Next: 0,
