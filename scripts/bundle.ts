@@ -17,6 +17,10 @@ const WORKERS = [
   { source: "core/cluster/_kmeans_worker.ts", literal: "./_kmeans_worker.ts" },
   { source: "core/manifold/_bh_worker.ts", literal: "./_bh_worker.ts" },
   { source: "core/manifold/_umap_sgd_worker.ts", literal: "./_umap_sgd_worker.ts" },
+  {
+    source: "core/manifold/_umap_spectral_worker.ts",
+    literal: "./_umap_spectral_worker.ts",
+  },
   { source: "core/neighbors/_kd_worker.ts", literal: "./_kd_worker.ts" },
   { source: "core/neighbors/_knn_gemm_worker.ts", literal: "./_knn_gemm_worker.ts" },
   { source: "core/nn/matmul_worker.ts", literal: "./matmul_worker.ts" },
@@ -105,13 +109,14 @@ export async function bundleWithWorkers(
 export async function buildBundle(out: string): Promise<string[]> {
   await Deno.mkdir(out, { recursive: true });
   const written = await bundleWithWorkers("core/mod.ts", `${out}/core.js`);
-  // The library starts the k-means pool, the t-SNE repulsion, UMAP's epochs and the neighbour
-  // searches' workers.
+  // The library starts the k-means pool, the t-SNE repulsion, UMAP's spectral start and
+  // epochs and the neighbour searches' workers.
   for (
     const name of [
       "_kmeans_worker.js",
       "_bh_worker.js",
       "_umap_sgd_worker.js",
+      "_umap_spectral_worker.js",
       "_kd_worker.js",
       "_knn_gemm_worker.js",
     ]

@@ -58,6 +58,7 @@ Deno.test("the bundle has no node: import and no Deno call", async () => {
     "_kmeans_worker.js",
     "_bh_worker.js",
     "_umap_sgd_worker.js",
+    "_umap_spectral_worker.js",
     "_kd_worker.js",
     "_knn_gemm_worker.js",
   ];

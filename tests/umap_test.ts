@@ -15,6 +15,11 @@ import {
 import { twoCores } from "../core/workers.ts";
 import { powPositive } from "../core/math.ts";
 import { connectedComponents, spectralLayout } from "../core/manifold/_umap_spectral.ts";
+import {
+  componentEigenvectors,
+  lastWorkerJobs,
+  parallelComponentEigenvectors,
+} from "../core/manifold/_umap_spectral_jobs.ts";
 import { eigshSmallest } from "../core/sparse_eigen.ts";
 import { trustworthiness } from "../core/manifold/trustworthiness.ts";
 import { symmetricEigen } from "../core/linalg.ts";
@@ -82,6 +87,7 @@ Deno.test("fuzzySimplicialSet() equals umap-learn's fuzzy_simplicial_set: σ, ρ
 });
 
 Deno.test("spectral initialisation equals umap-learn's spectral_layout up to each column's sign", () => {
+  let solvedOnTwo = 0;
   const cases = [[22, 300, 5, 4, 3], [23, 120, 5, 3, 2]];
   ref.graph.forEach((g: Record<string, number & number[]>, c: number) => {
     const [seed, n, d, centres, scale] = cases[c];
@@ -109,6 +115,18 @@ Deno.test("spectral initialisation equals umap-learn's spectral_layout up to eac
     const { count, labels } = connectedComponents(P);
     assert.equal(count, g.components);
     const s = spectralLayout(X, P, 2, new RandomState(0), () => assert.fail("no fallback"));
+    // Components solved on two cores (all by the worker): the same bits.
+    const solvable = range(0, count).filter((l) => labels.filter((m) => m === l).length >= 4);
+    if (twoCores() && solvable.length >= 2) {
+      const fail = () => assert.fail("no fallback");
+      const t = spectralLayout(X, P, 2, new RandomState(0), fail, {
+        force: true,
+        workerOnly: true,
+      });
+      assert.deepEqual(t, s);
+      assert.equal(lastWorkerJobs, solvable.length);
+      solvedOnTwo++;
+    }
     // Each component's eigenvectors have their own sign: compare per component, centred.
     for (let l = 0; l < count; l++) {
       const rows = range(0, n).filter((i) => labels[i] === l);
@@ -129,6 +147,49 @@ Deno.test("spectral initialisation equals umap-learn's spectral_layout up to eac
       }
     }
   });
+  if (twoCores()) assert.equal(solvedOnTwo, 1, "the two-component case ran on two cores");
+});
+
+Deno.test("components solved on two cores: each answer in its place, a component that throws left to the caller", () => {
+  if (!twoCores()) return;
+  /** A connected weighted graph on n vertices: a path plus random chords. */
+  const graph = (n: number, seed: number) => {
+    const rs = new RandomState(seed);
+    const w = new Map<string, number>();
+    const link = (i: number, j: number, v: number) => {
+      w.set(`${i},${j}`, v);
+      w.set(`${j},${i}`, v);
+    };
+    for (let i = 1; i < n; i++) link(i - 1, i, 0.5 + rs.uniform(0, 0.5, 1)[0]);
+    for (let c = 0; c < n; c++) {
+      const [i, j] = rs.randint(0, n, 2);
+      if (i !== j) link(i, j, rs.uniform(0, 1, 1)[0]);
+    }
+    const indptr = new Int32Array(n + 1), indices: number[] = [], values: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = w.get(`${i},${j}`);
+        if (v !== undefined) indices.push(j), values.push(v);
+      }
+      indptr[i + 1] = indices.length;
+    }
+    const out = { indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
+    return { rows: n, cols: n, ...out };
+  };
+  // Three vertices cannot give 1 + 2 eigenvectors: eigsh throws there.
+  const graphs = [graph(3, 1), graph(40, 2), graph(90, 3), graph(60, 4)];
+  assert.throws(() => componentEigenvectors(graphs[0], 2), /Cannot find eigenpairs/);
+  const answers = parallelComponentEigenvectors(graphs, 2, { force: true, workerOnly: true });
+  assert.ok(answers);
+  assert.equal(lastWorkerJobs, 4);
+  assert.equal(answers[0], undefined);
+  for (let j = 1; j < 4; j++) {
+    const alone = componentEigenvectors(graphs[j], 2);
+    assert.ok(alone);
+    assert.deepEqual(answers[j], alone);
+  }
+  // Too little outside the largest component: one core.
+  assert.equal(parallelComponentEigenvectors(graphs, 2), undefined);
 });
 
 Deno.test("findAbParams() equals umap-learn's find_ab_params (SciPy curve_fit)", () => {

@@ -9,9 +9,10 @@
 import { type Matrix, matrix } from "../matrix.ts";
 import type { RandomState } from "../random.ts";
 import { symmetricEigen } from "../linalg.ts";
-import { eigshSmallest } from "../sparse_eigen.ts";
+import { twoCores } from "../workers.ts";
 import { exp } from "../math.ts";
 import type { UmapGraph } from "./_umap_graph.ts";
+import { componentEigenvectors, parallelComponentEigenvectors } from "./_umap_spectral_jobs.ts";
 
 /**
  * Connected components of a symmetric graph, labelled in the order of their
@@ -42,42 +43,42 @@ export function connectedComponents(G: UmapGraph): { count: number; labels: Int3
   return { count, labels };
 }
 
-/** The sub-graph on `members` (ascending vertex ids). */
-function subgraph(G: UmapGraph, members: Int32Array): UmapGraph {
-  const local = new Map<number, number>();
-  members.forEach((v, i) => local.set(v, i));
+/**
+ * The sub-graph on `members` (ascending vertex ids of one connected
+ * component, so every edge of a member stays inside); `local` maps a
+ * vertex to its position in `members` (scratch of length n).
+ */
+function subgraph(G: UmapGraph, members: Int32Array, local: Int32Array): UmapGraph {
+  members.forEach((v, i) => local[v] = i);
   const indptr = new Int32Array(members.length + 1);
-  const ind: number[] = [], val: number[] = [];
+  let nnz = 0;
   members.forEach((v, i) => {
-    for (let p = G.indptr[v]; p < G.indptr[v + 1]; p++) {
-      const u = local.get(G.indices[p]);
-      if (u === undefined) continue;
-      ind.push(u);
-      val.push(G.values[p]);
-    }
-    indptr[i + 1] = ind.length;
+    nnz += G.indptr[v + 1] - G.indptr[v];
+    indptr[i + 1] = nnz;
   });
-  return {
-    rows: members.length,
-    cols: members.length,
-    indptr,
-    indices: Int32Array.from(ind),
-    values: Float64Array.from(val),
-  };
+  const indices = new Int32Array(nnz), values = new Float64Array(nnz);
+  members.forEach((v, i) => {
+    for (let p = G.indptr[v], q = indptr[i]; p < G.indptr[v + 1]; p++, q++) {
+      indices[q] = local[G.indices[p]];
+      values[q] = G.values[p];
+    }
+  });
+  return { rows: members.length, cols: members.length, indptr, indices, values };
 }
 
 /**
- * Eigenvectors 1..dim of the symmetric normalised Laplacian I − D^−½ G D^−½
- * of a connected graph, as umap-learn's `_spectral_layout` (eigsh with
- * which="SM", v0 = ones, ncv = max(2k + 1, √n), tol 1e-4), drawing the same
+ * umap-learn's `_spectral_layout` of a connected graph: draws the
  * n × (dim + 1) normals from `rng` that it draws (and does not use with
- * eigsh). On failure: a warning and uniform(−10, 10) coordinates.
+ * eigsh), then takes {@linkcode componentEigenvectors} (`solved`, when
+ * already computed: `null` for no convergence). On failure: a warning and
+ * uniform(−10, 10) coordinates.
  */
 function connectedSpectral(
   G: UmapGraph,
   dim: number,
   rng: RandomState,
   warn: (m: string) => void,
+  solved?: Float64Array | null,
 ): Float64Array {
   const n = G.rows, k = dim + 1;
   rng.randn(n * k);
@@ -88,34 +89,8 @@ function connectedSpectral(
     return rng.uniform(-10, 10, n * dim);
   };
   if (k >= n) return fallback(`too few vertices: n=${n}`);
-  const isd = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let p = G.indptr[i]; p < G.indptr[i + 1]; p++) s += G.values[p];
-    isd[i] = 1 / Math.sqrt(s);
-  }
-  const tmp = new Float64Array(n);
-  const matvec = (x: Float64Array, y: Float64Array) => {
-    for (let i = 0; i < n; i++) tmp[i] = isd[i] * x[i];
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let p = G.indptr[i]; p < G.indptr[i + 1]; p++) s += G.values[p] * tmp[G.indices[p]];
-      y[i] = x[i] - isd[i] * s;
-    }
-  };
-  const ncv = Math.max(2 * k + 1, Math.floor(Math.sqrt(n)));
-  const r = eigshSmallest(matvec, n, k, {
-    tol: 1e-4,
-    ncv,
-    maxRestarts: 1000,
-    checkMultiplicity: false,
-  });
-  if (!r.converged) return fallback("the eigensolver did not converge");
-  const out = new Float64Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < dim; d++) out[i * dim + d] = r.vectors.data[i * k + d + 1];
-  }
-  return out;
+  const vectors = solved === undefined ? componentEigenvectors(G, dim) : solved;
+  return vectors ?? fallback("the eigensolver did not converge");
 }
 
 /**
@@ -187,7 +162,10 @@ function componentLayout(
  * `spectral_layout`, with `multi_component_layout` for a disconnected
  * graph: components placed at ±unit vectors (≤ 2·dim components) or by
  * {@linkcode componentLayout}, each laid out spectrally (random when tiny)
- * and scaled to half the distance to the nearest other component.
+ * and scaled to half the distance to the nearest other component. The
+ * components' eigenproblems are solved on two cores where that pays
+ * (`_umap_spectral_jobs.ts`; `threads` forces it for the tests), with the
+ * same bits, draws and warnings as on one.
  */
 export function spectralLayout(
   X: Matrix,
@@ -195,6 +173,7 @@ export function spectralLayout(
   dim: number,
   rng: RandomState,
   warn: (m: string) => void,
+  threads: { force?: boolean; workerOnly?: boolean } = {},
 ): Float64Array {
   const n = G.rows;
   const { count: nc, labels } = connectedComponents(G);
@@ -207,10 +186,32 @@ export function spectralLayout(
     meta = new Float64Array(nc * dim);
     for (let l = 0; l < nc; l++) meta[l * dim + (l % k)] = l < k ? 1 : -1;
   }
+  // Members of each component, ascending (a counting sort by label).
+  const start = new Int32Array(nc + 1);
+  for (let i = 0; i < n; i++) start[labels[i] + 1]++;
+  for (let l = 0; l < nc; l++) start[l + 1] += start[l];
+  const sorted = new Int32Array(n), fill = start.slice(0, nc);
+  for (let i = 0; i < n; i++) sorted[fill[labels[i]]++] = i;
+  const membersOf = (l: number) => sorted.subarray(start[l], start[l + 1]);
+  const tiny = (size: number) => size < 2 * dim || size <= dim + 1;
+  // The sub-graphs to solve; their eigenvectors on two cores where it pays.
+  const local = new Int32Array(n);
+  const graphs = new Map<number, UmapGraph>();
+  for (let l = 0; l < nc; l++) {
+    const size = start[l + 1] - start[l];
+    if (!tiny(size)) graphs.set(l, subgraph(G, membersOf(l), local));
+  }
+  const solved = new Map<number, Float64Array | null>();
+  if (twoCores()) {
+    const ids = [...graphs.keys()];
+    parallelComponentEigenvectors(ids.map((l) => graphs.get(l)!), dim, threads)
+      ?.forEach((answer, j) => {
+        if (answer !== undefined) solved.set(ids[j], answer);
+      });
+  }
   const out = new Float64Array(n * dim);
   for (let l = 0; l < nc; l++) {
-    const members: number[] = [];
-    for (let i = 0; i < n; i++) if (labels[i] === l) members.push(i);
+    const members = membersOf(l);
     let minD = Infinity;
     for (let m = 0; m < nc; m++) {
       let s = 0;
@@ -224,10 +225,11 @@ export function spectralLayout(
     const range = minD / 2;
     const size = members.length;
     let emb: Float64Array;
-    if (size < 2 * dim || size <= dim + 1) {
+    const sub = graphs.get(l);
+    if (!sub) {
       emb = rng.uniform(-range, range, size * dim);
     } else {
-      emb = connectedSpectral(subgraph(G, Int32Array.from(members)), dim, rng, warn);
+      emb = connectedSpectral(sub, dim, rng, warn, solved.get(l));
       let max = 0;
       for (const v of emb) max = Math.max(max, Math.abs(v));
       const expansion = range / max;
