@@ -1,7 +1,8 @@
 /**
  * The one place that starts the library's helper threads: the k-means pool
  * (`cluster/_kmeans_pool.ts`), the t-SNE repulsion (`manifold/_gradients.ts`),
- * UMAP's SGD epochs (`manifold/_umap_sgd.ts`),
+ * UMAP's spectral start of a disconnected graph (`manifold/_umap_spectral_jobs.ts`)
+ * and SGD epochs (`manifold/_umap_sgd.ts`),
  * the neighbour searches (`neighbors/_kd_parallel.ts`, `neighbors/_knn_gemm.ts`)
  * and the matrix product of the networks (`nn/parallel_matmul.ts`).
  *
