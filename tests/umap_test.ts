@@ -179,17 +179,21 @@ Deno.test("components solved on two cores: each answer in its place, a component
   // Three vertices cannot give 1 + 2 eigenvectors: eigsh throws there.
   const graphs = [graph(3, 1), graph(40, 2), graph(90, 3), graph(60, 4)];
   assert.throws(() => componentEigenvectors(graphs[0], 2), /Cannot find eigenpairs/);
-  const answers = parallelComponentEigenvectors(graphs, 2, { force: true, workerOnly: true });
-  assert.ok(answers);
-  assert.equal(lastWorkerJobs, 4);
-  assert.equal(answers[0], undefined);
-  for (let j = 1; j < 4; j++) {
-    const alone = componentEigenvectors(graphs[j], 2);
-    assert.ok(alone);
-    assert.deepEqual(answers[j], alone);
+  const alone = graphs.slice(1).map((g) => componentEigenvectors(g, 2));
+  // All on the worker, then shared by both threads.
+  for (const workerOnly of [true, false]) {
+    const answers = parallelComponentEigenvectors(graphs, 2, { force: true, workerOnly });
+    assert.ok(answers);
+    if (workerOnly) assert.equal(lastWorkerJobs, 4);
+    assert.equal(answers[0], undefined);
+    for (let j = 1; j < 4; j++) {
+      assert.ok(alone[j - 1]);
+      assert.deepEqual(answers[j], alone[j - 1]);
+    }
   }
   // Too little outside the largest component: one core.
   assert.equal(parallelComponentEigenvectors(graphs, 2), undefined);
+  assert.equal(lastWorkerJobs, 0);
 });
 
 Deno.test("findAbParams() equals umap-learn's find_ab_params (SciPy curve_fit)", () => {

@@ -165,7 +165,8 @@ function componentLayout(
  * and scaled to half the distance to the nearest other component. The
  * components' eigenproblems are solved on two cores where that pays
  * (`_umap_spectral_jobs.ts`; `threads` forces it for the tests), with the
- * same bits, draws and warnings as on one.
+ * same bits, draws and warnings as on one. `G` must be symmetric (the
+ * fuzzy union is), so that a component's edges stay inside it.
  */
 export function spectralLayout(
   X: Matrix,
@@ -194,15 +195,15 @@ export function spectralLayout(
   for (let i = 0; i < n; i++) sorted[fill[labels[i]]++] = i;
   const membersOf = (l: number) => sorted.subarray(start[l], start[l + 1]);
   const tiny = (size: number) => size < 2 * dim || size <= dim + 1;
-  // The sub-graphs to solve; their eigenvectors on two cores where it pays.
+  // With two cores, the sub-graphs to solve are built first and their
+  // eigenvectors found on both where it pays; with one, each when reached.
   const local = new Int32Array(n);
   const graphs = new Map<number, UmapGraph>();
-  for (let l = 0; l < nc; l++) {
-    const size = start[l + 1] - start[l];
-    if (!tiny(size)) graphs.set(l, subgraph(G, membersOf(l), local));
-  }
   const solved = new Map<number, Float64Array | null>();
   if (twoCores()) {
+    for (let l = 0; l < nc; l++) {
+      if (!tiny(start[l + 1] - start[l])) graphs.set(l, subgraph(G, membersOf(l), local));
+    }
     const ids = [...graphs.keys()];
     parallelComponentEigenvectors(ids.map((l) => graphs.get(l)!), dim, threads)
       ?.forEach((answer, j) => {
@@ -225,10 +226,11 @@ export function spectralLayout(
     const range = minD / 2;
     const size = members.length;
     let emb: Float64Array;
-    const sub = graphs.get(l);
-    if (!sub) {
+    if (tiny(size)) {
       emb = rng.uniform(-range, range, size * dim);
     } else {
+      const sub = graphs.get(l) ?? subgraph(G, members, local);
+      graphs.delete(l);
       emb = connectedSpectral(sub, dim, rng, warn, solved.get(l));
       let max = 0;
       for (const v of emb) max = Math.max(max, Math.abs(v));

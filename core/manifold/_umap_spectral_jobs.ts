@@ -152,7 +152,7 @@ export function runJobs(v: ReturnType<typeof sharedViews>, worker: boolean): voi
   }
 }
 
-/** Components the worker solved in the last two-core call (for tests). */
+/** Components the worker solved in the last call (0 when it ran on one core; for tests). */
 export let lastWorkerJobs = 0;
 
 /** Below this many rows outside the largest component, the worker's start (about 0.1 s) does not pay. */
@@ -172,6 +172,7 @@ export function parallelComponentEigenvectors(
   dim: number,
   test: { force?: boolean; workerOnly?: boolean } = {},
 ): (Float64Array | null | undefined)[] | undefined {
+  lastWorkerJobs = 0;
   const J = graphs.length;
   if (J < 2) return undefined;
   let rows = 0, nnz = 0, largest = 0;
