@@ -187,9 +187,10 @@ export function parallelComponentEigenvectors(
   // other thread takes the next while the first is solved.
   const cost = (g: UmapGraph) => g.rows * ncvOf(g.rows, dim + 1) ** 2;
   const order = [...graphs.keys()].sort((a, b) => cost(graphs[b]) - cost(graphs[a]) || a - b);
+  const o = layout(J, rows, nnz, dim);
   let buffer: SharedArrayBuffer;
   try {
-    buffer = new SharedArrayBuffer(layout(J, rows, nnz, dim).bytes);
+    buffer = new SharedArrayBuffer(o.bytes);
   } catch {
     return undefined; // out of memory: one core
   }
@@ -198,7 +199,6 @@ export function parallelComponentEigenvectors(
   h[Slot.Dim] = dim;
   h[Slot.Rows] = rows;
   h[Slot.Nnz] = nnz;
-  const o = layout(J, rows, nnz, dim);
   const jobRows = new Int32Array(buffer, o.jobRows, J);
   const jobNnz = new Int32Array(buffer, o.jobNnz, J);
   order.forEach((c, j) => {
