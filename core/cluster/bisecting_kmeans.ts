@@ -74,7 +74,9 @@ export interface BisectingKMeansResult {
 
 interface Node {
   center: Float64Array; // on the centred data
-  indices: Int32Array | null;
+  /** The node's samples: `order[lo..hi)`. */
+  lo: number;
+  hi: number;
   score: number;
   left: Node | null;
   right: Node | null;
@@ -143,21 +145,34 @@ export function bisectingKMeans(
   const rs = options.randomState ?? 0;
   const rng = typeof rs === "number" ? new RandomState(rs) : rs;
 
-  // Step 1. Centre the data once (scikit-learn: X -= X.mean(axis=0)).
+  // Step 1. Centre the data once (scikit-learn: X -= X.mean(axis=0)). The
+  // centred rows, x − mean, are formed as each leaf's samples are gathered,
+  // so no centred copy is kept; the root's centre is their mean.
   const mean = columnMeans(X);
-  const Xc = matrix(n, d, new Float64Array(X.data));
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Xc.data[i * d + j] -= mean[j];
-  const all = new Int32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  const root: Node = leaf(columnMeans(Xc), all, 0);
+  const x = X.data;
+  const rootCenter = new Float64Array(d);
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    for (let j = 0; j < d; j++) rootCenter[j] += x[o + j] - mean[j];
+  }
+  for (let j = 0; j < d; j++) rootCenter[j] /= n;
+  const root: Node = leaf(rootCenter, 0, n, 0);
 
-  // Step 2. Bisect the leaf with the largest score, nClusters − 1 times.
+  // Step 2. Bisect the leaf with the largest score, nClusters − 1 times. One
+  // workspace serves every bisection: fresh memory costs its first touch
+  // (page faults) each time.
+  const work: Workspace = {
+    order: new Int32Array(n),
+    gathered: new Float64Array(n * d),
+    labels: [new Int32Array(n), new Int32Array(n)],
+    spare: new Int32Array(n),
+  };
+  for (let i = 0; i < n; i++) work.order[i] = i;
   for (let s = 1; s < o.nClusters; s++) {
     let target: Node | undefined;
     for (const node of leaves(root)) {
       if (target === undefined || node.score > target.score) target = node;
     }
-    bisect(Xc, w, target!, rng, o);
+    bisect(X, mean, w, target!, rng, o, work);
   }
 
   // Step 3. Leaves in depth-first order are the clusters.
@@ -165,10 +180,9 @@ export function bisectingKMeans(
   const centers = matrix(o.nClusters, d);
   let c = 0;
   for (const node of leaves(root)) {
-    for (const i of node.indices!) labels[i] = c;
+    for (let p = node.lo; p < node.hi; p++) labels[work.order[p]] = c;
     for (let j = 0; j < d; j++) centers.data[c * d + j] = node.center[j] + mean[j];
     node.label = c++;
-    node.indices = null;
   }
   const inertia = inertiaOf(X, centers, labels, w);
   return {
@@ -179,8 +193,20 @@ export function bisectingKMeans(
   };
 }
 
-function leaf(center: Float64Array, indices: Int32Array, score: number): Node {
-  return { center, indices, score, left: null, right: null, label: -1 };
+function leaf(center: Float64Array, lo: number, hi: number, score: number): Node {
+  return { center, lo, hi, score, left: null, right: null, label: -1 };
+}
+
+/**
+ * The bisections' shared buffers: the samples in leaf order (each leaf a
+ * run of it), a leaf's centred samples, two label arrays (the best run's
+ * and the next run's) and room for a split.
+ */
+interface Workspace {
+  order: Int32Array;
+  gathered: Float64Array;
+  labels: [Int32Array, Int32Array];
+  spare: Int32Array;
 }
 
 function* leaves(node: Node): Generator<Node> {
@@ -199,27 +225,34 @@ interface Inner {
   bisectingStrategy: "biggest_inertia" | "largest_cluster";
 }
 
-/** Splits `node` in two by the best of `nInit` 2-means runs on its samples. */
+/**
+ * Splits `node` in two by the best of `nInit` 2-means runs on its samples,
+ * centred (x − mean); its children keep its run of `work.order`, the half
+ * labelled 0 first, each in the node's order.
+ */
 function bisect(
-  Xc: Matrix,
+  X: Matrix,
+  mean: Float64Array,
   w: Float64Array | undefined,
   node: Node,
   rng: RandomState,
   o: Inner,
+  work: Workspace,
 ): void {
-  const idx = node.indices!;
-  const d0 = Xc.cols, Xs = matrix(idx.length, d0);
-  for (let r = 0; r < idx.length; r++) {
-    for (let j = 0, o = idx[r] * d0; j < d0; j++) Xs.data[r * d0 + j] = Xc.data[o + j];
+  const idx = work.order.subarray(node.lo, node.hi);
+  const m = idx.length, d = X.cols, x = X.data;
+  const Xs = matrix(m, d, work.gathered.subarray(0, m * d));
+  for (let r = 0; r < m; r++) {
+    for (let j = 0, o = idx[r] * d; j < d; j++) Xs.data[r * d + j] = x[o + j] - mean[j];
   }
   const ws = w ? Float64Array.from(idx, (i) => w[i]) : undefined;
-  const m = Xs.rows, d = d0;
   if (m < 2) {
     throw new RangeError(
       `Cannot fit bisecting k-means as the cluster to bisect has fewer than 2 samples: n_samples=${m}`,
     );
   }
   let best: TwoMeans | undefined;
+  let [free, held] = work.labels;
   for (let r = 0; r < o.nInit; r++) {
     let init: Matrix;
     if (o.init === "random") {
@@ -228,8 +261,11 @@ function bisect(
     } else {
       init = plusPlus(Xs, 2, rng, {}).centers;
     }
-    const run = lloyd(Xs, init, o.maxIter, o.tol, ws);
-    if (best === undefined || run.inertia < best.inertia * (1 - 1e-6)) best = run;
+    const run = lloyd(Xs, init, o.maxIter, o.tol, free.subarray(0, m), ws);
+    if (best === undefined || run.inertia < best.inertia * (1 - 1e-6)) {
+      best = run;
+      [free, held] = [held, free]; // the next run writes over the old best's labels
+    }
   }
   const { labels, centers } = best!;
   const scores = [0, 0];
@@ -240,16 +276,17 @@ function bisect(
   } else {
     for (let i = 0; i < m; i++) scores[labels[i]]++;
   }
-  let n0 = 0;
-  for (let i = 0; i < m; i++) if (labels[i] === 0) n0++;
-  const left = new Int32Array(n0), right = new Int32Array(m - n0);
-  for (let i = 0, a = 0, b = 0; i < m; i++) {
-    if (labels[i] === 0) left[a++] = idx[i];
-    else right[b++] = idx[i];
+  // A stable split of the node's run: label 0 in place (never ahead of the
+  // reading), label 1 through the spare buffer.
+  let n0 = 0, n1 = 0;
+  for (let i = 0; i < m; i++) {
+    if (labels[i] === 0) idx[n0++] = idx[i];
+    else work.spare[n1++] = idx[i];
   }
-  node.left = leaf(centers.data.slice(0, d), left, scores[0]);
-  node.right = leaf(centers.data.slice(d, 2 * d), right, scores[1]);
-  node.indices = null;
+  idx.set(work.spare.subarray(0, n1), n0);
+  const mid = node.lo + n0;
+  node.left = leaf(centers.data.slice(0, d), node.lo, mid, scores[0]);
+  node.right = leaf(centers.data.slice(d, 2 * d), mid, node.hi, scores[1]);
 }
 
 interface TwoMeans {
@@ -265,19 +302,20 @@ interface TwoMeans {
  * against the final centres. The assignment and the sums share one pass;
  * the sums are taken per chunk of {@linkcode CHUNK} samples and the chunks
  * added in order, exactly as `updateCenters` (so the same centres, bit for
- * bit, as `kmeans`).
+ * bit, as `kmeans`). The labels go into `labels` (X.rows long).
  */
 function lloyd(
   X: Matrix,
   init: Matrix,
   maxIter: number,
   tol: number,
+  labels: Int32Array,
   w?: Float64Array,
 ): TwoMeans {
   const n = X.rows, d = X.cols, x = X.data;
   let centers = matrix(2, d, init.data.slice());
   let next = matrix(2, d);
-  const labels = new Int32Array(n).fill(-1);
+  labels.fill(-1);
   const shift = new Float64Array(2);
   const counts = new Float64Array(2);
   const one = n <= CHUNK;
