@@ -77,14 +77,26 @@ export function row(m: Matrix, i: number): Float64Array {
 
 /** Column means, optionally weighted per row. */
 export function columnMeans(m: Matrix, weights?: ArrayLike<number>): Float64Array {
-  const mean = new Float64Array(m.cols);
+  const { rows, cols, data } = m;
+  const mean = new Float64Array(cols);
   let total = 0;
-  for (let i = 0; i < m.rows; i++) {
-    const w = weights ? weights[i] : 1;
-    total += w;
-    for (let j = 0; j < m.cols; j++) mean[j] += w * m.data[i * m.cols + j];
+  if (weights) {
+    for (let i = 0; i < rows; i++) {
+      const w = weights[i];
+      total += w;
+      for (let j = 0, o = i * cols; j < cols; j++) mean[j] += w * data[o + j];
+    }
+  } else {
+    // One flat loop (1·x is x, and the count is exact): a nested loop here
+    // was compiled at its inner loop and thrown back at every row (on
+    // 2,000 × 784, 50–98 ms instead of 1 ms in some calls).
+    for (let t = 0, j = 0, end = rows * cols; t < end; t++) {
+      mean[j] += data[t];
+      if (++j === cols) j = 0;
+    }
+    total = rows;
   }
-  for (let j = 0; j < m.cols; j++) mean[j] /= total;
+  for (let j = 0; j < cols; j++) mean[j] /= total;
   return mean;
 }
 

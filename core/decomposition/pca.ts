@@ -219,7 +219,7 @@ function largestScoreIsNegative(
     }
   }
   const t = new Float64Array(k), best = new Float64Array(k), flip = new Uint8Array(k);
-  const at = new Int32Array(d + 1), val = new Float64Array(d + 1), w = W.data;
+  const at = new Int32Array(d + 1), val = new Float64Array(d + 1);
   for (let i = 0; i < n; i++) {
     t.fill(0);
     const r = i * d;
@@ -230,22 +230,7 @@ function largestScoreIsNegative(
       val[nz] = v;
       nz += v !== 0 ? 1 : 0;
     }
-    // Eight features at a time: one load and store of t per eight multiply-adds.
-    let s = 0;
-    for (; s + 7 < nz; s += 8) {
-      const w0 = at[s], w1 = at[s + 1], w2 = at[s + 2], w3 = at[s + 3];
-      const w4 = at[s + 4], w5 = at[s + 5], w6 = at[s + 6], w7 = at[s + 7];
-      const v0 = val[s], v1 = val[s + 1], v2 = val[s + 2], v3 = val[s + 3];
-      const v4 = val[s + 4], v5 = val[s + 5], v6 = val[s + 6], v7 = val[s + 7];
-      for (let j = 0; j < k; j++) {
-        t[j] += v0 * w[w0 + j] + v1 * w[w1 + j] + v2 * w[w2 + j] + v3 * w[w3 + j] +
-          (v4 * w[w4 + j] + v5 * w[w5 + j] + v6 * w[w6 + j] + v7 * w[w7 + j]);
-      }
-    }
-    for (; s < nz; s++) {
-      const w0 = at[s], v0 = val[s];
-      for (let j = 0; j < k; j++) t[j] += v0 * w[w0 + j];
-    }
+    addScores(t, W.data, k, at, val, nz);
     for (let j = 0; j < k; j++) {
       const v = t[j] - offset[j];
       if (Math.abs(v) > best[j]) {
@@ -255,4 +240,35 @@ function largestScoreIsNegative(
     }
   }
   return flip;
+}
+
+/**
+ * t[j] += Σ val[s]·w[at[s] + j] over s < nz: one row's scores, in a
+ * function of its own so that it is compiled whole (nested in the row
+ * loop, its loops were compiled alone and thrown back at every row).
+ */
+function addScores(
+  t: Float64Array,
+  w: Float64Array,
+  k: number,
+  at: Int32Array,
+  val: Float64Array,
+  nz: number,
+): void {
+  // Eight features at a time: one load and store of t per eight multiply-adds.
+  let s = 0;
+  for (; s + 7 < nz; s += 8) {
+    const w0 = at[s], w1 = at[s + 1], w2 = at[s + 2], w3 = at[s + 3];
+    const w4 = at[s + 4], w5 = at[s + 5], w6 = at[s + 6], w7 = at[s + 7];
+    const v0 = val[s], v1 = val[s + 1], v2 = val[s + 2], v3 = val[s + 3];
+    const v4 = val[s + 4], v5 = val[s + 5], v6 = val[s + 6], v7 = val[s + 7];
+    for (let j = 0; j < k; j++) {
+      t[j] += v0 * w[w0 + j] + v1 * w[w1 + j] + v2 * w[w2 + j] + v3 * w[w3 + j] +
+        (v4 * w[w4 + j] + v5 * w[w5 + j] + v6 * w[w6 + j] + v7 * w[w7 + j]);
+    }
+  }
+  for (; s < nz; s++) {
+    const w0 = at[s], v0 = val[s];
+    for (let j = 0; j < k; j++) t[j] += v0 * w[w0 + j];
+  }
 }
