@@ -98,8 +98,10 @@ export function inverse(A: Matrix): Matrix {
 export function symmetricEigen(A: Matrix): { values: Float64Array; vectors: Matrix } {
   const n = A.rows;
   const a = A.data.slice();
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  // The eigenvectors as rows (vt[p·n + k] = V[k][p]), so that a rotation
+  // updates two contiguous rows; the same products as columns.
+  const vt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) vt[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
@@ -111,21 +113,7 @@ export function symmetricEigen(A: Matrix): { values: Float64Array; vectors: Matr
         const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
+        jacobiRotate(a, vt, n, p, q, c, s);
       }
     }
   }
@@ -133,9 +121,41 @@ export function symmetricEigen(A: Matrix): { values: Float64Array; vectors: Matr
   const values = Float64Array.from(order, (i) => a[i * n + i]);
   const vectors = matrix(n, n);
   order.forEach((src, dst) => {
-    for (let k = 0; k < n; k++) vectors.data[k * n + dst] = v[k * n + src];
+    for (let k = 0; k < n; k++) vectors.data[k * n + dst] = vt[src * n + k];
   });
   return { values, vectors };
+}
+
+/**
+ * One rotation of {@linkcode symmetricEigen} in the plane (p, q): columns p
+ * and q of `a`, then its rows p and q, then rows p and q of `vt`. A function
+ * of its own, so that it is compiled whole (inside the sweep's loops, V8
+ * compiled the loops over k alone and threw them back after each rotation).
+ */
+function jacobiRotate(
+  a: Float64Array,
+  vt: Float64Array,
+  n: number,
+  p: number,
+  q: number,
+  c: number,
+  s: number,
+): void {
+  for (let k = 0; k < n; k++) {
+    const akp = a[k * n + p], akq = a[k * n + q];
+    a[k * n + p] = c * akp - s * akq;
+    a[k * n + q] = s * akp + c * akq;
+  }
+  for (let k = 0; k < n; k++) {
+    const apk = a[p * n + k], aqk = a[q * n + k];
+    a[p * n + k] = c * apk - s * aqk;
+    a[q * n + k] = s * apk + c * aqk;
+  }
+  for (let k = 0, rp = p * n, rq = q * n; k < n; k++) {
+    const vkp = vt[rp + k], vkq = vt[rq + k];
+    vt[rp + k] = c * vkp - s * vkq;
+    vt[rq + k] = s * vkp + c * vkq;
+  }
 }
 
 /**
