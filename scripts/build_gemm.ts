@@ -1190,6 +1190,95 @@ function screenBelow(): string[] {
   ];
 }
 
+/**
+ * `sparseRowsTimes(rows, l, start, idx, val, w, out)`: for each row r < rows
+ * of a compressed sparse matrix (its entries s in [start[r], start[r + 1]):
+ * column idx[s], value val[s]; int32 start and idx, float64 val), the l
+ * floats64 of out's row r gain Σₛ val[s]·w[idx[s]·l ..] (w row-major, l
+ * columns). Eight entries at a time, summed as the JavaScript kernel of
+ * `core/decomposition/_centred_products.ts` sums them —
+ * out += ((v₀w₀ + v₁w₁) + v₂w₂) + v₃w₃ + (((v₄w₄ + v₅w₅) + v₆w₆) + v₇w₇),
+ * then one entry at a time, out += v·w — with separate multiplies and adds
+ * (no fused multiply-add), so both give the same bits.
+ */
+function sparseRowsTimes(): string[] {
+  const f64bytes = (x: string) => `(i32.shl ${x} ${i32(3)})`;
+  const K = 8;
+  const lanes = Array.from({ length: K }, (_, k) => k);
+  const term = (k: number, vec: boolean) =>
+    vec
+      ? `(f64x2.mul ${get(`v${k}`)} (v128.load ${add(get(`w${k}`), get("jb"))}))`
+      : `(f64.mul (f64x2.extract_lane 0 ${get(`v${k}`)}) (f64.load ${
+        add(get(`w${k}`), get("jb"))
+      }))`;
+  const chain = (ks: number[], vec: boolean) => {
+    const op = vec ? "f64x2.add" : "f64.add";
+    let e = term(ks[0], vec);
+    for (const k of ks.slice(1)) e = `(${op} ${e} ${term(k, vec)})`;
+    return e;
+  };
+  const sum8 = (vec: boolean) =>
+    `(${vec ? "f64x2.add" : "f64.add"} ${chain([0, 1, 2, 3], vec)} ${chain([4, 5, 6, 7], vec)})`;
+  return [
+    `(func (export "sparseRowsTimes") (param $rows i32) (param $l i32) (param $start i32)` +
+    ` (param $idx i32) (param $val i32) (param $w i32) (param $out i32)`,
+    `  (local $r i32) (local $s i32) (local $end i32) (local $o i32) (local $jb i32)`,
+    `  (local $lb i32) (local $l2b i32) (local $rowb i32)`,
+    `  ${lanes.map((k) => `(local $w${k} i32) (local $v${k} v128)`).join(" ")}`,
+    `  (local.set $lb ${f64bytes(get("l"))})`,
+    `  (local.set $l2b ${f64bytes(`(i32.and ${get("l")} ${i32(-2)})`)})`,
+    ...forLoop("r", i32(0), get("rows"), i32(1), [
+      `(local.set $s (i32.load ${add(get("start"), bytes(get("r")))}))`,
+      `(local.set $end (i32.load ${add(get("start"), bytes(add(get("r"), i32(1))))}))`,
+      `(local.set $o ${add(get("out"), mul(get("r"), get("lb")))})`,
+      `(block $eight_end (loop $eight_next`,
+      `  (br_if $eight_end (i32.gt_s ${add(get("s"), i32(K))} ${get("end")}))`,
+      ...lanes.map((k) =>
+        `  (local.set $w${k} ${
+          add(
+            get("w"),
+            mul(`(i32.load ${add(get("idx"), bytes(add(get("s"), i32(k))))})`, get("lb")),
+          )
+        })`
+      ),
+      ...lanes.map((k) =>
+        `  (local.set $v${k} (f64x2.splat (f64.load ${
+          add(get("val"), f64bytes(add(get("s"), i32(k))))
+        })))`
+      ),
+      ...forLoop("jb", i32(0), get("l2b"), i32(16), [
+        `(v128.store ${add(get("o"), get("jb"))} (f64x2.add (v128.load ${
+          add(get("o"), get("jb"))
+        })`,
+        `  ${sum8(true)}))`,
+      ]).map((l) => "  " + l),
+      `  (if (i32.ne ${get("l2b")} ${get("lb")}) (then`,
+      `    (local.set $jb ${get("l2b")})`,
+      `    (f64.store ${add(get("o"), get("jb"))} (f64.add (f64.load ${add(get("o"), get("jb"))})`,
+      `      ${sum8(false)}))))`,
+      `  (local.set $s ${add(get("s"), i32(K))})`,
+      `  (br $eight_next)))`,
+      ...forLoop("s", get("s"), get("end"), i32(1), [
+        `(local.set $w0 ${
+          add(get("w"), mul(`(i32.load ${add(get("idx"), bytes(get("s")))})`, get("lb")))
+        })`,
+        `(local.set $v0 (f64x2.splat (f64.load ${add(get("val"), f64bytes(get("s")))})))`,
+        ...forLoop("jb", i32(0), get("l2b"), i32(16), [
+          `(v128.store ${add(get("o"), get("jb"))} (f64x2.add (v128.load ${
+            add(get("o"), get("jb"))
+          })` +
+          ` ${term(0, true)}))`,
+        ]),
+        `(if (i32.ne ${get("l2b")} ${get("lb")}) (then`,
+        `  (local.set $jb ${get("l2b")})`,
+        `  (f64.store ${add(get("o"), get("jb"))} (f64.add (f64.load ${add(get("o"), get("jb"))})` +
+        ` ${term(0, false)}))))`,
+      ]),
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -1209,6 +1298,7 @@ export function gemmWat(shared: boolean): string {
       ...kmeansExact(),
       ...optimizerSteps(),
       ...screenBelow(),
+      ...sparseRowsTimes(),
     ].map((l) => "  " + l),
     `)`,
     ``,

@@ -1,6 +1,8 @@
 /**
- * Matrix decompositions: principal component analysis.
+ * Matrix decompositions: principal component analysis and scikit-learn's
+ * randomized SVD.
  *
  * @module
  */
 export * from "./pca.ts";
+export * from "./randomized_svd.ts";

@@ -20,6 +20,13 @@
  * features, 50 components) take under two seconds on one core, 2,000 of
  * them about 0.3 s (the Jacobi route took 28 s there).
  *
+ * `svdSolver: "randomized"` runs scikit-learn's randomized SVD instead
+ * ({@linkcode randomizedSvd}: its default for most data, through "auto"),
+ * with scikit-learn's random matrix for the same `randomState`, so it gives
+ * `PCA(svd_solver="randomized", random_state=s)`'s approximation to
+ * rounding. The exact solver stays the default: scikit-learn's own default
+ * draws from NumPy's global generator, a different result on every run.
+ *
  * References: I. T. Jolliffe, Principal Component Analysis, 2nd ed. (2002);
  * scikit-learn's `PCA` (`svd_flip` for the signs, and the uncentred
  * covariance of its `covariance_eigh` solver for sparse data).
@@ -30,11 +37,30 @@ import { columnMeans, type Matrix, matrix } from "../matrix.ts";
 import { symmetricEigen, symmetricEigenTridiagonal } from "../linalg.ts";
 import { sampleCovariance } from "./_sample_covariance.ts";
 import { validate, validateData } from "../validate.ts";
+import type { RandomState } from "../random.ts";
+import { randomizedSvd } from "./randomized_svd.ts";
 
 /** Options of {@linkcode pca}. */
 export interface PcaOptions {
   /** Number of components to keep. @default min(n, d) */
   nComponents?: number;
+  /**
+   * "full": the exact eigenvectors of the covariance (deterministic, as
+   * scikit-learn's `svd_solver="full"`). "randomized": scikit-learn's
+   * randomized SVD ({@linkcode randomizedSvd}), an approximation seeded by
+   * `randomState`. "auto": scikit-learn 1.2's rule — randomized when
+   * max(n, d) > 500 and nComponents < 0.8·min(n, d), else full.
+   * @default "full"
+   */
+  svdSolver?: "auto" | "full" | "randomized";
+  /** Power iterations of the randomized solver ("auto": 7 when k < 0.1·min(n, d), else 4). @default "auto" */
+  iteratedPower?: number | "auto";
+  /** Oversampling of the randomized solver. @default 10 */
+  nOversamples?: number;
+  /** Normaliser of the randomized solver's power iterations. @default "auto" */
+  powerIterationNormalizer?: "auto" | "QR" | "LU" | "none";
+  /** Seed (or generator) of the randomized solver. @default 0 */
+  randomState?: number | RandomState;
 }
 
 /** A fitted PCA. */
@@ -78,8 +104,26 @@ export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
   const most = Math.min(n, d);
   const k = options.nComponents ?? most;
   validate("fit PCA", { nComponents: k }, { nComponents: { kind: "int", min: 1, max: most } });
+  const solver = options.svdSolver ?? "full";
+  const iteratedPower = options.iteratedPower ?? "auto";
+  validate("fit PCA", {
+    svdSolver: solver,
+    nOversamples: options.nOversamples ?? 10,
+    powerIterationNormalizer: options.powerIterationNormalizer ?? "auto",
+  }, {
+    svdSolver: { kind: "oneOf", values: ["auto", "full", "randomized"] },
+    nOversamples: { kind: "int", min: 1 },
+    powerIterationNormalizer: { kind: "oneOf", values: ["auto", "QR", "LU", "none"] },
+  });
+  if (iteratedPower !== "auto") {
+    validate("fit PCA", { iteratedPower }, { iteratedPower: { kind: "int", min: 0 } });
+  }
+  const randomized = solver === "randomized" ||
+    (solver === "auto" && Math.max(n, d) > 500 && k < 0.8 * most);
   const mean = columnMeans(X);
-  const { components, values, total, sparse, W } = d <= JACOBI_MAX_FEATURES
+  const { components, values, total, sparse, W, signed } = randomized
+    ? fitByRandomizedSvd(X, mean, k, options)
+    : d <= JACOBI_MAX_FEATURES
     ? fitByJacobi(X, mean, k)
     : fitByTridiagonal(X, mean, k);
   const xc = new Float64Array(d);
@@ -103,9 +147,12 @@ export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
   };
   // Step 3. Sign: the training score of largest magnitude is positive
   // (scikit-learn's svd_flip on U).
-  const flip = W ? largestScoreIsNegative(X, mean, W, sparse) : legacyFlip(project(X));
-  for (let j = 0; j < k; j++) {
-    if (flip[j]) { for (let a = 0; a < d; a++) components.data[j * d + a] *= -1; }
+  // (The randomized solver's signs are already svd_flip's.)
+  if (!signed) {
+    const flip = W ? largestScoreIsNegative(X, mean, W, sparse) : legacyFlip(project(X));
+    for (let j = 0; j < k; j++) {
+      if (flip[j]) { for (let a = 0; a < d; a++) components.data[j * d + a] *= -1; }
+    }
   }
   const explainedVariance = Float64Array.from(values.subarray(0, k), (v) => Math.max(v, 0));
   return {
@@ -113,7 +160,7 @@ export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
     mean,
     explainedVariance,
     explainedVarianceRatio: explainedVariance.map((v) => (total > 0 ? v / total : 0)),
-    singularValues: explainedVariance.map((v) => Math.sqrt(v * (n - 1))),
+    singularValues: signed ?? explainedVariance.map((v) => Math.sqrt(v * (n - 1))),
     transform: project,
   };
 }
@@ -132,6 +179,35 @@ interface Fitted {
   sparse: boolean;
   /** The d × k eigenvectors (column j for λⱼ), or undefined for the Jacobi route. */
   W?: Matrix;
+  /** The randomized route's singular values (its components' signs are already fixed). */
+  signed?: Float64Array;
+}
+
+/**
+ * Steps 1–3 by scikit-learn's randomized SVD of the centred data (never
+ * formed): components Vt, variances s²/(n − 1), the total variance from the
+ * centred squares as scikit-learn's `_fit_truncated` sums them.
+ */
+function fitByRandomizedSvd(X: Matrix, mean: Float64Array, k: number, options: PcaOptions): Fitted {
+  const n = X.rows, d = X.cols;
+  const { s, Vt } = randomizedSvd(X, k, {
+    nOversamples: options.nOversamples,
+    nIter: options.iteratedPower,
+    powerIterationNormalizer: options.powerIterationNormalizer,
+    randomState: options.randomState,
+    mean,
+  });
+  const squares = new Float64Array(d);
+  for (let i = 0; i < n; i++) addCentredSquares(squares, X.data, i * d, mean);
+  let total = 0;
+  for (let a = 0; a < d; a++) total += squares[a] / (n - 1);
+  return {
+    components: Vt,
+    values: s.map((v) => (v * v) / (n - 1)),
+    total,
+    sparse: false,
+    signed: s,
+  };
 }
 
 /** Steps 1–2 for few features: row-by-row covariance and cyclic Jacobi. */
@@ -180,6 +256,19 @@ function fitByTridiagonal(X: Matrix, mean: Float64Array, k: number): Fitted {
     for (let a = 0; a < d; a++) components.data[j * d + a] = W.data[a * k + j];
   }
   return { components, values, total, sparse, W };
+}
+
+/** squares[a] += (x[r + a] − μₐ)²: one row's share, in a function of its own (see addScores). */
+function addCentredSquares(
+  squares: Float64Array,
+  x: Float64Array,
+  r: number,
+  mean: Float64Array,
+): void {
+  for (let a = 0; a < mean.length; a++) {
+    const c = x[r + a] - mean[a];
+    squares[a] += c * c;
+  }
 }
 
 /** For each column of the n × k scores, whether its entry of largest magnitude (the first) is negative. */

@@ -65,6 +65,22 @@ export interface Gemm {
     ldc: number,
     work: number,
   ): void;
+  /**
+   * For each row r < rows of a compressed sparse matrix (int32 `start` of
+   * rows + 1 entries, int32 column indices at `idx`, float64 values at
+   * `val`): the l float64s of row r of `out` gain Σ val[s]·w[idx[s]·l ..]
+   * over its entries s, w row-major with l columns — the bits of the
+   * JavaScript kernel in `core/decomposition/_centred_products.ts`.
+   */
+  sparseRowsTimes(
+    rows: number,
+    l: number,
+    start: number,
+    idx: number,
+    val: number,
+    w: number,
+    out: number,
+  ): void;
   /** Scratch bytes `gemm` (or `gemmPacked`) needs for an M×K by K×N product. */
   workBytes(M: number, N: number, K: number): number;
   /**

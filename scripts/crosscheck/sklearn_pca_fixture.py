@@ -13,6 +13,14 @@ recipe, a checksum and the results are stored:
 
 Results are rounded to 13 significant digits.
 
+"randomized" holds PCA(svd_solver="randomized", random_state=seed, ...) on the
+same data sets (n_iter 7 or 4 by scikit-learn's rule, 2 with the "none"
+normaliser, QR, more oversampling, the wide case transposed, "small" with
+k + p > d), "randomizedSvd" holds `sklearn.utils.extmath.randomized_svd` on
+uncentred data (with the first 5 rows of U; the "pixels" case with n_iter=0 and 150 random
+vectors for 144 columns exercises l > d), and "lu" holds
+`scipy.linalg.lu(A, permute_l=True)[0]` of two small matrices.
+
     /usr/bin/python3 scripts/crosscheck/sklearn_pca_fixture.py
 """
 import json
@@ -65,6 +73,54 @@ for name, make, k in [("lowrank", lowrank, 10), ("pixels", pixels, 20), ("wide",
         "singularValues": r13(m.singular_values_),
         "transformFirst5": r13(m.transform(X[:5])),
     })
-json.dump({"sklearn": sklearn.__version__, "cases": cases},
+randomized = []
+for name, make, k, kw in [
+    ("lowrank", lowrank, 10, {}),
+    ("pixels", pixels, 20, {}),
+    ("wide", wide, 15, {}),
+    ("small", small, 3, {}),
+    ("lowrank", lowrank, 10, {"iterated_power": 2}),
+    ("pixels", pixels, 20, {"power_iteration_normalizer": "QR", "random_state": 7}),
+    ("pixels", pixels, 5, {"n_oversamples": 30, "iterated_power": 1}),
+    ("wide", wide, 15, {"power_iteration_normalizer": "none", "random_state": 3}),
+]:
+    X = make()
+    opts = {"random_state": 0, **kw}
+    m = PCA(n_components=k, svd_solver="randomized", **opts).fit(X)
+    randomized.append({
+        "name": name, "k": k, "options": opts,
+        "components": r13(m.components_),
+        "explainedVariance": r13(m.explained_variance_),
+        "explainedVarianceRatio": r13(m.explained_variance_ratio_),
+        "singularValues": r13(m.singular_values_),
+        "transformFirst5": r13(m.transform(X[:5])),
+    })
+
+from sklearn.utils.extmath import randomized_svd
+from scipy import linalg
+
+svds = []
+for name, make, k, kw in [
+    ("pixels", pixels, 20, {}),
+    ("wide", wide, 15, {}),
+    ("pixels", pixels, 50, {"n_iter": 0, "n_oversamples": 100}),
+    ("lowrank", lowrank, 6, {"transpose": True, "flip_sign": False, "random_state": 11}),
+]:
+    X = make()
+    opts = {"random_state": 0, **kw}
+    U, S, Vt = randomized_svd(X, k, **opts)
+    svds.append({"name": name, "k": k, "options": opts,
+                 "UFirst5": r13(U[:5]), "s": r13(S), "Vt": r13(Vt)})
+
+rs = np.random.RandomState(5)
+lus = []
+for shape in [(7, 4), (4, 6)]:
+    A = rs.randn(*shape)
+    A[2, 1] = A[1, 1]  # a near tie is still decided by the first largest entry
+    lus.append({"rows": shape[0], "cols": shape[1], "A": r13(A),
+                "PL": r13(linalg.lu(A, permute_l=True)[0])})
+
+json.dump({"sklearn": sklearn.__version__, "cases": cases, "randomized": randomized,
+           "randomizedSvd": svds, "lu": lus},
           open("tests/fixtures/sklearn_pca.json", "w"), separators=(",", ":"))
 print("wrote tests/fixtures/sklearn_pca.json")

@@ -1,0 +1,309 @@
+/**
+ * core/decomposition/randomized_svd.ts and PCA's randomized solver against
+ * scikit-learn 1.2.1's `randomized_svd` and PCA(svd_solver="randomized"), and
+ * the small factorisations (`_thin_factorizations.ts`) against SciPy's LU and
+ * by their defining properties. Fixtures: tests/fixtures/sklearn_pca.json,
+ * written by scripts/crosscheck/sklearn_pca_fixture.py from data rebuilt
+ * here with NumPy's RandomState (as tests/pca_test.ts rebuilds them).
+ */
+import assert from "node:assert/strict";
+import { assertAllClose as close } from "./_assert.ts";
+import { pca } from "../core/decomposition/pca.ts";
+import { randomizedSvd } from "../core/decomposition/randomized_svd.ts";
+import { allowWasmProducts } from "../core/decomposition/_centred_products.ts";
+import {
+  type Columns,
+  luPermutedL,
+  thinQr,
+  thinSvd,
+} from "../core/decomposition/_thin_factorizations.ts";
+import { fromRows, type Matrix, matrix } from "../core/matrix.ts";
+import { RandomState } from "../core/random.ts";
+
+const fixture = JSON.parse(
+  Deno.readTextFileSync(new URL("./fixtures/sklearn_pca.json", import.meta.url)),
+);
+
+/** The fixture's data sets, as scripts/crosscheck/sklearn_pca_fixture.py builds them. */
+function rebuild(name: string): Matrix {
+  if (name === "lowrank") {
+    const rs = new RandomState(0);
+    const Z = rs.randn(300 * 5), B = rs.randn(5 * 120), noise = rs.randn(300 * 120);
+    const X = matrix(300, 120);
+    for (let r = 0; r < 5; r++) {
+      for (let i = 0; i < 300; i++) {
+        for (let a = 0; a < 120; a++) X.data[i * 120 + a] += Z[i * 5 + r] * B[r * 120 + a];
+      }
+    }
+    for (let t = 0; t < X.data.length; t++) X.data[t] += 0.1 * noise[t] + 3;
+    return X;
+  }
+  if (name === "pixels") {
+    return matrix(400, 144, new RandomState(1).randn(400 * 144).map((v) => Math.max(0, v - 0.8)));
+  }
+  if (name === "wide") {
+    return matrix(
+      60,
+      200,
+      new RandomState(2).randn(60 * 200).map((v, t) => v * (1 + (t % 200) / 50)),
+    );
+  }
+  const scale = [3, 1, 0.3], shift = [1, -2, 5];
+  return matrix(
+    50,
+    3,
+    new RandomState(3).randn(150).map((v, t) => v * scale[t % 3] + shift[t % 3]),
+  );
+}
+
+/** scikit-learn's option names as ours. */
+function pcaOptions(o: Record<string, unknown>) {
+  return {
+    randomState: o.random_state as number,
+    iteratedPower: (o.iterated_power ?? "auto") as number | "auto",
+    nOversamples: o.n_oversamples as number | undefined,
+    powerIterationNormalizer: o.power_iteration_normalizer as "QR" | "LU" | "none" | undefined,
+  };
+}
+
+Deno.test("pca({ svdSolver: 'randomized' }) equals scikit-learn's randomized PCA: components, variances, scores", async (t) => {
+  assert.equal(fixture.sklearn, "1.2.1");
+  assert.equal(fixture.randomized.length, 8);
+  for (const c of fixture.randomized) {
+    await t.step(`${c.name} k=${c.k} ${JSON.stringify(c.options)}`, () => {
+      const X = rebuild(c.name);
+      const model = pca(X, { nComponents: c.k, svdSolver: "randomized", ...pcaOptions(c.options) });
+      // Measured: 1e-13 at worst (rounding). Without a normaliser (2 power
+      // iterations on "lowrank"), (AᵀA)² leaves the five noise directions
+      // to rounding against five factors 100 times stronger: there both
+      // codes' components agree to 1.7e-7 and their singular values to 1e-8.
+      const unnormalised = c.options.iterated_power === 2;
+      const [vecTol, valTol] = unnormalised ? [1e-6, 1e-7] : [1e-9, 1e-10];
+      close(model.components.data, c.components, 0, vecTol);
+      close(model.explainedVariance, c.explainedVariance, valTol, 0);
+      close(model.explainedVarianceRatio, c.explainedVarianceRatio, valTol, 0);
+      close(model.singularValues, c.singularValues, valTol, 0);
+      const scores = model.transform(matrix(5, X.cols, X.data.slice(0, 5 * X.cols)));
+      const scale = Math.max(...c.transformFirst5.map(Math.abs));
+      close(scores.data, c.transformFirst5, 0, vecTol * scale);
+    });
+  }
+});
+
+Deno.test("randomized PCA is an approximation: it differs from the exact solver where the spectrum is flat", () => {
+  // pixels, k = 20, 4 power iterations: the trailing components are not
+  // converged, as in scikit-learn (so the fixture above is not the full one).
+  const X = rebuild("pixels");
+  const exact = pca(X, { nComponents: 20 });
+  const approx = pca(X, { nComponents: 20, svdSolver: "randomized" });
+  let first = 0, last = 0;
+  for (let a = 0; a < 144; a++) {
+    first = Math.max(first, Math.abs(exact.components.data[a] - approx.components.data[a]));
+    last = Math.max(
+      last,
+      Math.abs(exact.components.data[19 * 144 + a] - approx.components.data[19 * 144 + a]),
+    );
+  }
+  assert.ok(last > 1e-3, `last component within ${last}`);
+  assert.ok(approx.explainedVariance[19] < exact.explainedVariance[19]);
+  assert.ok(first < last);
+});
+
+Deno.test("randomizedSvd() equals scikit-learn's randomized_svd (tall, wide/transposed, l > d, no sign flip)", async (t) => {
+  for (const c of fixture.randomizedSvd) {
+    await t.step(`${c.name} k=${c.k} ${JSON.stringify(c.options)}`, () => {
+      const o = c.options;
+      const { U, s, Vt } = randomizedSvd(rebuild(c.name), c.k, {
+        randomState: o.random_state,
+        nIter: o.n_iter ?? "auto",
+        nOversamples: o.n_oversamples,
+        transpose: o.transpose ?? "auto",
+        flipSign: o.flip_sign ?? true,
+      });
+      close(s, c.s, 1e-10, 0);
+      if (o.flip_sign === false) {
+        // Unflipped signs are each SVD code's own (LAPACK's gesdd there):
+        // align each triplet's sign on Vt's first entry, U's with it.
+        for (let j = 0; j < c.k; j++) {
+          if (Math.sign(Vt.data[j * Vt.cols]) === Math.sign(c.Vt[j * Vt.cols])) continue;
+          for (let a = 0; a < Vt.cols; a++) Vt.data[j * Vt.cols + a] *= -1;
+          for (let i = 0; i < U.rows; i++) U.data[i * c.k + j] *= -1;
+        }
+      }
+      close(Vt.data, c.Vt, 0, 1e-9);
+      close(U.data.subarray(0, 5 * c.k), c.UFirst5, 0, 1e-9);
+    });
+  }
+});
+
+Deno.test("the sparse products give the same bits in WebAssembly and JavaScript", () => {
+  const X = rebuild("pixels"); // about 21% non-zero: the sparse path
+  const fit = () => pca(X, { nComponents: 20, svdSolver: "randomized", iteratedPower: 3 });
+  const wasm = fit();
+  const was = allowWasmProducts(false);
+  try {
+    const js = fit();
+    assert.deepEqual(js.components.data, wasm.components.data);
+    assert.deepEqual(js.singularValues, wasm.singularValues);
+  } finally {
+    allowWasmProducts(was);
+  }
+  // An odd number of columns (k + p = 13) takes the kernel's scalar tail.
+  const odd = () => randomizedSvd(X, 3, { nOversamples: 10 }).Vt.data;
+  const w = odd();
+  allowWasmProducts(false);
+  try {
+    assert.deepEqual(odd(), w);
+  } finally {
+    allowWasmProducts(was);
+  }
+});
+
+Deno.test("pca({ svdSolver: 'auto' }) follows scikit-learn 1.2's rule", () => {
+  const rs = new RandomState(4);
+  const X = matrix(600, 30, rs.randn(600 * 30).map((v, t) => v * (1 + (t % 30))));
+  const same = (a: Matrix, b: Matrix) => assert.deepEqual(a.data, b.data);
+  // max(n, d) > 500 and k < 0.8·min(n, d): randomized.
+  same(
+    pca(X, { nComponents: 5, svdSolver: "auto" }).components,
+    pca(X, { nComponents: 5, svdSolver: "randomized" }).components,
+  );
+  // k ≥ 0.8·30 = 24: full.
+  same(
+    pca(X, { nComponents: 24, svdSolver: "auto" }).components,
+    pca(X, { nComponents: 24 }).components,
+  );
+  // max(n, d) ≤ 500: full.
+  const Y = matrix(500, 30, X.data.slice(0, 500 * 30));
+  same(
+    pca(Y, { nComponents: 5, svdSolver: "auto" }).components,
+    pca(Y, { nComponents: 5 }).components,
+  );
+  // The default stays the exact solver.
+  assert.notDeepEqual(
+    pca(X, { nComponents: 5 }).components.data,
+    pca(X, { nComponents: 5, svdSolver: "randomized" }).components.data,
+  );
+});
+
+Deno.test("luPermutedL() equals SciPy's lu(A, permute_l=True)", () => {
+  for (const c of fixture.lu) {
+    const m = c.rows, n = c.cols, r = Math.min(m, n);
+    const cols = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cols[j * m + i] = c.A[i * n + j];
+    const out = new Float64Array(m * r);
+    assert.equal(luPermutedL({ rows: m, cols: n, data: cols }, out, new Int32Array(m)), r);
+    close(out, c.PL, 0, 1e-11);
+  }
+});
+
+/** An m × n matrix column by column, N(0, 1) times column scales. */
+function columns(m: number, n: number, seed: number, scales?: number[]): Columns {
+  const data = new RandomState(seed).randn(m * n);
+  if (scales) { for (let t = 0; t < m * n; t++) data[t] *= scales[Math.floor(t / m)]; }
+  return { rows: m, cols: n, data };
+}
+
+/** max |(AᵀB)ᵢⱼ − δᵢⱼ| over columns of two column-by-column matrices. */
+function orthonormality(Q: Columns): number {
+  let worst = 0;
+  for (let i = 0; i < Q.cols; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t < Q.rows; t++) s += Q.data[i * Q.rows + t] * Q.data[j * Q.rows + t];
+      worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
+    }
+  }
+  return worst;
+}
+
+Deno.test("thinQr(): orthonormal Q, upper triangular R, Q·R = A (tall, wide, a zero column)", () => {
+  for (const [m, n] of [[50, 7], [6, 9], [12, 12]]) {
+    const A = columns(m, n, m + n);
+    if (m === 50) A.data.fill(0, 2 * m, 3 * m); // column 2 is zero
+    const copy = A.data.slice();
+    const { Q, R } = thinQr(A);
+    const r = Math.min(m, n);
+    assert.equal(Q.cols, r);
+    assert.ok(orthonormality(Q) < 1e-14, `QᵀQ − I ${orthonormality(Q)}`);
+    for (let c = 0; c < n; c++) {
+      for (let i = c + 1; i < r; i++) assert.equal(R.data[c * r + i], 0);
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let t = 0; t < r; t++) s += Q.data[t * m + i] * R.data[c * r + t];
+        assert.ok(Math.abs(s - copy[c * m + i]) < 1e-13, `(QR)[${i}][${c}]`);
+      }
+    }
+  }
+});
+
+Deno.test("thinSvd(): U·diag(s)·Vᵀ = C with orthonormal factors, s descending; rank-deficient C completed", () => {
+  const cases: [Columns, string][] = [
+    [columns(40, 8, 1, [1e3, 1, 10, 1e-3, 5, 5, 1e-8, 2]), "graded"],
+    [columns(9, 9, 2), "square"],
+  ];
+  const deficient = columns(30, 6, 3);
+  deficient.data.set(deficient.data.subarray(0, 30), 4 * 30); // column 4 = column 0
+  deficient.data.fill(0, 5 * 30, 6 * 30); // column 5 = 0
+  cases.push([deficient, "rank 4"]);
+  // Above 128 columns: the eigenvectors of CᵀC (and a zero column completed).
+  const wide = columns(300, 140, 4);
+  wide.data.fill(0, 7 * 300, 8 * 300);
+  cases.push([wide, "gram, rank 139"]);
+  for (const [C, name] of cases) {
+    const m = C.rows, n = C.cols, copy = C.data.slice();
+    const { U, s, Vt } = thinSvd(C);
+    for (let k = 1; k < n; k++) assert.ok(s[k] <= s[k - 1], `${name}: s descending`);
+    assert.ok(orthonormality(U) < 1e-13, `${name}: UᵀU − I ${orthonormality(U)}`);
+    const V: Columns = { rows: n, cols: n, data: Vt }; // rows of Vt as columns
+    assert.ok(orthonormality(V) < 1e-13, `${name}: VVᵀ − I`);
+    for (let c = 0; c < n; c++) {
+      for (let i = 0; i < m; i++) {
+        let v = 0;
+        for (let k = 0; k < n; k++) v += U.data[k * m + i] * s[k] * Vt[k * n + c];
+        assert.ok(Math.abs(v - copy[c * m + i]) < 1e-12 * s[0], `${name}: (USVᵀ)[${i}][${c}]`);
+      }
+    }
+    if (name === "rank 4") assert.ok(s[4] < 1e-13 * s[0] && s[5] < 1e-13 * s[0]);
+    if (name.startsWith("gram")) assert.ok(s[139] < 1e-7 * s[0] && s[138] > 0.1);
+  }
+  // Singular values of a graded matrix to full relative accuracy: diag(1e3, 1, 1e-3, 1e-8).
+  const D = { rows: 4, cols: 4, data: new Float64Array(16) };
+  [1e-3, 1e3, 1e-8, 1].forEach((v, i) => (D.data[i * 4 + i] = v));
+  close(thinSvd(D).s, [1e3, 1, 1e-3, 1e-8], 1e-14, 0);
+});
+
+Deno.test("randomized PCA and randomizedSvd reject bad options with one-line messages", () => {
+  const X = fromRows([[1, 2, 0], [3, 4, 1], [5, 7, 2], [0, 1, 1]]);
+  assert.throws(() => pca(X, { svdSolver: "arpack" as "full" }), {
+    name: "RangeError",
+    message:
+      'Cannot fit PCA as svdSolver must be one of "auto", "full", "randomized": svdSolver="arpack"',
+  });
+  assert.throws(() => pca(X, { svdSolver: "randomized", iteratedPower: -1 }), {
+    name: "RangeError",
+    message: "Cannot fit PCA as iteratedPower must be an integer >= 0: iteratedPower=-1",
+  });
+  assert.throws(() => pca(X, { nOversamples: 0 }), {
+    name: "RangeError",
+    message: "Cannot fit PCA as nOversamples must be an integer >= 1: nOversamples=0",
+  });
+  assert.throws(() => pca(X, { powerIterationNormalizer: "lu" as "LU" }), {
+    name: "RangeError",
+    message:
+      'Cannot fit PCA as powerIterationNormalizer must be one of "auto", "QR", "LU", "none": powerIterationNormalizer="lu"',
+  });
+  assert.throws(() => randomizedSvd(X, 4), {
+    name: "RangeError",
+    message:
+      "Cannot compute a randomized SVD as nComponents must be an integer >= 1 and <= 3: nComponents=4",
+  });
+  assert.throws(() => randomizedSvd(X, 2, { mean: new Float64Array(2) }), {
+    name: "RangeError",
+    message: "Cannot compute a randomized SVD as the mean has 2 entries, not 3: mean=2",
+  });
+  assert.throws(() => randomizedSvd(fromRows([[1, Infinity]]), 1), {
+    name: "RangeError",
+    message: "Cannot use X as it holds a non-finite value: X[0][1]=Infinity",
+  });
+});
