@@ -223,7 +223,7 @@ const CASES: Case[] = [
   },
   // PCA on all 70,000 MNIST images / 255 (issue 25), and on 2,000 of them (the Jacobi
   // solver's old 28 s case); scripts/crosscheck/issue25_pca_bench.py times scikit-learn's
-  // PCA(50) with its default solver on the same data.
+  // PCA(50) on the same data, with its default solver or the one named.
   {
     name: "pca 70000x784 mnist nComponents=50",
     setup: () => {
@@ -232,10 +232,25 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "pca 70000x784 mnist nComponents=50 randomized",
+    setup: () => {
+      const X = mnistPixels();
+      return () => pca(X, { nComponents: 50, svdSolver: "randomized", randomState: 0 });
+    },
+  },
+  {
     name: "pca 2000x784 mnist nComponents=50",
     setup: () => {
       const X = matrix(2000, 784, mnistPixels().data.slice(0, 2000 * 784));
       return () => pca(X, { nComponents: 50 });
+    },
+  },
+  // (The randomized rows: scikit-learn's default solver for both shapes.)
+  {
+    name: "pca 2000x784 mnist nComponents=50 randomized",
+    setup: () => {
+      const X = matrix(2000, 784, mnistPixels().data.slice(0, 2000 * 784));
+      return () => pca(X, { nComponents: 50, svdSolver: "randomized", randomState: 0 });
     },
   },
   // t-SNE as the latent_tsne recipe runs it (perplexity 15, learning rate 100,

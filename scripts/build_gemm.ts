@@ -1191,9 +1191,10 @@ function screenBelow(): string[] {
 }
 
 /**
- * `sparseRowsTimes(rows, l, start, idx, val, w, out)`: for each row r < rows
- * of a compressed sparse matrix (its entries s in [start[r], start[r + 1]):
- * column idx[s], value val[s]; int32 start and idx, float64 val), the l
+ * `sparseRowsTimes(rows, l, start, end, idx, val, w, out)`: for each row
+ * r < rows of a compressed sparse matrix (its entries s in [start[r],
+ * end[r]): column idx[s], value val[s]; int32 start, end and idx, float64
+ * val; `end` is `start` + 4 bytes for rows stored one after another), the l
  * floats64 of out's row r gain Σₛ val[s]·w[idx[s]·l ..] (w row-major, l
  * columns). Eight entries at a time, summed as the JavaScript kernel of
  * `core/decomposition/_centred_products.ts` sums them —
@@ -1221,7 +1222,7 @@ function sparseRowsTimes(): string[] {
     `(${vec ? "f64x2.add" : "f64.add"} ${chain([0, 1, 2, 3], vec)} ${chain([4, 5, 6, 7], vec)})`;
   return [
     `(func (export "sparseRowsTimes") (param $rows i32) (param $l i32) (param $start i32)` +
-    ` (param $idx i32) (param $val i32) (param $w i32) (param $out i32)`,
+    ` (param $stop i32) (param $idx i32) (param $val i32) (param $w i32) (param $out i32)`,
     `  (local $r i32) (local $s i32) (local $end i32) (local $o i32) (local $jb i32)`,
     `  (local $lb i32) (local $l2b i32) (local $rowb i32)`,
     `  ${lanes.map((k) => `(local $w${k} i32) (local $v${k} v128)`).join(" ")}`,
@@ -1229,7 +1230,7 @@ function sparseRowsTimes(): string[] {
     `  (local.set $l2b ${f64bytes(`(i32.and ${get("l")} ${i32(-2)})`)})`,
     ...forLoop("r", i32(0), get("rows"), i32(1), [
       `(local.set $s (i32.load ${add(get("start"), bytes(get("r")))}))`,
-      `(local.set $end (i32.load ${add(get("start"), bytes(add(get("r"), i32(1))))}))`,
+      `(local.set $end (i32.load ${add(get("stop"), bytes(get("r")))}))`,
       `(local.set $o ${add(get("out"), mul(get("r"), get("lb")))})`,
       `(block $eight_end (loop $eight_next`,
       `  (br_if $eight_end (i32.gt_s ${add(get("s"), i32(K))} ${get("end")}))`,

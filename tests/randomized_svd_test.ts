@@ -10,7 +10,11 @@ import assert from "node:assert/strict";
 import { assertAllClose as close } from "./_assert.ts";
 import { pca } from "../core/decomposition/pca.ts";
 import { randomizedSvd } from "../core/decomposition/randomized_svd.ts";
-import { allowWasmProducts } from "../core/decomposition/_centred_products.ts";
+import {
+  allowWasmProducts,
+  centredProducts,
+  transposed,
+} from "../core/decomposition/_centred_products.ts";
 import {
   type Columns,
   luPermutedL,
@@ -156,6 +160,55 @@ Deno.test("the sparse products give the same bits in WebAssembly and JavaScript"
     assert.deepEqual(odd(), w);
   } finally {
     allowWasmProducts(was);
+  }
+});
+
+Deno.test("centredProducts(): A·Q and Aᵀ·P equal the dense products, blocked or not, sparse or dense, wasm or not", () => {
+  // 700 × 300 with 300-column operands: blocks of 256 rows, so 3 row blocks
+  // and 2 column blocks; 20% non-zero (sparse path), then dense.
+  const n = 700, d = 300, l = 300, rs = new RandomState(6);
+  const sparseX = matrix(n, d, rs.randn(n * d).map((v) => (v > 0.85 ? v : 0)));
+  const denseX = matrix(n, d, rs.randn(n * d).map((v) => v + 2));
+  const Q = rs.randn(d * l), P = rs.randn(n * l);
+  for (const [name, X] of [["sparse", sparseX], ["dense", denseX]] as const) {
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) mean[a] += X.data[i * d + a] / n;
+    for (const m of [mean, undefined]) {
+      const A = (i: number, a: number) => X.data[i * d + a] - (m ? m[a] : 0);
+      const AQ = new Float64Array(n * l), AtP = new Float64Array(d * l);
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < d; a++) {
+          const v = A(i, a);
+          for (let j = 0; j < l; j++) {
+            AQ[i * l + j] += v * Q[a * l + j];
+            AtP[a * l + j] += v * P[i * l + j];
+          }
+        }
+      }
+      const got: Float64Array[] = [];
+      for (const wasm of [true, false]) {
+        const was = allowWasmProducts(wasm);
+        try {
+          const op = centredProducts(X, l, m);
+          const y = new Float64Array(n * l), z = new Float64Array(d * l);
+          op.times(Q, l, y);
+          op.timesT(P, l, z);
+          let scale = 0;
+          for (const v of [...AQ, ...AtP]) scale = Math.max(scale, Math.abs(v));
+          close(y, AQ, 0, 1e-12 * scale);
+          close(z, AtP, 0, 1e-12 * scale);
+          // The transpose swaps the two.
+          const t = transposed(op), y2 = new Float64Array(d * l);
+          t.times(P, l, y2);
+          assert.deepEqual(y2, z);
+          got.push(y, z);
+        } finally {
+          allowWasmProducts(was);
+        }
+      }
+      assert.deepEqual(got[0], got[2], `${name}: A·Q bits, wasm vs JavaScript`);
+      assert.deepEqual(got[1], got[3], `${name}: Aᵀ·P bits, wasm vs JavaScript`);
+    }
   }
 });
 

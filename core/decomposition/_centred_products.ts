@@ -148,27 +148,45 @@ function layout(sizes: number[]): { at: number[]; bytes: number } {
   return { at, bytes: o };
 }
 
-/** Row i's non-zero entries appended at s: their columns, values and column counts. */
+/**
+ * Rows of the gathered operand per block: a block of a thin operand of l
+ * columns (at most 512 KiB) stays in the core's cache while every row of
+ * the product takes its share from it. Gathering from all 70,000 rows of
+ * a 60-column operand (34 MB) at once ran at a quarter of the speed.
+ */
+function blockRows(l: number): number {
+  return Math.max(256, Math.floor(524288 / (8 * l)));
+}
+
+/**
+ * Row i's non-zero entries appended at s (their columns and values; every
+ * entry is written, the next one overwrites it when zero, so no branch),
+ * counted by (row block, column) into colCount, shifted by one slot.
+ * Returns the new end.
+ */
 function compressRow(
   x: Float64Array,
-  r: number,
+  i: number,
   d: number,
   s: number,
   colIdx: Int32Array,
   rowVal: Float64Array,
   colCount: Int32Array,
+  countBase: number,
 ): number {
+  const r = i * d;
   for (let a = 0; a < d; a++) {
     const v = x[r + a];
     colIdx[s] = a;
     rowVal[s] = v;
-    colCount[a + 1] += v !== 0 ? 1 : 0;
-    s += v !== 0 ? 1 : 0;
+    const nz = v !== 0 ? 1 : 0;
+    colCount[countBase + a + 1] += nz;
+    s += nz;
   }
   return s;
 }
 
-/** Row i's entries placed at the next free slot of their columns. */
+/** Row i's entries [from, to) placed at the next free slots of their (row block, column) keys. */
 function scatterRow(
   i: number,
   from: number,
@@ -176,17 +194,22 @@ function scatterRow(
   colIdx: Int32Array,
   rowVal: Float64Array,
   next: Int32Array,
+  nextBase: number,
   rowIdx: Int32Array,
   colVal: Float64Array,
 ): void {
   for (let t = from; t < to; t++) {
-    const at = next[colIdx[t]]++;
+    const at = next[nextBase + colIdx[t]]++;
     rowIdx[at] = i;
     colVal[at] = rowVal[t];
   }
 }
 
-/** The products over X's non-zero entries, by rows (A·Q) and by columns (Aᵀ·P). */
+/**
+ * The products over X's non-zero entries: by rows (A·Q), in blocks of Q's
+ * rows, and by columns (Aᵀ·P), in blocks of P's rows; within a block each
+ * row's (column's) entries in order.
+ */
 function sparseProducts(
   X: Matrix,
   nonZero: number,
@@ -194,17 +217,19 @@ function sparseProducts(
   mean?: Float64Array,
 ): ThinProducts {
   const n = X.rows, d = X.cols, x = X.data;
+  const block = blockRows(maxCols);
+  const colBlocks = Math.ceil(d / block), rowBlocks = Math.ceil(n / block);
   // One memory for everything (the kernel's, where it runs): values first.
-  // colIdx and rowVal get one slot of slack: compressRow writes every entry
-  // before it knows whether to keep it.
+  // colIdx and rowVal get one slot of slack for compressRow's writes.
   const { at, bytes } = layout([
     8 * (nonZero + 1), // rowVal
     8 * nonZero, // colVal
     8 * Math.max(n, d) * maxCols, // operand
     8 * Math.max(n, d) * maxCols, // result
     4 * (n + 1), // rowStart
+    4 * (colBlocks > 1 ? (colBlocks + 1) * n : 0), // rowBlockStart: by (column block, row)
     4 * (nonZero + 1), // colIdx
-    4 * (d + 1), // colStart
+    4 * (rowBlocks * d + 1), // colStart: by (row block, column)
     4 * nonZero, // rowIdx
   ]);
   let gemm: Gemm | undefined, buffer: ArrayBufferLike;
@@ -217,21 +242,39 @@ function sparseProducts(
   const i32 = (i: number, len: number) => new Int32Array(buffer, at[i], len);
   const rowVal = f64(0, nonZero + 1), colVal = f64(1, nonZero);
   const operand = f64(2, Math.max(n, d) * maxCols), result = f64(3, Math.max(n, d) * maxCols);
-  const rowStart = i32(4, n + 1), colIdx = i32(5, nonZero + 1);
-  const colStart = i32(6, d + 1), rowIdx = i32(7, nonZero);
+  const rowStart = i32(4, n + 1), colIdx = i32(6, nonZero + 1);
+  const colStart = i32(7, rowBlocks * d + 1), rowIdx = i32(8, nonZero);
   let s = 0;
   for (let i = 0; i < n; i++) {
-    rowStart[i + 1] = s = compressRow(x, i * d, d, s, colIdx, rowVal, colStart);
+    s = compressRow(x, i, d, s, colIdx, rowVal, colStart, Math.floor(i / block) * d);
+    rowStart[i + 1] = s;
   }
-  // By columns, rows in order within each (a stable counting sort).
-  for (let a = 0; a < d; a++) colStart[a + 1] += colStart[a];
-  const next = colStart.slice(0, d);
+  for (let t = 0; t < rowBlocks * d; t++) colStart[t + 1] += colStart[t];
+  const next = colStart.slice(0, rowBlocks * d);
   for (let i = 0; i < n; i++) {
-    scatterRow(i, rowStart[i], rowStart[i + 1], colIdx, rowVal, next, rowIdx, colVal);
+    const base = Math.floor(i / block) * d;
+    scatterRow(i, rowStart[i], rowStart[i + 1], colIdx, rowVal, next, base, rowIdx, colVal);
   }
-  // out (rows × l) += the compressed rows times w (wRows × l).
+  // Row i's entries in column block c: [starts[c·n + i], starts[(c + 1)·n + i]).
+  let starts = rowStart, stride = 1;
+  if (colBlocks > 1) {
+    starts = i32(5, (colBlocks + 1) * n);
+    stride = n;
+    for (let i = 0; i < n; i++) {
+      let t = rowStart[i];
+      for (let c = 0; c < colBlocks; c++) {
+        starts[c * n + i] = t;
+        while (t < rowStart[i + 1] && colIdx[t] < (c + 1) * block) t++;
+      }
+      starts[colBlocks * n + i] = rowStart[i + 1];
+    }
+  }
+  // out (rows × l) += the compressed rows times w (wRows × l), block by
+  // block: rows r of block b in [start[b·rows + r], start[b·rows + r + gap]).
   const product = (
     rows: number,
+    blocks: number,
+    gap: number,
     wRows: number,
     l: number,
     w: Float64Array,
@@ -241,22 +284,30 @@ function sparseProducts(
     val: Float64Array,
   ) => {
     if (!gemm) {
-      for (let r = 0; r < rows; r++) accumulate(out, r * l, w, l, idx, val, start[r], start[r + 1]);
+      for (let b = 0; b < blocks; b++) {
+        const base = b * rows;
+        for (let r = 0; r < rows; r++) {
+          accumulate(out, r * l, w, l, idx, val, start[base + r], start[base + r + gap]);
+        }
+      }
       return;
     }
-    const size = rows * l;
     operand.set(w.subarray(0, wRows * l));
-    result.set(out.subarray(0, size));
-    gemm.sparseRowsTimes(
-      rows,
-      l,
-      start.byteOffset,
-      idx.byteOffset,
-      val.byteOffset,
-      operand.byteOffset,
-      result.byteOffset,
-    );
-    out.set(result.subarray(0, size));
+    result.set(out.subarray(0, rows * l));
+    for (let b = 0; b < blocks; b++) {
+      const from = start.byteOffset + 4 * b * rows;
+      gemm.sparseRowsTimes(
+        rows,
+        l,
+        from,
+        from + 4 * gap,
+        idx.byteOffset,
+        val.byteOffset,
+        operand.byteOffset,
+        result.byteOffset,
+      );
+    }
+    out.set(result.subarray(0, rows * l));
   };
   return {
     rows: n,
@@ -264,12 +315,12 @@ function sparseProducts(
     times(Q, l, out) {
       if (mean) fillNegated(out, n, l, columnSums(Q, d, l, mean));
       else out.fill(0, 0, n * l);
-      product(n, d, l, Q, out, rowStart, colIdx, rowVal);
+      product(n, colBlocks, stride, d, l, Q, out, starts, colIdx, rowVal);
     },
     timesT(P, l, out) {
       if (mean) fillNegated(out, d, l, columnSums(P, n, l), mean);
       else out.fill(0, 0, d * l);
-      product(d, n, l, P, out, colStart, rowIdx, colVal);
+      product(d, rowBlocks, 1, n, l, P, out, colStart, rowIdx, colVal);
     },
   };
 }

@@ -42,11 +42,20 @@ function axpy(
   for (let i = 0; i < len; i++) y[yo + i] += alpha * x[xo + i];
 }
 
-/** Σ a[ao + i]·b[bo + i] for i < len. */
+/**
+ * Σ a[ao + i]·b[bo + i] for i < len, in four partial sums (i mod 4), so
+ * that the additions do not wait on each other.
+ */
 function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
-  let s = 0;
-  for (let i = 0; i < len; i++) s += a[ao + i] * b[bo + i];
-  return s;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += a[ao + i] * b[bo + i];
+    s1 += a[ao + i + 1] * b[bo + i + 1];
+    s2 += a[ao + i + 2] * b[bo + i + 2];
+    s3 += a[ao + i + 3] * b[bo + i + 3];
+  }
+  for (; i < len; i++) s0 += a[ao + i] * b[bo + i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 /**
@@ -58,9 +67,27 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: numb
  */
 export function luPermutedL(A: Columns, out: Float64Array, perm: Int32Array): number {
   const m = A.rows, n = A.cols, r = Math.min(m, n), a = A.data;
-  for (let i = 0; i < m; i++) perm[i] = i;
-  for (let j = 0; j < r; j++) {
-    const cj = j * m;
+  const pivots = new Int32Array(r);
+  // Left-looking (Crout): column j receives all earlier columns' updates at
+  // once, four columns of L per pass over it.
+  for (let j = 0; j < n; j++) {
+    const cj = j * m, top = Math.min(j, r);
+    for (let p = 0; p < top; p++) {
+      const q = pivots[p];
+      if (q !== p) {
+        const t = a[cj + p];
+        a[cj + p] = a[cj + q];
+        a[cj + q] = t;
+      }
+    }
+    // U's column: the unit lower triangular solve of the top rows.
+    for (let p = 0; p < top; p++) {
+      const u = a[cj + p];
+      if (u !== 0) axpy(a, cj + p + 1, -u, a, p * m + p + 1, top - p - 1);
+    }
+    // The rows below: a[j:, j] −= L[j:, :top]·u.
+    subtractProducts(a, cj, m, j, top);
+    if (j >= r) continue;
     let p = j, best = Math.abs(a[cj + j]);
     for (let i = j + 1; i < m; i++) {
       const v = Math.abs(a[cj + i]);
@@ -69,28 +96,41 @@ export function luPermutedL(A: Columns, out: Float64Array, perm: Int32Array): nu
         p = i;
       }
     }
+    pivots[j] = p;
     if (p !== j) {
-      for (let c = 0; c < n; c++) {
+      for (let c = 0; c <= j; c++) {
         const t = a[c * m + p];
         a[c * m + p] = a[c * m + j];
         a[c * m + j] = t;
       }
-      const t = perm[p];
-      perm[p] = perm[j];
-      perm[j] = t;
     }
     const pivot = a[cj + j];
     if (pivot === 0) continue;
     const inv = 1 / pivot;
     for (let i = j + 1; i < m; i++) a[cj + i] *= inv;
-    for (let c = j + 1; c < n; c++) {
-      const f = a[c * m + j];
-      if (f !== 0) axpy(a, c * m + j + 1, -f, a, cj + j + 1, m - j - 1);
-    }
+  }
+  for (let i = 0; i < m; i++) perm[i] = i;
+  for (let j = 0; j < r; j++) {
+    const q = pivots[j], t = perm[q];
+    perm[q] = perm[j];
+    perm[j] = t;
   }
   out.fill(0, 0, m * r);
   for (let i = 0; i < m; i++) lRow(out, perm[i] * r, a, i, m, Math.min(i, r), i < r);
   return r;
+}
+
+/** a[cj + i] −= Σ_{p < top} a[p·m + i]·a[cj + p] for rows from ≤ i < m (from = the column's index j). */
+function subtractProducts(a: Float64Array, cj: number, m: number, from: number, top: number): void {
+  let p = 0;
+  for (; p + 3 < top; p += 4) {
+    const u0 = a[cj + p], u1 = a[cj + p + 1], u2 = a[cj + p + 2], u3 = a[cj + p + 3];
+    const c0 = p * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
+    for (let i = from; i < m; i++) {
+      a[cj + i] -= a[c0 + i] * u0 + a[c1 + i] * u1 + (a[c2 + i] * u2 + a[c3 + i] * u3);
+    }
+  }
+  for (; p < top; p++) axpy(a, cj + from, -a[cj + p], a, p * m + from, m - from);
 }
 
 /** Row i of L into out[o ..]: its multipliers a[c·m + i] for c < len, and the unit diagonal. */
@@ -200,7 +240,8 @@ const JACOBI_MAX_COLS = 128;
  * Up to {@linkcode JACOBI_MAX_COLS} columns by one-sided Jacobi, accurate
  * to rounding of each singular value; above, from the eigen-decomposition
  * of CᵀC (as the exact PCA solver, on the covariance), whose error is
- * rounding of the largest squared singular value.
+ * rounding of the largest squared singular value (values below 1e-7·s₀ come
+ * back as 0).
  */
 export function thinSvd(C: Columns): { U: Columns; s: Float64Array; Vt: Float64Array } {
   const m = C.rows, n = C.cols;
@@ -281,9 +322,10 @@ function gramSvd(C: Columns): { U: Columns; s: Float64Array; Vt: Float64Array } 
   const Vt = new Float64Array(n * n), U = new Float64Array(m * n);
   for (let k = 0; k < n; k++) {
     for (let j = 0; j < n; j++) Vt[k * n + j] = vectors.data[j * n + k];
-    // Singular values at the rounding of s₀² (√ε·s₀): C·v is rounding, so
-    // U's column is completed instead.
+    // Singular values at the rounding of s₀² (√ε·s₀) are not resolved:
+    // they come back as 0, with U's column completed (C·v is rounding).
     if (s[k] <= s[0] * 1e-7 || s[k] === 0) {
+      s[k] = 0;
       completeRow(U, k, m);
       continue;
     }

@@ -66,16 +66,18 @@ export interface Gemm {
     work: number,
   ): void;
   /**
-   * For each row r < rows of a compressed sparse matrix (int32 `start` of
-   * rows + 1 entries, int32 column indices at `idx`, float64 values at
-   * `val`): the l float64s of row r of `out` gain Σ val[s]·w[idx[s]·l ..]
-   * over its entries s, w row-major with l columns — the bits of the
-   * JavaScript kernel in `core/decomposition/_centred_products.ts`.
+   * For each row r < rows of a compressed sparse matrix (its entries s in
+   * [start[r], end[r]) of int32s at `start` and `end`, int32 column indices
+   * at `idx`, float64 values at `val`): the l float64s of row r of `out`
+   * gain Σ val[s]·w[idx[s]·l ..] over its entries, w row-major with l
+   * columns — the bits of the JavaScript kernel in
+   * `core/decomposition/_centred_products.ts`.
    */
   sparseRowsTimes(
     rows: number,
     l: number,
     start: number,
+    end: number,
     idx: number,
     val: number,
     w: number,

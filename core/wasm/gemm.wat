@@ -2049,7 +2049,7 @@
       (br $t_next)))
     (local.get $cnt)
   )
-  (func (export "sparseRowsTimes") (param $rows i32) (param $l i32) (param $start i32) (param $idx i32) (param $val i32) (param $w i32) (param $out i32)
+  (func (export "sparseRowsTimes") (param $rows i32) (param $l i32) (param $start i32) (param $stop i32) (param $idx i32) (param $val i32) (param $w i32) (param $out i32)
     (local $r i32) (local $s i32) (local $end i32) (local $o i32) (local $jb i32)
     (local $lb i32) (local $l2b i32) (local $rowb i32)
     (local $w0 i32) (local $v0 v128) (local $w1 i32) (local $v1 v128) (local $w2 i32) (local $v2 v128) (local $w3 i32) (local $v3 v128) (local $w4 i32) (local $v4 v128) (local $w5 i32) (local $v5 v128) (local $w6 i32) (local $v6 v128) (local $w7 i32) (local $v7 v128)
@@ -2059,7 +2059,7 @@
     (block $r_end (loop $r_next
       (br_if $r_end (i32.ge_u (local.get $r) (local.get $rows)))
       (local.set $s (i32.load (i32.add (local.get $start) (i32.shl (local.get $r) (i32.const 2)))))
-      (local.set $end (i32.load (i32.add (local.get $start) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
+      (local.set $end (i32.load (i32.add (local.get $stop) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $lb))))
       (block $eight_end (loop $eight_next
         (br_if $eight_end (i32.gt_s (i32.add (local.get $s) (i32.const 8)) (local.get $end)))
