@@ -26,6 +26,8 @@ import { type Gemm, instantiateGemm } from "../wasm/gemm.ts";
 export interface ThinProducts {
   readonly rows: number;
   readonly cols: number;
+  /** Which products: over the non-zero entries (in WebAssembly or not), or dense. */
+  readonly kind: "sparse-wasm" | "sparse" | "dense";
   /** Op·Q for the cols × l matrix Q, into the rows × l matrix `out` (overwritten). */
   times(Q: Float64Array, l: number, out: Float64Array): void;
   /** Opᵀ·P for the rows × l matrix P, into the cols × l matrix `out` (overwritten). */
@@ -34,7 +36,7 @@ export interface ThinProducts {
 
 /** The same products for the transpose. */
 export function transposed(op: ThinProducts): ThinProducts {
-  return { rows: op.cols, cols: op.rows, times: op.timesT, timesT: op.times };
+  return { rows: op.cols, cols: op.rows, kind: op.kind, times: op.timesT, timesT: op.times };
 }
 
 /** Whether the sparse products may use WebAssembly (tests compare both ways). */
@@ -232,12 +234,20 @@ function sparseProducts(
     4 * (rowBlocks * d + 1), // colStart: by (row block, column)
     4 * nonZero, // rowIdx
   ]);
-  let gemm: Gemm | undefined, buffer: ArrayBufferLike;
-  if (wasmAllowed) {
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) || 1 });
-    gemm = instantiateGemm(memory);
-    buffer = memory.buffer;
-  } else buffer = new ArrayBuffer(bytes);
+  // WebAssembly's memory holds at most 4 GiB (65,536 pages): larger data
+  // take the JavaScript kernel (the same bits).
+  let gemm: Gemm | undefined, buffer: ArrayBufferLike | undefined;
+  const pages = Math.ceil(bytes / 65536) || 1;
+  if (wasmAllowed && pages <= 65536) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: pages });
+      gemm = instantiateGemm(memory);
+      buffer = memory.buffer;
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e; // out of memory for it: go on without
+    }
+  }
+  buffer ??= new ArrayBuffer(bytes);
   const f64 = (i: number, len: number) => new Float64Array(buffer, at[i], len);
   const i32 = (i: number, len: number) => new Int32Array(buffer, at[i], len);
   const rowVal = f64(0, nonZero + 1), colVal = f64(1, nonZero);
@@ -312,6 +322,7 @@ function sparseProducts(
   return {
     rows: n,
     cols: d,
+    kind: gemm ? "sparse-wasm" : "sparse",
     times(Q, l, out) {
       if (mean) fillNegated(out, n, l, columnSums(Q, d, l, mean));
       else out.fill(0, 0, n * l);
@@ -343,6 +354,7 @@ function denseProducts(X: Matrix, mean?: Float64Array): ThinProducts {
   return {
     rows: n,
     cols: d,
+    kind: "dense",
     times(Q, l, out) {
       out.fill(0, 0, n * l);
       for (let i = 0; i < n; i++) {

@@ -10,9 +10,10 @@
  *   LAPACK's reflector convention);
  * - {@linkcode thinSvd}: the SVD of a tall matrix C (m ≥ n): C = Q·R by
  *   Householder, then one-sided Jacobi (Hestenes) on the small Rᵀ, whose row
- *   rotations converge to orthogonal rows: each singular value accurate to
- *   its own rounding, unlike an eigen-decomposition of CᵀC (taken only
- *   above 128 columns, where Jacobi's sweeps cost seconds).
+ *   rotations converge to orthogonal rows (each singular value accurate to
+ *   its own rounding), or above 128 columns, where Jacobi's sweeps cost
+ *   seconds, the eigenvectors of [0 Rᵀ; R 0] (accurate to rounding of the
+ *   largest, as LAPACK's SVD; CᵀC's would square that error).
  *
  * References: G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed.
  * (2013), §3.4 (LU with partial pivoting), §5.1–5.2 (Householder QR),
@@ -225,8 +226,9 @@ const MAX_SWEEPS = 60;
 
 /**
  * Above this many columns {@linkcode thinSvd} takes the eigenvectors of
- * CᵀC instead of Jacobi, whose O(n³) sweeps cost seconds there (8 s at 510
- * columns, against 0.05 s at 110).
+ * the augmented matrix instead of Jacobi, whose O(n³) sweeps cost more from
+ * there (Jacobi 82 ms at 128 columns, 400 ms at 210 and 8 s at 510; the
+ * augmented matrix 69 ms at 129, 120 ms at 200 and 1.4 s at 510).
  */
 const JACOBI_MAX_COLS = 128;
 
@@ -237,21 +239,37 @@ const JACOBI_MAX_COLS = 128;
  * Singular vectors of zero singular values are completed to an orthonormal
  * set. C is overwritten.
  *
- * Up to {@linkcode JACOBI_MAX_COLS} columns by one-sided Jacobi, accurate
- * to rounding of each singular value; above, from the eigen-decomposition
- * of CᵀC (as the exact PCA solver, on the covariance), whose error is
- * rounding of the largest squared singular value (values below 1e-7·s₀ come
- * back as 0).
+ * C = Q·R by Householder, then the SVD of R: up to
+ * {@linkcode JACOBI_MAX_COLS} columns by one-sided Jacobi (each singular
+ * value accurate to its own rounding), above from the eigenvectors of the
+ * symmetric 2n × 2n matrix [0 Rᵀ; R 0] (eigenvalues ±sᵢ, vectors (vᵢ; ±uᵢ)),
+ * accurate to rounding of the largest singular value as LAPACK's.
  */
 export function thinSvd(C: Columns): { U: Columns; s: Float64Array; Vt: Float64Array } {
   const m = C.rows, n = C.cols;
   if (m < n) throw new RangeError(`thinSvd needs rows >= cols: rows=${m}, cols=${n}`);
-  if (n > JACOBI_MAX_COLS) return gramSvd(C);
-  // C = Q·R, so Cᵀ = Rᵀ·Qᵀ. M = Rᵀ (n × n, row-major: row i = column i of R).
   const { Q, R } = thinQr(C);
-  const M = R.data.slice(); // R column by column = Rᵀ row by row
+  // R = Wᵀ·diag(s)·Vt: row k of W is R's k-th left singular vector.
+  const { s, Vt, W } = n > JACOBI_MAX_COLS ? augmentedSvd(R.data, n) : jacobiSvd(R.data, n);
+  // U = Q·Wᵀ: column k is Σ_c W[k, c]·Q[:, c].
+  const U = new Float64Array(m * n);
+  for (let k = 0; k < n; k++) {
+    for (let c = 0; c < n; c++) {
+      const w = W[k * n + c];
+      if (w !== 0) axpy(U, k * m, w, Q.data, c * m, m);
+    }
+  }
+  return { U: { rows: m, cols: n, data: U }, s, Vt };
+}
+
+/** SVD of the n × n matrix R (column by column) by one-sided Jacobi on Rᵀ's rows. */
+function jacobiSvd(
+  r: Float64Array,
+  n: number,
+): { s: Float64Array; Vt: Float64Array; W: Float64Array } {
+  const M = r.slice(); // R column by column = Rᵀ row by row
   // Row rotations J with J·M's rows orthogonal: M = Jᵀ·diag(s)·W, so
-  // C = Q·W ᵀ·diag(s)·J: U = Q·Wᵀ, V = Jᵀ.
+  // R = Wᵀ·diag(s)·J: V = Jᵀ.
   const J = new Float64Array(n * n), abg = new Float64Array(3);
   for (let i = 0; i < n; i++) J[i * n + i] = 1;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -283,15 +301,54 @@ export function thinSvd(C: Columns): { U: Columns; s: Float64Array; Vt: Float64A
       for (let c = 0; c < n; c++) W[k * n + c] = M[i * n + c] / norms[i];
     } else completeRow(W, k, n);
   }
-  // U = Q·Wᵀ: column k is Σ_c W[k, c]·Q[:, c].
-  const U = new Float64Array(m * n);
-  for (let k = 0; k < n; k++) {
-    for (let c = 0; c < n; c++) {
-      const w = W[k * n + c];
-      if (w !== 0) axpy(U, k * m, w, Q.data, c * m, m);
+  return { s, Vt, W };
+}
+
+/**
+ * SVD of the n × n matrix R (column by column) from the n largest
+ * eigenpairs of [0 Rᵀ; R 0]: sₖ = λₖ, (vₖ; uₖ) the halves of its vector.
+ * Each half is made orthogonal to the earlier ones (twice) and normalised:
+ * this only moves the vectors of singular values at rounding level, whose
+ * ± pairs the eigensolver may mix; a half with nothing left is completed.
+ */
+function augmentedSvd(
+  r: Float64Array,
+  n: number,
+): { s: Float64Array; Vt: Float64Array; W: Float64Array } {
+  const N = 2 * n, H = matrix(N, N);
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i <= c; i++) {
+      const v = r[c * n + i]; // R[i][c]
+      H.data[(n + i) * N + c] = v;
+      H.data[c * N + n + i] = v;
     }
   }
-  return { U: { rows: m, cols: n, data: U }, s, Vt };
+  const { values, vectors } = symmetricEigenTridiagonal(H, n);
+  const s = new Float64Array(n), Vt = new Float64Array(n * n), W = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    s[k] = Math.max(values[k], 0);
+    for (let j = 0; j < n; j++) {
+      Vt[k * n + j] = vectors.data[j * n + k];
+      W[k * n + j] = vectors.data[(n + j) * n + k];
+    }
+    orthonormalise(Vt, k, n);
+    orthonormalise(W, k, n);
+  }
+  return { s, Vt, W };
+}
+
+/** Row k of W made orthogonal to rows 0..k−1 (twice) and unit; completed when nothing is left. */
+function orthonormalise(W: Float64Array, k: number, n: number): void {
+  const before = Math.sqrt(dot(W, k * n, W, k * n, n));
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < k; i++) axpy(W, k * n, -dot(W, i * n, W, k * n, n), W, i * n, n);
+  }
+  const norm = Math.sqrt(dot(W, k * n, W, k * n, n));
+  if (norm <= 1e-3 * before || norm === 0) {
+    completeRow(W, k, n);
+    return;
+  }
+  for (let c = 0; c < n; c++) W[k * n + c] /= norm;
 }
 
 /** Row k of W (rows of length n) ← a unit vector orthogonal to rows 0..k−1 (Gram–Schmidt on eₑ, twice). */
@@ -308,28 +365,4 @@ function completeRow(W: Float64Array, k: number, n: number): void {
       return;
     }
   }
-}
-
-/** {@linkcode thinSvd} by the eigenvectors V of CᵀC: s = √λ, U = C·V / s. */
-function gramSvd(C: Columns): { U: Columns; s: Float64Array; Vt: Float64Array } {
-  const m = C.rows, n = C.cols, c = C.data;
-  const G = matrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) G.data[i * n + j] = G.data[j * n + i] = dot(c, i * m, c, j * m, m);
-  }
-  const { values, vectors } = symmetricEigenTridiagonal(G);
-  const s = values.map((v) => Math.sqrt(Math.max(v, 0)));
-  const Vt = new Float64Array(n * n), U = new Float64Array(m * n);
-  for (let k = 0; k < n; k++) {
-    for (let j = 0; j < n; j++) Vt[k * n + j] = vectors.data[j * n + k];
-    // Singular values at the rounding of s₀² (√ε·s₀) are not resolved:
-    // they come back as 0, with U's column completed (C·v is rounding).
-    if (s[k] <= s[0] * 1e-7 || s[k] === 0) {
-      s[k] = 0;
-      completeRow(U, k, m);
-      continue;
-    }
-    for (let j = 0; j < n; j++) axpy(U, k * m, Vt[k * n + j] / s[k], c, j * m, m);
-  }
-  return { U: { rows: m, cols: n, data: U }, s, Vt };
 }

@@ -172,13 +172,26 @@ function rangeFinder(
       buf.set(toRows(Q));
     }
   };
+  // SciPy's LU and QR refuse non-finite input: unnormalised iterations can overflow.
+  const finite = (buf: Float64Array, len: number) => {
+    for (let t = 0; t < len; t++) {
+      if (!Number.isFinite(buf[t])) {
+        throw new RangeError(
+          `Cannot compute a randomized SVD as the power iterations overflowed (nIter=${q}, normalizer "${normalizer}"): normalise them with "LU" or "QR"`,
+        );
+      }
+    }
+  };
   for (let it = 0; it < q; it++) {
     A.times(W, l, Y);
+    finite(Y, A.rows * l);
     normalise(A.rows, Y);
     A.timesT(Y, l, W);
+    finite(W, A.cols * l);
     normalise(A.cols, W);
   }
   A.times(W, l, Y);
+  finite(Y, A.rows * l);
   return thinQr(toColumns(Y, A.rows, l, work)).Q;
 }
 

@@ -11,13 +11,15 @@ recipe, a checksum and the results are stored:
 - "wide": 60 × 200 (n < d), N(0, 1) with column scales 1 + a/50, k = 15;
 - "small": 50 × 3, N(0, 1)·(3, 1, 0.3) + (1, −2, 5), all 3 components.
 
-Results are rounded to 13 significant digits.
+Results are rounded to 13 significant digits. Of more than 20 components
+("rows") only five are kept: the first, the middle one and three of the last ten.
 
 "randomized" holds PCA(svd_solver="randomized", random_state=seed, ...) on the
 same data sets (n_iter 7 or 4 by scikit-learn's rule, 2 with the "none"
 normaliser, QR, more oversampling, the wide case transposed, "small" with
 k + p > d), "randomizedSvd" holds `sklearn.utils.extmath.randomized_svd` on
-uncentred data (with the first 5 rows of U; the "pixels" case with n_iter=0 and 150 random
+uncentred data (with the first 5 rows of U; "graded", 400 × 200 with column scales 0.9^j,
+takes the small SVD's path for more than 128 columns; the "pixels" case with n_iter=0 and 150 random
 vectors for 144 columns exercises l > d), and "lu" holds
 `scipy.linalg.lu(A, permute_l=True)[0]` of two small matrices.
 
@@ -55,6 +57,11 @@ def small():
     return rs.randn(50 * 3).reshape(50, 3) * np.array([3, 1, 0.3]) + np.array([1, -2, 5])
 
 
+def graded():
+    rs = np.random.RandomState(8)
+    return rs.randn(400 * 200).reshape(400, 200) * 0.9 ** np.arange(200)
+
+
 def r13(a):
     return [float(f"{v:.13g}") for v in np.ravel(a)]
 
@@ -83,13 +90,15 @@ for name, make, k, kw in [
     ("pixels", pixels, 20, {"power_iteration_normalizer": "QR", "random_state": 7}),
     ("pixels", pixels, 5, {"n_oversamples": 30, "iterated_power": 1}),
     ("wide", wide, 15, {"power_iteration_normalizer": "none", "random_state": 3}),
+    ("graded", graded, 119, {}),
 ]:
     X = make()
     opts = {"random_state": 0, **kw}
     m = PCA(n_components=k, svd_solver="randomized", **opts).fit(X)
+    rows = list(range(k)) if k <= 20 else sorted({0, k // 2, k - 10, k - 2, k - 1})
     randomized.append({
-        "name": name, "k": k, "options": opts,
-        "components": r13(m.components_),
+        "name": name, "k": k, "options": opts, "rows": rows,
+        "components": r13(m.components_[rows]),
         "explainedVariance": r13(m.explained_variance_),
         "explainedVarianceRatio": r13(m.explained_variance_ratio_),
         "singularValues": r13(m.singular_values_),
@@ -105,12 +114,14 @@ for name, make, k, kw in [
     ("wide", wide, 15, {}),
     ("pixels", pixels, 50, {"n_iter": 0, "n_oversamples": 100}),
     ("lowrank", lowrank, 6, {"transpose": True, "flip_sign": False, "random_state": 11}),
+    ("graded", graded, 130, {}),
 ]:
     X = make()
     opts = {"random_state": 0, **kw}
     U, S, Vt = randomized_svd(X, k, **opts)
-    svds.append({"name": name, "k": k, "options": opts,
-                 "UFirst5": r13(U[:5]), "s": r13(S), "Vt": r13(Vt)})
+    rows = list(range(k)) if k <= 20 else sorted({0, k // 2, k - 10, k - 2, k - 1})
+    svds.append({"name": name, "k": k, "options": opts, "rows": rows,
+                 "UFirst5": r13(U[:5]), "s": r13(S), "Vt": r13(Vt[rows])})
 
 rs = np.random.RandomState(5)
 lus = []
