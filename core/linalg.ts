@@ -354,11 +354,7 @@ function implicitQl(
   for (let l = 0; l < n; l++) {
     for (let iter = 0; iter < 100; iter++) {
       // The first negligible off-diagonal at or after l splits the problem.
-      let m = l;
-      for (; m < n - 1; m++) {
-        const dd = Math.abs(diag[m]) + Math.abs(diag[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
-      }
+      const m = splitAt(diag, e, l);
       if (m === l) break;
       if (rotations + m - l > rotIndex.length) {
         const idx = new Int32Array(2 * rotIndex.length + m - l);
@@ -368,41 +364,74 @@ function implicitQl(
         rotIndex = idx;
         rotCs = cs;
       }
-      // Wilkinson shift: the eigenvalue of the leading 2 × 2 block nearer diag[l].
-      let g = (diag[l + 1] - diag[l]) / (2 * e[l]);
-      let r = hypot(g, 1);
-      g = diag[m] - diag[l] + e[l] / (g + (g >= 0 ? r : -r));
-      let s = 1, c = 1, pp = 0;
-      let i = m - 1;
-      for (; i >= l; i--) {
-        const f = s * e[i], b = c * e[i];
-        r = hypot(f, g);
-        e[i + 1] = r;
-        if (r === 0) {
-          // Underflow: deflate and sweep again.
-          diag[i + 1] -= pp;
-          e[m] = 0;
-          break;
-        }
-        s = f / r;
-        c = g / r;
-        g = diag[i + 1] - pp;
-        r = (diag[i] - g) * s + 2 * c * b;
-        pp = s * r;
-        diag[i + 1] = g + pp;
-        g = c * r - b;
-        rotIndex[rotations] = i;
-        rotCs[2 * rotations] = c;
-        rotCs[2 * rotations + 1] = s;
-        rotations++;
-      }
-      if (r === 0 && i >= l) continue;
-      diag[l] -= pp;
-      e[l] = g;
-      e[m] = 0;
+      rotations = qlStep(diag, e, l, m, rotIndex, rotCs, rotations);
     }
   }
   return { rotIndex, rotCs, rotations };
+}
+
+/**
+ * The first m ≥ l whose off-diagonal e[m] is negligible (n − 1 for none).
+ * This and {@linkcode qlStep} are functions of their own so that V8
+ * compiles each loop whole: inside the sweep loop they were compiled alone
+ * and thrown back at every exit (36 times in one 784 × 784 problem).
+ */
+function splitAt(diag: Float64Array, e: Float64Array, l: number): number {
+  const n = diag.length;
+  let m = l;
+  for (; m < n - 1; m++) {
+    const dd = Math.abs(diag[m]) + Math.abs(diag[m + 1]);
+    if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+  }
+  return m;
+}
+
+/**
+ * One implicit QL step with Wilkinson's shift on the block l..m, its
+ * rotations recorded from slot `rotations` on; returns the new count.
+ */
+function qlStep(
+  diag: Float64Array,
+  e: Float64Array,
+  l: number,
+  m: number,
+  rotIndex: Int32Array,
+  rotCs: Float64Array,
+  rotations: number,
+): number {
+  // Wilkinson shift: the eigenvalue of the leading 2 × 2 block nearer diag[l].
+  let g = (diag[l + 1] - diag[l]) / (2 * e[l]);
+  let r = hypot(g, 1);
+  g = diag[m] - diag[l] + e[l] / (g + (g >= 0 ? r : -r));
+  let s = 1, c = 1, pp = 0;
+  let i = m - 1;
+  for (; i >= l; i--) {
+    const f = s * e[i], b = c * e[i];
+    r = hypot(f, g);
+    e[i + 1] = r;
+    if (r === 0) {
+      // Underflow: deflate and sweep again.
+      diag[i + 1] -= pp;
+      e[m] = 0;
+      break;
+    }
+    s = f / r;
+    c = g / r;
+    g = diag[i + 1] - pp;
+    r = (diag[i] - g) * s + 2 * c * b;
+    pp = s * r;
+    diag[i + 1] = g + pp;
+    g = c * r - b;
+    rotIndex[rotations] = i;
+    rotCs[2 * rotations] = c;
+    rotCs[2 * rotations + 1] = s;
+    rotations++;
+  }
+  if (r === 0 && i >= l) return rotations;
+  diag[l] -= pp;
+  e[l] = g;
+  e[m] = 0;
+  return rotations;
 }
 
 /**
@@ -478,33 +507,62 @@ export function symmetricEigenTridiagonal(
   const w = new Float64Array(n * count);
   for (let j = 0; j < count; j++) w[order[j] * count + j] = 1;
   for (let t = rotations - 1; t >= 0; t--) {
-    const i = rotIndex[t], c = rotCs[2 * t], s = rotCs[2 * t + 1];
-    const r0 = i * count, r1 = r0 + count;
-    for (let j = 0; j < count; j++) {
-      const x = w[r0 + j], y = w[r1 + j];
-      w[r0 + j] = c * x + s * y;
-      w[r1 + j] = c * y - s * x;
-    }
+    const r0 = rotIndex[t] * count;
+    rotateRowPair(w, r0, r0 + count, count, rotCs[2 * t], rotCs[2 * t + 1]);
   }
   // Step 4. Back to A's basis: x = P_{n−1}⋯P₂·z, P₂ applied first.
   const sums = new Float64Array(count);
   for (let i = 2; i < n; i++) {
-    const h = hs[i];
-    if (h === 0) continue;
-    const ri = i * n;
-    sums.fill(0);
-    for (let k = 0; k < i; k++) {
-      const uk = a[ri + k];
-      if (uk === 0) continue;
-      const rk = k * count;
-      for (let j = 0; j < count; j++) sums[j] += uk * w[rk + j];
-    }
-    for (let k = 0; k < i; k++) {
-      const f = a[ri + k] / h;
-      if (f === 0) continue;
-      const rk = k * count;
-      for (let j = 0; j < count; j++) w[rk + j] -= f * sums[j];
-    }
+    if (hs[i] !== 0) applyReflector(w, a, i * n, i, hs[i], count, sums);
   }
   return { values, vectors: matrix(n, count, w) };
+}
+
+/**
+ * Rows r0 and r1 of w (length count) ← (c·x + s·y, c·y − s·x). This and
+ * {@linkcode applyReflector} are functions of their own so that V8
+ * compiles their loops whole (nested, they were compiled alone and thrown
+ * back at every exit).
+ */
+function rotateRowPair(
+  w: Float64Array,
+  r0: number,
+  r1: number,
+  count: number,
+  c: number,
+  s: number,
+): void {
+  for (let j = 0; j < count; j++) {
+    const x = w[r0 + j], y = w[r1 + j];
+    w[r0 + j] = c * x + s * y;
+    w[r1 + j] = c * y - s * x;
+  }
+}
+
+/**
+ * The rows k < i of w (count columns) ← (I − u·uᵀ/h)·w for the reflector
+ * u = a[ri .. ri + i): sums = uᵀw first, then w −= (u/h)·sums.
+ */
+function applyReflector(
+  w: Float64Array,
+  a: Float64Array,
+  ri: number,
+  i: number,
+  h: number,
+  count: number,
+  sums: Float64Array,
+): void {
+  sums.fill(0);
+  for (let k = 0; k < i; k++) {
+    const uk = a[ri + k];
+    if (uk === 0) continue;
+    const rk = k * count;
+    for (let j = 0; j < count; j++) sums[j] += uk * w[rk + j];
+  }
+  for (let k = 0; k < i; k++) {
+    const f = a[ri + k] / h;
+    if (f === 0) continue;
+    const rk = k * count;
+    for (let j = 0; j < count; j++) w[rk + j] -= f * sums[j];
+  }
 }

@@ -252,9 +252,7 @@ function fitByTridiagonal(X: Matrix, mean: Float64Array, k: number): Fitted {
   for (let a = 0; a < d; a++) total += covariance[a * d + a];
   const { values, vectors: W } = symmetricEigenTridiagonal(matrix(d, d, covariance), k);
   const components = matrix(k, d);
-  for (let j = 0; j < k; j++) {
-    for (let a = 0; a < d; a++) components.data[j * d + a] = W.data[a * k + j];
-  }
+  for (let t = 0; t < k * d; t++) components.data[t] = W.data[(t % d) * k + Math.floor(t / d)];
   return { components, values, total, sparse, W };
 }
 
@@ -311,24 +309,52 @@ function largestScoreIsNegative(
   const at = new Int32Array(d + 1), val = new Float64Array(d + 1);
   for (let i = 0; i < n; i++) {
     t.fill(0);
-    const r = i * d;
-    let nz = 0;
-    for (let a = 0; a < d; a++) {
-      const v = sparse ? X.data[r + a] : X.data[r + a] - mean[a];
-      at[nz] = a * k;
-      val[nz] = v;
-      nz += v !== 0 ? 1 : 0;
-    }
+    const nz = gatherRow(X.data, i * d, d, k, sparse ? undefined : mean, at, val);
     addScores(t, W.data, k, at, val, nz);
-    for (let j = 0; j < k; j++) {
-      const v = t[j] - offset[j];
-      if (Math.abs(v) > best[j]) {
-        best[j] = Math.abs(v);
-        flip[j] = v < 0 ? 1 : 0;
-      }
-    }
+    keepLargest(t, offset, best, flip);
   }
   return flip;
+}
+
+/**
+ * Row r's non-zero entries x − μ (x for sparse data, μ undefined) into val,
+ * with their offsets a·k into the eigenvectors; returns their count. This
+ * and {@linkcode keepLargest} are functions of their own for the reason of
+ * {@linkcode addScores} (in the row loop they cost 310 deoptimisations).
+ */
+function gatherRow(
+  x: Float64Array,
+  r: number,
+  d: number,
+  k: number,
+  mean: Float64Array | undefined,
+  at: Int32Array,
+  val: Float64Array,
+): number {
+  let nz = 0;
+  for (let a = 0; a < d; a++) {
+    const v = mean ? x[r + a] - mean[a] : x[r + a];
+    at[nz] = a * k;
+    val[nz] = v;
+    nz += v !== 0 ? 1 : 0;
+  }
+  return nz;
+}
+
+/** For each score t[j] − offset[j] larger in magnitude than best[j]: record it and its sign. */
+function keepLargest(
+  t: Float64Array,
+  offset: Float64Array,
+  best: Float64Array,
+  flip: Uint8Array,
+): void {
+  for (let j = 0; j < t.length; j++) {
+    const v = t[j] - offset[j];
+    if (Math.abs(v) > best[j]) {
+      best[j] = Math.abs(v);
+      flip[j] = v < 0 ? 1 : 0;
+    }
+  }
 }
 
 /**
