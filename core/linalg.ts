@@ -348,7 +348,9 @@ function implicitQl(
   e: Float64Array,
 ): { rotIndex: Int32Array; rotCs: Float64Array; rotations: number } {
   const n = diag.length;
-  let rotIndex = new Int32Array(Math.max(16, 8 * n)); // grows to about n² entries
+  // About n²/2 rotations (303,675 for a 784 × 784 covariance): room for
+  // them from the start, since each doubling copies and touches fresh pages.
+  let rotIndex = new Int32Array(Math.max(16, Math.ceil(0.5 * n * n) + 16 * n));
   let rotCs = new Float64Array(2 * rotIndex.length);
   let rotations = 0;
   for (let l = 0; l < n; l++) {
@@ -462,6 +464,8 @@ function qlStep(
  * @param A symmetric n × n matrix (only its lower triangle is read).
  * @param count number of eigenvectors to return, for the largest eigenvalues
  *   (default n, all of them).
+ * @param overwrite use A's own storage as the workspace, destroying its
+ *   values (default false: a copy; a 784 × 784 copy is 4.9 MB of fresh pages).
  * @returns all n eigenvalues in descending order, and `vectors` (n × count)
  *   whose column j is a unit eigenvector for `values[j]`; signs are arbitrary.
  *
@@ -485,6 +489,7 @@ function qlStep(
 export function symmetricEigenTridiagonal(
   A: Matrix,
   count: number = A.rows,
+  overwrite = false,
 ): { values: Float64Array; vectors: Matrix } {
   const n = A.rows;
   if (A.cols !== n) {
@@ -495,7 +500,7 @@ export function symmetricEigenTridiagonal(
   if (!Number.isInteger(count) || count < 0 || count > n) {
     throw new RangeError(`count must be an integer >= 0 and <= ${n}: count=${count}`);
   }
-  const a = A.data.slice();
+  const a = overwrite ? A.data : A.data.slice();
   const { diag, sub, hs } = householderTridiagonal(a, n);
   const e = new Float64Array(n);
   for (let i = 1; i < n; i++) e[i - 1] = sub[i];

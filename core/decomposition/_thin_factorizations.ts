@@ -323,7 +323,7 @@ function augmentedSvd(
       H.data[c * N + n + i] = v;
     }
   }
-  const { values, vectors } = symmetricEigenTridiagonal(H, n);
+  const { values, vectors } = symmetricEigenTridiagonal(H, n, true);
   const s = new Float64Array(n), Vt = new Float64Array(n * n), W = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
     s[k] = Math.max(values[k], 0);

@@ -250,7 +250,8 @@ function fitByTridiagonal(X: Matrix, mean: Float64Array, k: number): Fitted {
   const { covariance, sparse } = sampleCovariance(X, mean);
   let total = 0;
   for (let a = 0; a < d; a++) total += covariance[a * d + a];
-  const { values, vectors: W } = symmetricEigenTridiagonal(matrix(d, d, covariance), k);
+  // The covariance is not needed after: its storage is the solver's workspace.
+  const { values, vectors: W } = symmetricEigenTridiagonal(matrix(d, d, covariance), k, true);
   const components = matrix(k, d);
   for (let t = 0; t < k * d; t++) components.data[t] = W.data[(t % d) * k + Math.floor(t / d)];
   return { components, values, total, sparse, W };
