@@ -109,7 +109,7 @@ export function plusPlus(
   let pot = 0;
   if (engine) {
     engine.first(first, closest);
-    for (let i = 0; i < n; i++) pot += closest[i];
+    pot = cumulate(undefined, closest, n);
   } else {
     for (let i = 0; i < n; i++) {
       closest[i] = (w ? w[i] : 1) * sqDist(X, i, X, first);
@@ -126,8 +126,7 @@ export function plusPlus(
   let bestDist = new Float64Array(engine ? 0 : n);
   for (let c = 1; c < k; c++) {
     // Draw candidates with probability w D(x)² / φ.
-    let acc = 0;
-    for (let i = 0; i < n; i++) cumsum[i] = acc += closest[i];
+    cumulate(cumsum, closest, n);
     for (let t = 0; t < trials; t++) candidateIds[t] = search(rng.nextDouble() * pot);
     // Keep the candidate giving the lowest potential (first one on ties).
     let bestPot = Infinity;
@@ -171,6 +170,22 @@ export function plusPlus(
     [closest, bestDist] = [bestDist, closest];
   }
   return { centers: takeRows(X, indices), indices };
+}
+
+/**
+ * The running sums of closest[0 .. n) into cumsum (when given); returns the
+ * total. A function of its own so that V8 compiles the loop whole: inside
+ * the centre loop it was compiled alone and thrown back at every exit (11
+ * to 44 times per k-means fit).
+ */
+function cumulate(cumsum: Float64Array | undefined, closest: Float64Array, n: number): number {
+  let acc = 0;
+  if (cumsum) {
+    for (let i = 0; i < n; i++) cumsum[i] = acc += closest[i];
+  } else {
+    for (let i = 0; i < n; i++) acc += closest[i];
+  }
+  return acc;
 }
 
 /**
