@@ -3,8 +3,8 @@
  * hand), core/decomposition/_sample_covariance.ts (against a two-pass sum) and
  * core/decomposition/pca.ts against scikit-learn 1.2.1's
  * PCA(svd_solver="full") (tests/fixtures/sklearn_pca.json, written by
- * scripts/crosscheck/sklearn_pca_fixture.py from data rebuilt here with
- * NumPy's RandomState).
+ * scripts/crosscheck/sklearn_pca_fixture.py from data rebuilt in
+ * tests/_pca_fixture.ts with NumPy's RandomState).
  */
 import assert from "node:assert/strict";
 import { assertAllClose } from "./_assert.ts";
@@ -13,6 +13,7 @@ import { pca } from "../core/decomposition/pca.ts";
 import { sampleCovariance } from "../core/decomposition/_sample_covariance.ts";
 import { columnMeans, fromRows, type Matrix, matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
+import { pcaFixture, rebuildPcaData } from "./_pca_fixture.ts";
 
 /** A random symmetric n × n matrix with N(0, 1) entries. */
 function randomSymmetric(n: number, seed: number): Matrix {
@@ -222,47 +223,11 @@ Deno.test("sampleCovariance() equals the two-pass covariance on its dense and sp
   }
 });
 
-const fixture = JSON.parse(
-  Deno.readTextFileSync(new URL("./fixtures/sklearn_pca.json", import.meta.url)),
-);
-
-/** The fixture's data sets, rebuilt as scripts/crosscheck/sklearn_pca_fixture.py builds them. */
-function rebuild(name: string): Matrix {
-  if (name === "lowrank") {
-    const rs = new RandomState(0);
-    const Z = rs.randn(300 * 5), B = rs.randn(5 * 120), noise = rs.randn(300 * 120);
-    const X = matrix(300, 120);
-    for (let r = 0; r < 5; r++) {
-      for (let i = 0; i < 300; i++) {
-        for (let a = 0; a < 120; a++) X.data[i * 120 + a] += Z[i * 5 + r] * B[r * 120 + a];
-      }
-    }
-    for (let t = 0; t < X.data.length; t++) X.data[t] += 0.1 * noise[t] + 3;
-    return X;
-  }
-  if (name === "pixels") {
-    return matrix(400, 144, new RandomState(1).randn(400 * 144).map((v) => Math.max(0, v - 0.8)));
-  }
-  if (name === "wide") {
-    return matrix(
-      60,
-      200,
-      new RandomState(2).randn(60 * 200).map((v, t) => v * (1 + (t % 200) / 50)),
-    );
-  }
-  const scale = [3, 1, 0.3], shift = [1, -2, 5];
-  return matrix(
-    50,
-    3,
-    new RandomState(3).randn(150).map((v, t) => v * scale[t % 3] + shift[t % 3]),
-  );
-}
-
 Deno.test("pca() equals scikit-learn's PCA(svd_solver='full'): components with signs, variances, scores", async (t) => {
-  assert.equal(fixture.sklearn, "1.2.1");
-  for (const c of fixture.cases) {
+  assert.equal(pcaFixture.sklearn, "1.2.1");
+  for (const c of pcaFixture.cases) {
     await t.step(`${c.name} ${c.n}x${c.d} k=${c.k}`, () => {
-      const X = rebuild(c.name);
+      const X = rebuildPcaData(c.name);
       let sum = 0, nonZero = 0;
       for (const v of X.data) {
         sum += v;

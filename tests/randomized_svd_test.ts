@@ -4,7 +4,7 @@
  * the small factorisations (`_thin_factorizations.ts`) against SciPy's LU and
  * by their defining properties. Fixtures: tests/fixtures/sklearn_pca.json,
  * written by scripts/crosscheck/sklearn_pca_fixture.py from data rebuilt
- * here with NumPy's RandomState (as tests/pca_test.ts rebuilds them).
+ * in tests/_pca_fixture.ts with NumPy's RandomState.
  */
 import assert from "node:assert/strict";
 import { assertAllClose as close } from "./_assert.ts";
@@ -23,49 +23,7 @@ import {
 } from "../core/decomposition/_thin_factorizations.ts";
 import { fromRows, type Matrix, matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
-
-const fixture = JSON.parse(
-  Deno.readTextFileSync(new URL("./fixtures/sklearn_pca.json", import.meta.url)),
-);
-
-/** The fixture's data sets, as scripts/crosscheck/sklearn_pca_fixture.py builds them. */
-function rebuild(name: string): Matrix {
-  if (name === "lowrank") {
-    const rs = new RandomState(0);
-    const Z = rs.randn(300 * 5), B = rs.randn(5 * 120), noise = rs.randn(300 * 120);
-    const X = matrix(300, 120);
-    for (let r = 0; r < 5; r++) {
-      for (let i = 0; i < 300; i++) {
-        for (let a = 0; a < 120; a++) X.data[i * 120 + a] += Z[i * 5 + r] * B[r * 120 + a];
-      }
-    }
-    for (let t = 0; t < X.data.length; t++) X.data[t] += 0.1 * noise[t] + 3;
-    return X;
-  }
-  if (name === "pixels") {
-    return matrix(400, 144, new RandomState(1).randn(400 * 144).map((v) => Math.max(0, v - 0.8)));
-  }
-  if (name === "wide") {
-    return matrix(
-      60,
-      200,
-      new RandomState(2).randn(60 * 200).map((v, t) => v * (1 + (t % 200) / 50)),
-    );
-  }
-  if (name === "graded") {
-    return matrix(
-      400,
-      200,
-      new RandomState(8).randn(400 * 200).map((v, t) => v * 0.9 ** (t % 200)),
-    );
-  }
-  const scale = [3, 1, 0.3], shift = [1, -2, 5];
-  return matrix(
-    50,
-    3,
-    new RandomState(3).randn(150).map((v, t) => v * scale[t % 3] + shift[t % 3]),
-  );
-}
+import { pcaFixture, rebuildPcaData } from "./_pca_fixture.ts";
 
 /** The rows (indices) of M the fixture kept, one after another. */
 function pick(M: Matrix, rows: number[]): Float64Array {
@@ -85,11 +43,11 @@ function pcaOptions(o: Record<string, unknown>) {
 }
 
 Deno.test("pca({ svdSolver: 'randomized' }) equals scikit-learn's randomized PCA: components, variances, scores", async (t) => {
-  assert.equal(fixture.sklearn, "1.2.1");
-  assert.equal(fixture.randomized.length, 9);
-  for (const c of fixture.randomized) {
+  assert.equal(pcaFixture.sklearn, "1.2.1");
+  assert.equal(pcaFixture.randomized.length, 9);
+  for (const c of pcaFixture.randomized) {
     await t.step(`${c.name} k=${c.k} ${JSON.stringify(c.options)}`, () => {
-      const X = rebuild(c.name);
+      const X = rebuildPcaData(c.name);
       const model = pca(X, { nComponents: c.k, svdSolver: "randomized", ...pcaOptions(c.options) });
       // Measured: 1e-13 at worst (rounding). Without a normaliser (2 power
       // iterations on "lowrank"), (AᵀA)² leaves the five noise directions
@@ -111,7 +69,7 @@ Deno.test("pca({ svdSolver: 'randomized' }) equals scikit-learn's randomized PCA
 Deno.test("randomized PCA is an approximation: it differs from the exact solver where the spectrum is flat", () => {
   // pixels, k = 20, 4 power iterations: the trailing components are not
   // converged, as in scikit-learn (so the fixture above is not the full one).
-  const X = rebuild("pixels");
+  const X = rebuildPcaData("pixels");
   const exact = pca(X, { nComponents: 20 });
   const approx = pca(X, { nComponents: 20, svdSolver: "randomized" });
   let first = 0, last = 0;
@@ -128,10 +86,10 @@ Deno.test("randomized PCA is an approximation: it differs from the exact solver 
 });
 
 Deno.test("randomizedSvd() equals scikit-learn's randomized_svd (tall, wide/transposed, l > d, no sign flip)", async (t) => {
-  for (const c of fixture.randomizedSvd) {
+  for (const c of pcaFixture.randomizedSvd) {
     await t.step(`${c.name} k=${c.k} ${JSON.stringify(c.options)}`, () => {
       const o = c.options;
-      const { U, s, Vt } = randomizedSvd(rebuild(c.name), c.k, {
+      const { U, s, Vt } = randomizedSvd(rebuildPcaData(c.name), c.k, {
         randomState: o.random_state,
         nIter: o.n_iter ?? "auto",
         nOversamples: o.n_oversamples,
@@ -155,7 +113,7 @@ Deno.test("randomizedSvd() equals scikit-learn's randomized_svd (tall, wide/tran
 });
 
 Deno.test("randomizedSvd()'s 'auto' rules take scikit-learn's side at their boundaries", () => {
-  const X = rebuild("lowrank"); // 300 × 120
+  const X = rebuildPcaData("lowrank"); // 300 × 120
   const bits = (k: number, o: Parameters<typeof randomizedSvd>[2]) =>
     randomizedSvd(X, k, o).Vt.data;
   // normaliser: "none" for nIter ≤ 2, "LU" above.
@@ -174,7 +132,7 @@ Deno.test("randomizedSvd()'s 'auto' rules take scikit-learn's side at their boun
 });
 
 Deno.test("the sparse products give the same bits in WebAssembly and JavaScript", () => {
-  const X = rebuild("pixels"); // about 21% non-zero: the sparse path
+  const X = rebuildPcaData("pixels"); // about 21% non-zero: the sparse path
   assert.equal(centredProducts(X, 30).kind, "sparse-wasm");
   const fit = () => pca(X, { nComponents: 20, svdSolver: "randomized", iteratedPower: 3 });
   const wasm = fit();
@@ -275,7 +233,7 @@ Deno.test("pca({ svdSolver: 'auto' }) follows scikit-learn 1.2's rule", () => {
 });
 
 Deno.test("luPermutedL() equals SciPy's lu(A, permute_l=True)", () => {
-  for (const c of fixture.lu) {
+  for (const c of pcaFixture.lu) {
     const m = c.rows, n = c.cols, r = Math.min(m, n);
     const cols = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cols[j * m + i] = c.A[i * n + j];
@@ -392,7 +350,8 @@ Deno.test("randomized PCA and randomizedSvd reject bad options with one-line mes
   });
   // scikit-learn raises "array must not contain infs or NaNs" there.
   assert.throws(
-    () => randomizedSvd(rebuild("lowrank"), 5, { nIter: 200, powerIterationNormalizer: "none" }),
+    () =>
+      randomizedSvd(rebuildPcaData("lowrank"), 5, { nIter: 200, powerIterationNormalizer: "none" }),
     {
       name: "RangeError",
       message:
