@@ -71,17 +71,22 @@ function sparseGram(X: Matrix, mean: Float64Array): Float64Array {
   return G;
 }
 
-/** The non-zero entries of x[r .. r + d) into idx (their columns) and val; returns their count. */
-function nonZeros(
+/**
+ * The non-zero entries of x[r .. r + d) (less μ when `mean` is given) into
+ * idx (their columns) and val; returns their count. idx and val need room
+ * for d + 1 entries.
+ */
+export function nonZeros(
   x: Float64Array,
   r: number,
   d: number,
   idx: Int32Array,
   val: Float64Array,
+  mean?: Float64Array,
 ): number {
   let nz = 0;
   for (let a = 0; a < d; a++) {
-    const v = x[r + a];
+    const v = mean ? x[r + a] - mean[a] : x[r + a];
     // Written always, kept when non-zero: no branch to mispredict on pixels.
     idx[nz] = a;
     val[nz] = v;

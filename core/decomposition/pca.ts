@@ -35,7 +35,7 @@
  */
 import { columnMeans, type Matrix, matrix } from "../matrix.ts";
 import { symmetricEigen, symmetricEigenTridiagonal } from "../linalg.ts";
-import { sampleCovariance } from "./_sample_covariance.ts";
+import { nonZeros, sampleCovariance } from "./_sample_covariance.ts";
 import { validate, validateData } from "../validate.ts";
 import type { RandomState } from "../random.ts";
 import { randomizedSvd } from "./randomized_svd.ts";
@@ -307,42 +307,22 @@ function largestScoreIsNegative(
     }
   }
   const t = new Float64Array(k), best = new Float64Array(k), flip = new Uint8Array(k);
-  const at = new Int32Array(d + 1), val = new Float64Array(d + 1);
+  const idx = new Int32Array(d + 1), val = new Float64Array(d + 1);
   for (let i = 0; i < n; i++) {
     t.fill(0);
-    const nz = gatherRow(X.data, i * d, d, k, sparse ? undefined : mean, at, val);
-    addScores(t, W.data, k, at, val, nz);
+    const nz = nonZeros(X.data, i * d, d, idx, val, sparse ? undefined : mean);
+    addScores(t, W.data, k, idx, val, nz);
     keepLargest(t, offset, best, flip);
   }
   return flip;
 }
 
 /**
- * Row r's non-zero entries x − μ (x for sparse data, μ undefined) into val,
- * with their offsets a·k into the eigenvectors; returns their count. This
- * and {@linkcode keepLargest} are functions of their own for the reason of
- * {@linkcode addScores} (in the row loop they cost 310 deoptimisations).
+ * For each score t[j] − offset[j] larger in magnitude than best[j]: record
+ * it and its sign. A function of its own for the reason of
+ * {@linkcode addScores} (with the row's gathering, 310 deoptimisations in
+ * the row loop).
  */
-function gatherRow(
-  x: Float64Array,
-  r: number,
-  d: number,
-  k: number,
-  mean: Float64Array | undefined,
-  at: Int32Array,
-  val: Float64Array,
-): number {
-  let nz = 0;
-  for (let a = 0; a < d; a++) {
-    const v = mean ? x[r + a] - mean[a] : x[r + a];
-    at[nz] = a * k;
-    val[nz] = v;
-    nz += v !== 0 ? 1 : 0;
-  }
-  return nz;
-}
-
-/** For each score t[j] − offset[j] larger in magnitude than best[j]: record it and its sign. */
 function keepLargest(
   t: Float64Array,
   offset: Float64Array,
@@ -359,7 +339,7 @@ function keepLargest(
 }
 
 /**
- * t[j] += Σ val[s]·w[at[s] + j] over s < nz: one row's scores, in a
+ * t[j] += Σ val[s]·w[idx[s]·k + j] over s < nz: one row's scores, in a
  * function of its own so that it is compiled whole (nested in the row
  * loop, its loops were compiled alone and thrown back at every row).
  */
@@ -367,15 +347,15 @@ function addScores(
   t: Float64Array,
   w: Float64Array,
   k: number,
-  at: Int32Array,
+  idx: Int32Array,
   val: Float64Array,
   nz: number,
 ): void {
   // Eight features at a time: one load and store of t per eight multiply-adds.
   let s = 0;
   for (; s + 7 < nz; s += 8) {
-    const w0 = at[s], w1 = at[s + 1], w2 = at[s + 2], w3 = at[s + 3];
-    const w4 = at[s + 4], w5 = at[s + 5], w6 = at[s + 6], w7 = at[s + 7];
+    const w0 = idx[s] * k, w1 = idx[s + 1] * k, w2 = idx[s + 2] * k, w3 = idx[s + 3] * k;
+    const w4 = idx[s + 4] * k, w5 = idx[s + 5] * k, w6 = idx[s + 6] * k, w7 = idx[s + 7] * k;
     const v0 = val[s], v1 = val[s + 1], v2 = val[s + 2], v3 = val[s + 3];
     const v4 = val[s + 4], v5 = val[s + 5], v6 = val[s + 6], v7 = val[s + 7];
     for (let j = 0; j < k; j++) {
@@ -384,7 +364,7 @@ function addScores(
     }
   }
   for (; s < nz; s++) {
-    const w0 = at[s], v0 = val[s];
+    const w0 = idx[s] * k, v0 = val[s];
     for (let j = 0; j < k; j++) t[j] += v0 * w[w0 + j];
   }
 }
