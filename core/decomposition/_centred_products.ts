@@ -52,9 +52,10 @@ export function allowWasmProducts(allowed: boolean): boolean {
 /**
  * out[o + j] += Σ val[s]·w[idx[s]·l + j] over from ≤ s < to, j < l: eight
  * entries at a time, one load and store of out per eight multiply-adds.
- * (`sparseRowsTimes` in `core/wasm/gemm.wat` sums in the same order.)
+ * (`sparseRowsTimes` in `core/wasm/gemm.wat` sums in the same order; PCA's
+ * sign check sums a row's scores with it.)
  */
-function accumulate(
+export function accumulate(
   out: Float64Array,
   o: number,
   w: Float64Array,

@@ -39,6 +39,7 @@ import { nonZeros, sampleCovariance } from "./_sample_covariance.ts";
 import { validate, validateData } from "../validate.ts";
 import type { RandomState } from "../random.ts";
 import { randomizedSvd } from "./randomized_svd.ts";
+import { accumulate } from "./_centred_products.ts";
 
 /** Options of {@linkcode pca}. */
 export interface PcaOptions {
@@ -257,7 +258,7 @@ function fitByTridiagonal(X: Matrix, mean: Float64Array, k: number): Fitted {
   return { components, values, total, sparse, W };
 }
 
-/** squares[a] += (x[r + a] − μₐ)²: one row's share, in a function of its own (see addScores). */
+/** squares[a] += (x[r + a] − μₐ)²: one row's share, in a function of its own (as the sign check's). */
 function addCentredSquares(
   squares: Float64Array,
   x: Float64Array,
@@ -311,7 +312,7 @@ function largestScoreIsNegative(
   for (let i = 0; i < n; i++) {
     t.fill(0);
     const nz = nonZeros(X.data, i * d, d, idx, val, sparse ? undefined : mean);
-    addScores(t, W.data, k, idx, val, nz);
+    accumulate(t, 0, W.data, k, idx, val, 0, nz);
     keepLargest(t, offset, best, flip);
   }
   return flip;
@@ -320,7 +321,7 @@ function largestScoreIsNegative(
 /**
  * For each score t[j] − offset[j] larger in magnitude than best[j]: record
  * it and its sign. A function of its own for the reason of
- * {@linkcode addScores} (with the row's gathering, 310 deoptimisations in
+ * `accumulate` (with the row's gathering, 310 deoptimisations in
  * the row loop).
  */
 function keepLargest(
@@ -335,36 +336,5 @@ function keepLargest(
       best[j] = Math.abs(v);
       flip[j] = v < 0 ? 1 : 0;
     }
-  }
-}
-
-/**
- * t[j] += Σ val[s]·w[idx[s]·k + j] over s < nz: one row's scores, in a
- * function of its own so that it is compiled whole (nested in the row
- * loop, its loops were compiled alone and thrown back at every row).
- */
-function addScores(
-  t: Float64Array,
-  w: Float64Array,
-  k: number,
-  idx: Int32Array,
-  val: Float64Array,
-  nz: number,
-): void {
-  // Eight features at a time: one load and store of t per eight multiply-adds.
-  let s = 0;
-  for (; s + 7 < nz; s += 8) {
-    const w0 = idx[s] * k, w1 = idx[s + 1] * k, w2 = idx[s + 2] * k, w3 = idx[s + 3] * k;
-    const w4 = idx[s + 4] * k, w5 = idx[s + 5] * k, w6 = idx[s + 6] * k, w7 = idx[s + 7] * k;
-    const v0 = val[s], v1 = val[s + 1], v2 = val[s + 2], v3 = val[s + 3];
-    const v4 = val[s + 4], v5 = val[s + 5], v6 = val[s + 6], v7 = val[s + 7];
-    for (let j = 0; j < k; j++) {
-      t[j] += v0 * w[w0 + j] + v1 * w[w1 + j] + v2 * w[w2 + j] + v3 * w[w3 + j] +
-        (v4 * w[w4 + j] + v5 * w[w5 + j] + v6 * w[w6 + j] + v7 * w[w7 + j]);
-    }
-  }
-  for (; s < nz; s++) {
-    const w0 = idx[s] * k, v0 = val[s];
-    for (let j = 0; j < k; j++) t[j] += v0 * w[w0 + j];
   }
 }
