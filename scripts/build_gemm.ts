@@ -1280,6 +1280,218 @@ function sparseRowsTimes(): string[] {
   ];
 }
 
+/** The comparisons of {@linkcode elementwiseMasks}: export name and f32 operator. */
+export const COMPARE_OPS = [
+  ["compareLt", "lt"],
+  ["compareLe", "le"],
+  ["compareGt", "gt"],
+  ["compareGe", "ge"],
+  ["compareEq", "eq"],
+  ["compareNe", "ne"],
+] as const;
+
+/**
+ * Elementwise kernels whose results are exact, for tensors on the WASM
+ * backend's heap (`core/nn/elementwise_kernels.ts`): the stock kernels of
+ * tfjs-backend-wasm 4.22 run them through a generic broadcasting loop, 5–20
+ * times slower than its arithmetic.
+ * - `compareLt`, `compareLe`, `compareGt`, `compareGe`, `compareEq`,
+ *   `compareNe` `(n, a, b, scalar, out)`: out[i] = a[i] ⋄ b[i] for the
+ *   float32s at `a` and `b` (b[0] for every i when `scalar` is 1), as
+ *   bytes 0 or 1; sixteen at a time (four f32x4 comparisons narrowed to
+ *   one i8x16). NaN compares as in C and JavaScript (only ≠ holds).
+ * - `logicalAnd(n, a, b, out)`: out[i] = (a[i] ≠ 0) ∧ (b[i] ≠ 0) on bytes.
+ * - `selectBits(n, c, x, y, out)`: out[i] = c[i] ≠ 0 ? x[i] : y[i] for
+ *   byte conditions and 32-bit values (copied as bits), four at a time.
+ */
+function elementwiseMasks(): string[] {
+  const at = (p: string, i: string) => add(get(p), bytes(get(i)));
+  const atByte = (p: string, i: string) => add(get(p), get(i));
+  const out: string[] = [];
+  for (const [name, op] of COMPARE_OPS) {
+    const loop = (scalar: boolean) => [
+      ...forLoop("i", i32(0), get("n16"), i32(16), [
+        ...[0, 1, 2, 3].map((q) =>
+          `(local.set $m${q} (f32x4.${op} (v128.load offset=${16 * q} ${at("a", "i")}) ${
+            scalar ? get("s") : `(v128.load offset=${16 * q} ${at("b", "i")})`
+          }))`
+        ),
+        `(v128.store ${atByte("out", "i")} (i8x16.neg (i8x16.narrow_i16x8_s` +
+        ` (i16x8.narrow_i32x4_s ${get("m0")} ${get("m1")})` +
+        ` (i16x8.narrow_i32x4_s ${get("m2")} ${get("m3")}))))`,
+      ]),
+      ...forLoop("i", get("n16"), get("n"), i32(1), [
+        `(i32.store8 ${atByte("out", "i")} (f32.${op} (f32.load ${at("a", "i")}) ${
+          scalar ? "(f32.load (local.get $b))" : `(f32.load ${at("b", "i")})`
+        }))`,
+      ]),
+    ];
+    out.push(
+      `(func (export "${name}") (param $n i32) (param $a i32) (param $b i32) (param $scalar i32)` +
+        ` (param $out i32)`,
+      `  (local $i i32) (local $n16 i32) (local $s v128)`,
+      `  (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128)`,
+      `  (local.set $n16 (i32.and ${get("n")} ${i32(-16)}))`,
+      `  (if ${get("scalar")} (then`,
+      `    (local.set $s (v128.load32_splat ${get("b")}))`,
+      ...loop(true).map((l) => "    " + l),
+      `  ) (else`,
+      ...loop(false).map((l) => "    " + l),
+      `  ))`,
+      `)`,
+    );
+  }
+  const zero = "(v128.const i32x4 0 0 0 0)";
+  out.push(
+    `(func (export "logicalAnd") (param $n i32) (param $a i32) (param $b i32) (param $out i32)`,
+    `  (local $i i32) (local $n16 i32)`,
+    `  (local.set $n16 (i32.and ${get("n")} ${i32(-16)}))`,
+    ...forLoop("i", i32(0), get("n16"), i32(16), [
+      `(v128.store ${atByte("out", "i")} (i8x16.neg (v128.and` +
+      ` (i8x16.ne (v128.load ${atByte("a", "i")}) ${zero})` +
+      ` (i8x16.ne (v128.load ${atByte("b", "i")}) ${zero}))))`,
+    ]).map((l) => "  " + l),
+    ...forLoop("i", get("n16"), get("n"), i32(1), [
+      `(i32.store8 ${atByte("out", "i")} (i32.and` +
+      ` (i32.ne (i32.load8_u ${atByte("a", "i")}) ${i32(0)})` +
+      ` (i32.ne (i32.load8_u ${atByte("b", "i")}) ${i32(0)})))`,
+    ]).map((l) => "  " + l),
+    `)`,
+    `(func (export "selectBits") (param $n i32) (param $c i32) (param $x i32) (param $y i32)` +
+      ` (param $out i32)`,
+    `  (local $i i32) (local $n4 i32)`,
+    `  (local.set $n4 (i32.and ${get("n")} ${i32(-4)}))`,
+    ...forLoop("i", i32(0), get("n4"), i32(4), [
+      `(v128.store ${at("out", "i")} (v128.bitselect (v128.load ${at("x", "i")}) (v128.load ${
+        at("y", "i")
+      }) (i32x4.ne (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero ${
+        atByte("c", "i")
+      }))) ${zero})))`,
+    ]).map((l) => "  " + l),
+    ...forLoop("i", get("n4"), get("n"), i32(1), [
+      `(i32.store ${at("out", "i")} (select (i32.load ${at("x", "i")}) (i32.load ${
+        at("y", "i")
+      }) (i32.load8_u ${atByte("c", "i")})))`,
+    ]).map((l) => "  " + l),
+    `)`,
+  );
+  return out;
+}
+
+/**
+ * `logF32(n, x, out, table)`: out[i] = log(x[i]) for the float32s at `x`,
+ * computed as the logf of musl and of ARM's optimized-routines (the one
+ * inside tfjs-backend-wasm 4.22, whose `Log` calls it once per element
+ * through a function pointer): a 16-entry table of (1/c, log c) pairs at
+ * `table` (float64s, 256 bytes, from `core/nn/elementwise_kernels.ts`), then
+ * the same float64 operations in the same order, so the same floats bit
+ * for bit. It takes positive normal inputs only: it returns 0, with `out`
+ * unfinished, if any x[i] is zero, subnormal, negative, infinite or NaN
+ * (the caller then runs the stock kernel), else 1.
+ */
+function logF32(): string[] {
+  // ARM optimized-routines' logf constants (Ln2 and the polynomial A0..A2), as in tfjs' binary.
+  const LN2 = "0x1.62e42fefa39efp-1", A0 = "-0x1.00ea348b88334p-2";
+  const A1 = "0x1.5575b0be00b6ap-2", A2 = "-0x1.ffffef20a4123p-2";
+  /**
+   * logf's last steps for r = z/c − 1 (in local $r<sfx>, r² in $r2<sfx>):
+   * (A0·r² + (A1·r + A2))·r² + ((k·Ln2 + log c) + r), in float64 (`op`
+   * f64) or on two lanes (f64x2).
+   */
+  const tail = (op: string, sfx: string, k: string, logc: string) => {
+    const f = (o: string, ...a: string[]) => `(${op}.${o} ${a.join(" ")})`;
+    const c = (hex: string) =>
+      op === "f64" ? `(f64.const ${hex})` : `(f64x2.splat (f64.const ${hex}))`;
+    const r = get(`r${sfx}`), r2 = get(`r2${sfx}`);
+    return f(
+      "add",
+      f("mul", f("add", f("mul", c(A0), r2), f("add", f("mul", c(A1), r), c(A2))), r2),
+      f("add", f("add", f("mul", k, c(LN2)), logc), r),
+    );
+  };
+  const at = (p: string) => add(get(p), bytes(get("i")));
+  const splat = (v: number) => `(v128.const i32x4 ${v} ${v} ${v} ${v})`;
+  // Lanes 2 and 3 of a v128 moved to lanes 0 and 1.
+  const high = (v: string) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
+  // The table's entries for lanes 2h and 2h + 1 (offsets in $off), as an f64x2.
+  const pair = (h: number, offset: number) =>
+    `(f64x2.replace_lane 1 (f64x2.splat (f64.load offset=${offset} (i32x4.extract_lane ${2 * h} ${
+      get("off")
+    }))) (f64.load offset=${offset} (i32x4.extract_lane ${2 * h + 1} ${get("off")})))`;
+  const half = (h: number) => {
+    const lanes = (v: string) => (h === 0 ? get(v) : high(get(v)));
+    return [
+      `(local.set $rv (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 ${lanes("z")}) ${
+        pair(h, 0)
+      }) (f64x2.splat (f64.const -1))))`,
+      `(local.set $r2v (f64x2.mul ${get("rv")} ${get("rv")}))`,
+      `(local.set $y${h} (f32x4.demote_f64x2_zero ${
+        tail("f64x2", "v", `(f64x2.convert_low_i32x4_s ${lanes("k")})`, pair(h, 8))
+      }))`,
+    ];
+  };
+  return [
+    `(func (export "logF32") (param $n i32) (param $x i32) (param $out i32) (param $table i32)` +
+    ` (result i32)`,
+    `  (local $i i32) (local $n4 i32) (local $ix i32) (local $tmp i32) (local $t i32)`,
+    `  (local $bad v128) (local $v v128) (local $vt v128) (local $off v128) (local $z v128)`,
+    `  (local $k v128) (local $y0 v128) (local $y1 v128) (local $rv v128) (local $r2v v128)`,
+    `  (local $r f64) (local $r2 f64)`,
+    `  (local.set $n4 (i32.and ${get("n")} ${i32(-4)}))`,
+    // Any input outside the positive normal floats: 0, and the stock kernel runs instead.
+    ...forLoop("i", i32(0), get("n4"), i32(4), [
+      `(local.set $bad (v128.or ${get("bad")} (i32x4.ge_u (i32x4.sub (v128.load ${at("x")}) ${
+        splat(0x00800000)
+      }) ${splat(0x7f000000)})))`,
+    ]).map((l) => "  " + l),
+    ...forLoop("i", get("n4"), get("n"), i32(1), [
+      `(if (i32.ge_u (i32.sub (i32.load ${at("x")}) ${i32(0x00800000)}) ${
+        i32(0x7f000000)
+      }) (then (return ${i32(0)})))`,
+    ]).map((l) => "  " + l),
+    `  (if (v128.any_true ${get("bad")}) (then (return ${i32(0)})))`,
+    // Four at a time: the integer steps on i32x4, the float64 ones on two f64x2.
+    ...forLoop("i", i32(0), get("n4"), i32(4), [
+      `(local.set $v (v128.load ${at("x")}))`,
+      `(local.set $vt (i32x4.sub ${get("v")} ${splat(0x3f330000)}))`,
+      `(local.set $off (i32x4.add (i32x4.splat ${get("table")}) (v128.and (i32x4.shr_u ${
+        get("vt")
+      } ${i32(15)}) ${splat(240)})))`,
+      `(local.set $z (i32x4.sub ${get("v")} (v128.and ${get("vt")} ${splat(0xff800000 | 0)})))`,
+      `(local.set $k (i32x4.shr_s ${get("vt")} ${i32(23)}))`,
+      ...half(0),
+      ...half(1),
+      // logf(1) is +0 exactly.
+      `(v128.store ${
+        at("out")
+      } (v128.andnot (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("y0")} ${
+        get("y1")
+      }) (i32x4.eq ${get("v")} ${splat(0x3f800000)})))`,
+    ]).map((l) => "  " + l),
+    ...forLoop("i", get("n4"), get("n"), i32(1), [
+      `(local.set $ix (i32.load ${at("x")}))`,
+      `(local.set $tmp (i32.sub ${get("ix")} ${i32(0x3f330000)}))`,
+      `(local.set $t ${
+        add(get("table"), `(i32.and (i32.shr_u ${get("tmp")} ${i32(15)}) ${i32(240)})`)
+      })`,
+      `(local.set $r (f64.add (f64.mul (f64.promote_f32 (f32.reinterpret_i32 (i32.sub ${
+        get("ix")
+      } (i32.and ${get("tmp")} ${i32(0xff800000 | 0)})))) (f64.load ${get("t")})) (f64.const -1)))`,
+      `(local.set $r2 (f64.mul ${get("r")} ${get("r")}))`,
+      `(f32.store ${at("out")} (select (f32.const 0) (f32.demote_f64 ${
+        tail(
+          "f64",
+          "",
+          `(f64.convert_i32_s (i32.shr_s ${get("tmp")} ${i32(23)}))`,
+          `(f64.load offset=8 ${get("t")})`,
+        )
+      }) (i32.eq ${get("ix")} ${i32(0x3f800000)})))`,
+    ]).map((l) => "  " + l),
+    `  ${i32(1)}`,
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -1300,6 +1512,8 @@ export function gemmWat(shared: boolean): string {
       ...optimizerSteps(),
       ...screenBelow(),
       ...sparseRowsTimes(),
+      ...elementwiseMasks(),
+      ...logF32(),
     ].map((l) => "  " + l),
     `)`,
     ``,

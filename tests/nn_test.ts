@@ -11,6 +11,7 @@ import { trainAutoencoder } from "../core/nn/train.ts";
 import { loadModel, saveModel } from "../core/nn/model_io.ts";
 import { RandomState } from "../core/random.ts";
 import { flushTiny } from "../core/nn/subnormals.ts";
+import { stockKernel } from "../core/nn/elementwise_kernels.ts";
 import {
   matMulSharedMemory,
   matMulThreads,
@@ -277,6 +278,77 @@ Deno.test("GatherV2 on wasm (first axis: rows copied) equals the cpu backend, an
   x.dispose();
   assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3], "the clone outlives the original");
   y.dispose();
+});
+
+Deno.test("comparisons, logicalAnd and where on wasm (our kernels) equal the cpu backend, NaN and ±0 included", async () => {
+  const rs = new RandomState(10);
+  // 37 values: sixteen at a time in the kernels, then a tail of 5. Ties, NaN, ±0 and ±∞ mixed in.
+  const values = (n: number) =>
+    Float32Array.from(
+      rs.randn(n),
+      (v, i) => [NaN, 0, -0, Infinity, -Infinity, 0.5][i % 11] ?? Math.round(v * 2) / 2,
+    );
+  const a = values(37), b = values(37), c = values(37);
+  const shapes: [number[], number[]][] = [
+    [[37], [37]],
+    [[37], [1]], // a scalar second operand
+    [[1], [37]], // a scalar first operand: the mirrored comparison
+    [[37, 1], [1, 37]], // a real broadcast: the stock kernel
+  ];
+  const ops = ["less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"] as const;
+  for (const [sa, sb] of shapes) {
+    // A scalar is a plain value (entry 7), not the leading NaN.
+    const take = (v: Float32Array, shape: number[]) =>
+      tf.tensor(shape.length === 1 && shape[0] === 1 ? v.subarray(7, 8) : v, shape);
+    const run = () =>
+      tf.tidy(() => {
+        const x = take(a, sa), y = take(b, sb), z = take(c, sb);
+        const out: Record<string, number[]> = {};
+        for (const op of ops) out[op] = Array.from(tf[op](x, y).dataSync());
+        const p = tf.less(x, y), q = tf.greaterEqual(x, z);
+        out.and = Array.from(tf.logicalAnd(p, q).dataSync());
+        // where copies the chosen floats' bits: compare them as bits (NaN, −0).
+        const w = tf.where(
+          p,
+          tf.mul(x, tf.onesLike(p).toFloat()),
+          tf.add(tf.zerosLike(p).toFloat(), z),
+        );
+        out.where = Array.from(new Int32Array((w.dataSync() as Float32Array).buffer));
+        return out;
+      });
+    const wasm = run(), cpu = await onCpu(run);
+    assert.deepEqual(wasm, cpu, `${sa} ${sb}`);
+  }
+  // The kernels' bytes are 0 or 1, and a NaN compares unequal only.
+  const nan = tf.tensor1d([NaN, 1]);
+  assert.deepEqual(Array.from(tf.notEqual(nan, nan).dataSync()), [1, 0]);
+  assert.deepEqual(Array.from(tf.equal(nan, nan).dataSync()), [0, 1]);
+  nan.dispose();
+});
+
+Deno.test("Log on wasm (our inlined logf) equals tfjs' own kernel bit for bit", () => {
+  // Every positive normal float was checked once (2,130,706,432 of them, no difference);
+  // here a million spread over them, the edges, and inputs the stock kernel keeps.
+  const stock = stockKernel("Log")!;
+  const n = 1 << 20, bits = new Int32Array(n + 6);
+  const step = Math.floor((0x7f800000 - 0x00800000) / n);
+  for (let i = 0; i < n; i++) bits[i] = 0x00800000 + i * step + (i % 7);
+  bits.set([0x00800000, 0x7f7fffff, 0x3f800000, 0x3f7fffff, 0x3f800001, 0x33d6bf95], n);
+  const specials = [0, -0, 1e-40, -1, Infinity, -Infinity, NaN, 1, 0.5];
+  for (const values of [new Float32Array(bits.buffer), Float32Array.from(specials)]) {
+    for (const len of [values.length, values.length - 3]) {
+      const x = tf.tensor1d(values.subarray(0, len));
+      const ours = tf.log(x);
+      const theirs = tf.engine().makeTensorFromTensorInfo(
+        stock({ inputs: { x }, backend: tf.backend(), attrs: {} }) as tf.TensorInfo,
+      );
+      const a = new Int32Array((ours.dataSync() as Float32Array).slice().buffer);
+      const b = new Int32Array((theirs.dataSync() as Float32Array).slice().buffer);
+      const first = a.findIndex((v, i) => v !== b[i]);
+      assert.equal(first, -1, `${len} values: first difference at ${values[first]}`);
+      tf.dispose([x, ours, theirs]);
+    }
+  }
 });
 
 Deno.test("predictMatrix from values read once equals its own read, and rejects values of another size", () => {

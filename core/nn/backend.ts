@@ -15,6 +15,7 @@
 import { tf } from "./tf.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerConvKernels } from "./conv_kernels.ts";
+import { registerElementwiseKernels } from "./elementwise_kernels.ts";
 import { registerMatMulKernels } from "./matmul_kernels.ts";
 import { matMulThreads, startMatMulWorker } from "./parallel_matmul.ts";
 import { registerSubnormalSafeGradients } from "./subnormals.ts";
@@ -84,6 +85,7 @@ export async function initBackend(
   if (ok) {
     await tf.ready();
     registerMatMulKernels();
+    registerElementwiseKernels();
     registerConvKernels();
     await startMatMulWorker();
     active = "wasm";

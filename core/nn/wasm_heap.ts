@@ -12,7 +12,7 @@ import { tf } from "./tf.ts";
 export type WasmBackend = tf.KernelBackend & {
   makeOutput(
     shape: number[],
-    dtype: "float32",
+    dtype: "float32" | "bool",
     memoryOffset?: number,
     values?: Float32Array,
   ): tf.TensorInfo;

@@ -179,6 +179,33 @@ export interface Gemm {
    * scalar expression) is not above `thr`, and returns how many.
    */
   screenBelow(cols: number, c: number, norms: number, ni: number, thr: number, out: number): number;
+  /**
+   * out[i] = a[i] < b[i] for i < n (float32s at `a` and `b`; b[0] for every
+   * i when `scalar` is 1), as bytes 0 or 1 at `out`; NaN compares false.
+   * `compareLe`, `compareGt`, `compareGe`, `compareEq` and `compareNe` are
+   * the same for ≤, >, ≥, = and ≠ (where NaN compares true).
+   */
+  compareLt(n: number, a: number, b: number, scalar: number, out: number): void;
+  /** {@linkcode Gemm.compareLt} for ≤. */
+  compareLe(n: number, a: number, b: number, scalar: number, out: number): void;
+  /** {@linkcode Gemm.compareLt} for >. */
+  compareGt(n: number, a: number, b: number, scalar: number, out: number): void;
+  /** {@linkcode Gemm.compareLt} for ≥. */
+  compareGe(n: number, a: number, b: number, scalar: number, out: number): void;
+  /** {@linkcode Gemm.compareLt} for =. */
+  compareEq(n: number, a: number, b: number, scalar: number, out: number): void;
+  /** {@linkcode Gemm.compareLt} for ≠. */
+  compareNe(n: number, a: number, b: number, scalar: number, out: number): void;
+  /** out[i] = (a[i] ≠ 0 and b[i] ≠ 0) as a byte 0 or 1, for the n bytes at `a` and `b`. */
+  logicalAnd(n: number, a: number, b: number, out: number): void;
+  /** out[i] = c[i] ≠ 0 ? x[i] : y[i] for n byte conditions and 32-bit values (as bits). */
+  selectBits(n: number, c: number, x: number, y: number, out: number): void;
+  /**
+   * out[i] = logf(x[i]) for n positive normal float32s, as musl's logf (the
+   * float64 table of 16 (1/c, log c) pairs at `table`); returns 0, with
+   * `out` unfinished, if some x[i] is not positive, normal and finite.
+   */
+  logF32(n: number, x: number, out: number, table: number): number;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
   /**
