@@ -1492,6 +1492,104 @@ function logF32(): string[] {
   ];
 }
 
+/**
+ * `expF64(n, x, out)`: out[i] = eˣ⁽ⁱ⁾ for the float64s at `x`, as
+ * `core/math.ts`'s `exp` computes it (fdlibm's algorithm in IEEE
+ * arithmetic; e¹ is `Math.E`): the same operations in the same order, so
+ * the same bits, without a JavaScript call per value.
+ */
+function expF64(): string[] {
+  const c = (v: string) => `(f64.const ${v})`;
+  // fdlibm's constants (core/math.ts), written as in C.
+  const LN2_HI = c("6.93147180369123816490e-01"), LN2_LO = c("1.90821492927058770002e-10");
+  const INV_LN2 = c("1.44269504088896338700e+00");
+  const P = [
+    "1.66666666666666019037e-01",
+    "-2.77777777770155933842e-03",
+    "6.61375632143793436117e-05",
+    "-1.65339022054652515390e-06",
+    "4.13813679705723846039e-08",
+  ].map(c);
+  const at = (p: string) => add(get(p), `(i32.shl ${get("i")} ${i32(3)})`);
+  const put = (v: string) => `(f64.store ${at("out")} ${v}) (br $done)`;
+  // 2ᵉ for a normal exponent e (an i32 expression), exactly.
+  const pow2 = (e: string) =>
+    `(f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add ${e} ${i32(1023)})) (i64.const 52)))`;
+  const poly = `(f64.mul ${get("t")} (f64.add ${P[0]} (f64.mul ${get("t")} (f64.add ${P[1]} ` +
+    `(f64.mul ${get("t")} (f64.add ${P[2]} (f64.mul ${get("t")} (f64.add ${P[3]} ` +
+    `(f64.mul ${get("t")} ${P[4]})))))))))`;
+  return [
+    `(func (export "expF64") (param $n i32) (param $x i32) (param $out i32)`,
+    `  (local $i i32) (local $v f64) (local $bits i64) (local $hx i32) (local $xsb i32)`,
+    `  (local $hi f64) (local $lo f64) (local $k i32) (local $t f64) (local $c f64) (local $y f64)`,
+    ...forLoop("i", i32(0), get("n"), i32(1), [
+      `(block $done`,
+      `  (local.set $v (f64.load ${at("x")}))`,
+      `  (if (f64.eq ${get("v")} ${c("1")}) (then ${put(c("0x1.5bf0a8b145769p+1"))}))`,
+      `  (local.set $bits (i64.reinterpret_f64 ${get("v")}))`,
+      `  (local.set $hx (i32.wrap_i64 (i64.shr_u ${get("bits")} (i64.const 32))))`,
+      `  (local.set $xsb (i32.shr_u ${get("hx")} ${i32(31)}))`,
+      `  (local.set $hx (i32.and ${get("hx")} ${i32(0x7fffffff)}))`,
+      `  (if (i32.ge_u ${get("hx")} ${i32(0x40862e42)}) (then`,
+      `    (if (i32.ge_u ${get("hx")} ${i32(0x7ff00000)}) (then`,
+      `      (if (i32.or (i32.and ${get("hx")} ${i32(0xfffff)}) (i32.wrap_i64 ${get("bits")}))`,
+      `        (then ${put(`(f64.add ${get("v")} ${get("v")})`)}))`,
+      `      ${put(`(select ${get("v")} ${c("0")} (i32.eqz ${get("xsb")}))`)}))`,
+      `    (if (f64.gt ${get("v")} ${c("7.09782712893383973096e+02")}) (then ${put(c("inf"))}))`,
+      `    (if (f64.lt ${get("v")} ${c("-7.45133219101941108420e+02")}) (then ${put(c("0"))}))))`,
+      `  (local.set $hi ${c("0")}) (local.set $lo ${c("0")}) (local.set $k ${i32(0)})`,
+      `  (if (i32.gt_u ${get("hx")} ${i32(0x3fd62e42)}) (then`,
+      `    (if (i32.lt_u ${get("hx")} ${i32(0x3ff0a2b2)}) (then`,
+      `      (if (i32.eqz ${get("xsb")}) (then`,
+      `        (local.set $hi (f64.sub ${get("v")} ${LN2_HI})) (local.set $lo ${LN2_LO}))`,
+      `      (else`,
+      `        (local.set $hi (f64.add ${
+        get("v")
+      } ${LN2_HI})) (local.set $lo (f64.neg ${LN2_LO}))))`,
+      `      (local.set $k (i32.sub (i32.sub ${i32(1)} ${get("xsb")}) ${get("xsb")})))`,
+      `    (else`,
+      `      (local.set $k (i32.trunc_f64_s (f64.add (f64.mul ${INV_LN2} ${get("v")}) (select ${
+        c("0.5")
+      } ${c("-0.5")} (i32.eqz ${get("xsb")})))))`,
+      `      (local.set $hi (f64.sub ${get("v")} (f64.mul (f64.convert_i32_s ${
+        get("k")
+      }) ${LN2_HI})))`,
+      `      (local.set $lo (f64.mul (f64.convert_i32_s ${get("k")}) ${LN2_LO}))))`,
+      `    (local.set $v (f64.sub ${get("hi")} ${get("lo")})))`,
+      `  (else`,
+      `    (if (i32.lt_u ${get("hx")} ${i32(0x3e300000)}) (then ${
+        put(`(f64.add ${c("1")} ${get("v")})`)
+      }))))`,
+      `  (local.set $t (f64.mul ${get("v")} ${get("v")}))`,
+      `  (local.set $c (f64.sub ${get("v")} ${poly}))`,
+      `  (if (i32.eqz ${get("k")}) (then ${
+        put(
+          `(f64.sub ${c("1")} (f64.sub (f64.div (f64.mul ${get("v")} ${get("c")}) (f64.sub ${
+            get("c")
+          } ${c("2")})) ${get("v")}))`,
+        )
+      }))`,
+      `  (local.set $y (f64.sub ${c("1")} (f64.sub (f64.sub ${get("lo")} (f64.div (f64.mul ${
+        get("v")
+      } ${get("c")}) (f64.sub ${c("2")} ${get("c")}))) ${get("hi")})))`,
+      `  (if (i32.gt_s ${get("k")} ${i32(1023)}) (then ${
+        put(`(f64.mul (f64.mul ${get("y")} ${c("2")}) ${pow2(i32(1023))})`)
+      }))`,
+      `  (if (i32.ge_s ${get("k")} ${i32(-1021)}) (then ${
+        put(`(f64.mul ${get("y")} ${pow2(get("k"))})`)
+      }))`,
+      `  ${
+        put(
+          `(f64.mul (f64.mul ${get("y")} ${pow2(add(get("k"), i32(1000)))}) ${
+            c("9.33263618503218878990e-302")
+          })`,
+        )
+      })`,
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -1514,6 +1612,7 @@ export function gemmWat(shared: boolean): string {
       ...sparseRowsTimes(),
       ...elementwiseMasks(),
       ...logF32(),
+      ...expF64(),
     ].map((l) => "  " + l),
     `)`,
     ``,

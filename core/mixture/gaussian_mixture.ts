@@ -34,7 +34,7 @@ import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
-import { exp, log } from "../math.ts";
+import { expAll, log } from "../math.ts";
 import { kmeans } from "../cluster/kmeans.ts";
 import { kmeansPlusPlus } from "../cluster/kmeans_plusplus.ts";
 import { checkInterrupt } from "../interrupt.ts";
@@ -333,7 +333,7 @@ class EM {
   /** M-step from log-responsibilities (weights Nₖ/ΣNₖ). */
   mStep(logResp: Float64Array): Params {
     const resp = this.#resp;
-    for (let t = 0; t < resp.length; t++) resp[t] = exp(logResp[t]);
+    expAll(logResp, resp);
     const { nk, means, covariances } = this.#estimate(resp);
     let total = 0;
     for (let c = 0; c < this.k; c++) total += nk[c];
@@ -579,30 +579,26 @@ function weightedLogProb(X: Matrix, p: Params, type: CovarianceType, out: Float6
   switch (type) {
     case "full":
     case "tied": {
-      // ‖(xᵢ − μ)ᵀP‖² for all samples at once, column j of P at a time:
-      // yᵢ = Σₐ₍≤ⱼ₎ (xᵢₐ − μₐ) Pₐⱼ over a transposed copy of X − μ.
-      const T = new Float64Array(d * n);
-      const y = new Float64Array(n);
-      const q = new Float64Array(n);
+      // ‖(xᵢ − μ)ᵀP‖² for a block of samples at a time, column j of P at a
+      // time: yᵢ = Σₐ₍≤ⱼ₎ (xᵢₐ − μₐ) Pₐⱼ over a transposed copy of the
+      // block's X − μ (small enough to stay in the first-level cache).
+      const B = Math.min(n, E_BLOCK);
+      const T = new Float64Array(d * B);
+      const y = new Float64Array(B);
+      const q = new Float64Array(B);
+      const logDet = new Float64Array(k);
       for (let c = 0; c < k; c++) {
         const P = type === "full" ? precChol.subarray(c * d * d, (c + 1) * d * d) : precChol;
-        let logDet = 0;
-        for (let j = 0; j < d; j++) logDet += log(P[j * d + j]);
-        for (let a = 0; a < d; a++) {
-          const mu = means[c * d + a];
-          for (let i = 0; i < n; i++) T[a * n + i] = x[i * d + a] - mu;
+        for (let j = 0; j < d; j++) logDet[c] += log(P[j * d + j]);
+      }
+      for (let i0 = 0; i0 < n; i0 += B) {
+        const m = Math.min(B, n - i0);
+        for (let c = 0; c < k; c++) {
+          const P = type === "full" ? precChol.subarray(c * d * d, (c + 1) * d * d) : precChol;
+          mahalanobisBlock(x, i0, m, d, means, c * d, P, T, y, q, B);
+          const lc = logW[c], ldc = logDet[c];
+          for (let i = 0; i < m; i++) out[(i0 + i) * k + c] = (-0.5 * (half + q[i]) + ldc) + lc;
         }
-        q.fill(0);
-        for (let j = 0; j < d; j++) {
-          const p0 = P[j];
-          for (let i = 0; i < n; i++) y[i] = T[i] * p0;
-          for (let a = 1; a <= j; a++) {
-            const pa = P[a * d + j], off = a * n;
-            for (let i = 0; i < n; i++) y[i] += T[off + i] * pa;
-          }
-          for (let i = 0; i < n; i++) q[i] += y[i] * y[i];
-        }
-        for (let i = 0; i < n; i++) out[i * k + c] = (-0.5 * (half + q[i]) + logDet) + logW[c];
       }
       break;
     }
@@ -639,17 +635,63 @@ function weightedLogProb(X: Matrix, p: Params, type: CovarianceType, out: Float6
   }
 }
 
+/** Samples per block of the full and tied E-step. */
+const E_BLOCK = 256;
+
+/**
+ * q[i] = ‖(x_{i0+i} − μ)ᵀP‖² for i < m (P upper triangular, d × d; μ at
+ * `means[mo ..]`), column j of P at a time over T, the block's X − μ
+ * transposed (row stride `B`).
+ */
+function mahalanobisBlock(
+  x: Float64Array,
+  i0: number,
+  m: number,
+  d: number,
+  means: Float64Array,
+  mo: number,
+  P: Float64Array,
+  T: Float64Array,
+  y: Float64Array,
+  q: Float64Array,
+  B: number,
+): void {
+  for (let a = 0; a < d; a++) {
+    const mu = means[mo + a];
+    for (let i = 0; i < m; i++) T[a * B + i] = x[(i0 + i) * d + a] - mu;
+  }
+  q.fill(0);
+  for (let j = 0; j < d; j++) {
+    const p0 = P[j];
+    for (let i = 0; i < m; i++) y[i] = T[i] * p0;
+    for (let a = 1; a <= j; a++) {
+      const pa = P[a * d + j], off = a * B;
+      for (let i = 0; i < m; i++) y[i] += T[off + i] * pa;
+    }
+    for (let i = 0; i < m; i++) q[i] += y[i] * y[i];
+  }
+}
+
 /** log Σₖ exp(aᵢₖ) of each row, as SciPy's `logsumexp` (shifted by the row maximum). */
 function logSumExpRows(a: Float64Array, n: number, k: number, out: Float64Array): void {
-  const tmp = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const off = i * k;
-    let m = -Infinity;
-    for (let c = 0; c < k; c++) if (a[off + c] > m) m = a[off + c];
-    if (!Number.isFinite(m)) m = 0;
-    for (let c = 0; c < k; c++) tmp[c] = exp(a[off + c] - m);
-    out[i] = log(pairwiseSum(tmp)) + m;
+  // Rows in blocks: their shifted values exponentiated in one call.
+  const rows = Math.max(1, Math.floor(8192 / k));
+  const tmp = new Float64Array(Math.min(n, rows) * k);
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const m = Math.min(rows, n - i0);
+    for (let i = 0; i < m; i++) out[i0 + i] = shiftRow(a, (i0 + i) * k, k, tmp, i * k);
+    const t = expAll(tmp.subarray(0, m * k));
+    for (let i = 0; i < m; i++) out[i0 + i] += log(pairwiseSum(t, i * k, (i + 1) * k));
   }
+}
+
+/** tmp[to + c] = a[off + c] − m for the row's maximum m (0 if not finite); returns m. */
+function shiftRow(a: Float64Array, off: number, k: number, tmp: Float64Array, to: number): number {
+  let m = -Infinity;
+  for (let c = 0; c < k; c++) if (a[off + c] > m) m = a[off + c];
+  if (!Number.isFinite(m)) m = 0;
+  for (let c = 0; c < k; c++) tmp[to + c] = a[off + c] - m;
+  return m;
 }
 
 /** Index of the first maximum of each row (NumPy's `argmax(axis=1)`). */
@@ -772,9 +814,9 @@ class Model implements GaussianMixtureModel {
     const norm = new Float64Array(X.rows);
     logSumExpRows(a, X.rows, k, norm);
     for (let i = 0; i < X.rows; i++) {
-      for (let c = 0; c < k; c++) a[i * k + c] = exp(a[i * k + c] - norm[i]);
+      for (let c = 0; c < k; c++) a[i * k + c] -= norm[i];
     }
-    return matrix(X.rows, k, a);
+    return matrix(X.rows, k, expAll(a));
   }
 
   scoreSamples(X: Matrix): Float64Array {

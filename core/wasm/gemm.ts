@@ -206,6 +206,11 @@ export interface Gemm {
    * `out` unfinished, if some x[i] is not positive, normal and finite.
    */
   logF32(n: number, x: number, out: number, table: number): number;
+  /**
+   * out[i] = eˣ⁽ⁱ⁾ for the n float64s at `x`, as `core/math.ts`'s `exp`
+   * (fdlibm's operations): the same bits.
+   */
+  expF64(n: number, x: number, out: number): void;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
   /**

@@ -2438,4 +2438,49 @@
       (br $i_next)))
     (i32.const 1)
   )
+  (func (export "expF64") (param $n i32) (param $x i32) (param $out i32)
+    (local $i i32) (local $v f64) (local $bits i64) (local $hx i32) (local $xsb i32)
+    (local $hi f64) (local $lo f64) (local $k i32) (local $t f64) (local $c f64) (local $y f64)
+    (local.set $i (i32.const 0))
+    (block $i_end (loop $i_next
+      (br_if $i_end (i32.ge_u (local.get $i) (local.get $n)))
+      (block $done
+        (local.set $v (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.eq (local.get $v) (f64.const 1)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.const 0x1.5bf0a8b145769p+1)) (br $done)))
+        (local.set $bits (i64.reinterpret_f64 (local.get $v)))
+        (local.set $hx (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+        (local.set $xsb (i32.shr_u (local.get $hx) (i32.const 31)))
+        (local.set $hx (i32.and (local.get $hx) (i32.const 2147483647)))
+        (if (i32.ge_u (local.get $hx) (i32.const 1082535490)) (then
+          (if (i32.ge_u (local.get $hx) (i32.const 2146435072)) (then
+            (if (i32.or (i32.and (local.get $hx) (i32.const 1048575)) (i32.wrap_i64 (local.get $bits)))
+              (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.add (local.get $v) (local.get $v))) (br $done)))
+            (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (select (local.get $v) (f64.const 0) (i32.eqz (local.get $xsb)))) (br $done)))
+          (if (f64.gt (local.get $v) (f64.const 7.09782712893383973096e+02)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.const inf)) (br $done)))
+          (if (f64.lt (local.get $v) (f64.const -7.45133219101941108420e+02)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.const 0)) (br $done)))))
+        (local.set $hi (f64.const 0)) (local.set $lo (f64.const 0)) (local.set $k (i32.const 0))
+        (if (i32.gt_u (local.get $hx) (i32.const 1071001154)) (then
+          (if (i32.lt_u (local.get $hx) (i32.const 1072734898)) (then
+            (if (i32.eqz (local.get $xsb)) (then
+              (local.set $hi (f64.sub (local.get $v) (f64.const 6.93147180369123816490e-01))) (local.set $lo (f64.const 1.90821492927058770002e-10)))
+            (else
+              (local.set $hi (f64.add (local.get $v) (f64.const 6.93147180369123816490e-01))) (local.set $lo (f64.neg (f64.const 1.90821492927058770002e-10)))))
+            (local.set $k (i32.sub (i32.sub (i32.const 1) (local.get $xsb)) (local.get $xsb))))
+          (else
+            (local.set $k (i32.trunc_f64_s (f64.add (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $v)) (select (f64.const 0.5) (f64.const -0.5) (i32.eqz (local.get $xsb))))))
+            (local.set $hi (f64.sub (local.get $v) (f64.mul (f64.convert_i32_s (local.get $k)) (f64.const 6.93147180369123816490e-01))))
+            (local.set $lo (f64.mul (f64.convert_i32_s (local.get $k)) (f64.const 1.90821492927058770002e-10)))))
+          (local.set $v (f64.sub (local.get $hi) (local.get $lo))))
+        (else
+          (if (i32.lt_u (local.get $hx) (i32.const 1043333120)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.add (f64.const 1) (local.get $v))) (br $done)))))
+        (local.set $t (f64.mul (local.get $v) (local.get $v)))
+        (local.set $c (f64.sub (local.get $v) (f64.mul (local.get $t) (f64.add (f64.const 1.66666666666666019037e-01) (f64.mul (local.get $t) (f64.add (f64.const -2.77777777770155933842e-03) (f64.mul (local.get $t) (f64.add (f64.const 6.61375632143793436117e-05) (f64.mul (local.get $t) (f64.add (f64.const -1.65339022054652515390e-06) (f64.mul (local.get $t) (f64.const 4.13813679705723846039e-08))))))))))))
+        (if (i32.eqz (local.get $k)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.sub (f64.const 1) (f64.sub (f64.div (f64.mul (local.get $v) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $v)))) (br $done)))
+        (local.set $y (f64.sub (f64.const 1) (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $v) (local.get $c)) (f64.sub (f64.const 2) (local.get $c)))) (local.get $hi))))
+        (if (i32.gt_s (local.get $k) (i32.const 1023)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (i32.const 1023) (i32.const 1023))) (i64.const 52))))) (br $done)))
+        (if (i32.ge_s (local.get $k) (i32.const -1021)) (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1023))) (i64.const 52))))) (br $done)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (f64.mul (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (i32.add (local.get $k) (i32.const 1000)) (i32.const 1023))) (i64.const 52)))) (f64.const 9.33263618503218878990e-302))) (br $done))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $i_next)))
+  )
 )
