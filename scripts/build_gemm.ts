@@ -1590,6 +1590,136 @@ function expF64(): string[] {
   ];
 }
 
+/**
+ * `mahalanobis(m, d, x, mu, P, T, y, q, B)`: q[i] = ‖(xᵢ − μ)ᵀP‖² for the
+ * m rows of the row-major m × d float64 block at `x` (P upper triangular,
+ * d × d; μ at `mu`), as the Gaussian mixture's JavaScript E-step computes
+ * it (`core/mixture/gaussian_mixture.ts`): T (d rows of stride B at `T`)
+ * holds the block's X − μ transposed, then for each column j of P,
+ * yᵢ = T₀ᵢP₀ⱼ + T₁ᵢP₁ⱼ + … + TⱼᵢPⱼⱼ added in that order and qᵢ += yᵢ², two
+ * samples per vector (each lane one sample's operations), so the same bits.
+ */
+function mahalanobis(): string[] {
+  const f8 = (x: string) => `(i32.shl ${x} ${i32(3)})`;
+  const at = (p: string, idx: string) => add(get(p), f8(idx));
+  const lanes = (
+    step: number,
+    load: (a: string) => string,
+    store: (a: string, v: string) => string,
+    op: string,
+    splat: (v: string) => string,
+  ) => [
+    ...forLoop("j", i32(0), get("d"), i32(1), [
+      `(local.set $pj ${splat(`(f64.load ${at("P", get("j"))})`)})`,
+      ...forLoop("i", get("from"), get("to"), i32(step), [
+        store(at("y", get("i")), `(${op}.mul ${load(at("T", get("i")))} ${get("pj")})`),
+      ]),
+      ...forLoop("a", i32(1), add(get("j"), i32(1)), i32(1), [
+        `(local.set $pa ${splat(`(f64.load ${at("P", add(mul(get("a"), get("d")), get("j")))})`)})`,
+        `(local.set $off ${mul(get("a"), get("B"))})`,
+        ...forLoop("i", get("from"), get("to"), i32(step), [
+          store(
+            at("y", get("i")),
+            `(${op}.add ${load(at("y", get("i")))} (${op}.mul ${
+              load(at("T", add(get("off"), get("i"))))
+            } ${get("pa")}))`,
+          ),
+        ]),
+      ]),
+      ...forLoop("i", get("from"), get("to"), i32(step), [
+        `(local.set $yv ${load(at("y", get("i")))})`,
+        store(
+          at("q", get("i")),
+          `(${op}.add ${load(at("q", get("i")))} (${op}.mul ${get("yv")} ${get("yv")}))`,
+        ),
+      ]),
+    ]),
+  ];
+  const vload = (a: string) => `(v128.load ${a})`;
+  const vstore = (a: string, v: string) => `(v128.store ${a} ${v})`;
+  const sload = (a: string) => `(f64.load ${a})`;
+  const sstore = (a: string, v: string) => `(f64.store ${a} ${v})`;
+  const swap = (lines: string[], v: string, s: string) => lines.map((l) => l.replaceAll(v, s));
+  return [
+    `(func (export "mahalanobis") (param $m i32) (param $d i32) (param $x i32) (param $mu i32)` +
+    ` (param $P i32) (param $T i32) (param $y i32) (param $q i32) (param $B i32)`,
+    `  (local $i i32) (local $j i32) (local $a i32) (local $off i32) (local $from i32) (local $to i32)`,
+    `  (local $pj v128) (local $pa v128) (local $yv v128) (local $pjs f64) (local $pas f64) (local $yvs f64)`,
+    ...forLoop("a", i32(0), get("d"), i32(1), [
+      `(local.set $off ${mul(get("a"), get("B"))})`,
+      `(local.set $pjs (f64.load ${at("mu", get("a"))}))`,
+      ...forLoop("i", i32(0), get("m"), i32(1), [
+        `(f64.store ${at("T", add(get("off"), get("i")))} (f64.sub (f64.load ${
+          at("x", add(mul(get("i"), get("d")), get("a")))
+        }) ${get("pjs")}))`,
+      ]),
+    ]).map((l) => "  " + l),
+    `  (memory.fill ${get("q")} ${i32(0)} ${f8(get("m"))})`,
+    `  (local.set $from ${i32(0)}) (local.set $to (i32.and ${get("m")} ${i32(-2)}))`,
+    ...lanes(2, vload, vstore, "f64x2", (v) => `(f64x2.splat ${v})`).map((l) => "  " + l),
+    `  (local.set $from ${get("to")}) (local.set $to ${get("m")})`,
+    ...swap(
+      swap(swap(lanes(1, sload, sstore, "f64", (v) => v), "$pj", "$pjs"), "$pa", "$pas"),
+      "$yv",
+      "$yvs",
+    )
+      .map((l) => "  " + l),
+    `)`,
+  ];
+}
+
+/**
+ * `covAccumulate(d, m, T, R, B, acc, last)`: the Gaussian mixture's
+ * covariance dot products Σᵢ R[a]ᵢ·T[b]ᵢ (b ≤ a < d; T and R: d rows of
+ * stride B, float64), continued over a block of m samples: `acc` holds
+ * four partial sums per pair (32 bytes at acc + 32·(a·d + b)), sample i of
+ * the whole run going to sum i mod 4 as `dot` in
+ * `core/mixture/gaussian_mixture.ts` adds them, two sums per vector. Blocks
+ * but the last have m a multiple of 4; with `last` the m mod 4 samples
+ * left are added to the first sum one by one, as `dot`'s tail. So the same
+ * bits as one `dot` over all the samples.
+ */
+function covAccumulate(): string[] {
+  const f8 = (x: string) => `(i32.shl ${x} ${i32(3)})`;
+  return [
+    `(func (export "covAccumulate") (param $d i32) (param $m i32) (param $T i32) (param $R i32)` +
+    ` (param $B i32) (param $acc i32) (param $last i32)`,
+    `  (local $a i32) (local $b i32) (local $i i32) (local $m4 i32) (local $pa i32) (local $pb i32)`,
+    `  (local $s i32) (local $v01 v128) (local $v23 v128) (local $s0 f64)`,
+    `  (local.set $m4 (i32.and ${get("m")} ${i32(-4)}))`,
+    ...forLoop("a", i32(0), get("d"), i32(1), [
+      `(local.set $pa ${add(get("R"), f8(mul(get("a"), get("B"))))})`,
+      ...forLoop("b", i32(0), add(get("a"), i32(1)), i32(1), [
+        `(local.set $pb ${add(get("T"), f8(mul(get("b"), get("B"))))})`,
+        `(local.set $s ${
+          add(get("acc"), `(i32.shl ${add(mul(get("a"), get("d")), get("b"))} ${i32(5)})`)
+        })`,
+        `(local.set $v01 (v128.load ${get("s")}))`,
+        `(local.set $v23 (v128.load offset=16 ${get("s")}))`,
+        ...forLoop("i", i32(0), get("m4"), i32(4), [
+          `(local.set $v01 (f64x2.add ${get("v01")} (f64x2.mul (v128.load ${
+            add(get("pa"), f8(get("i")))
+          }) (v128.load ${add(get("pb"), f8(get("i")))}))))`,
+          `(local.set $v23 (f64x2.add ${get("v23")} (f64x2.mul (v128.load offset=16 ${
+            add(get("pa"), f8(get("i")))
+          }) (v128.load offset=16 ${add(get("pb"), f8(get("i")))}))))`,
+        ]),
+        `(v128.store ${get("s")} ${get("v01")})`,
+        `(v128.store offset=16 ${get("s")} ${get("v23")})`,
+        `(if ${get("last")} (then`,
+        `  (local.set $s0 (f64.load ${get("s")}))`,
+        ...forLoop("i", get("m4"), get("m"), i32(1), [
+          `(local.set $s0 (f64.add ${get("s0")} (f64.mul (f64.load ${
+            add(get("pa"), f8(get("i")))
+          }) (f64.load ${add(get("pb"), f8(get("i")))}))))`,
+        ]).map((l) => "  " + l),
+        `  (f64.store ${get("s")} ${get("s0")})))`,
+      ]),
+    ]).map((l) => "  " + l),
+    `)`,
+  ];
+}
+
 /** The module's text; `shared` imports a shared memory (for the worker). */
 export function gemmWat(shared: boolean): string {
   const memory = shared ? `(memory 1 65536 shared)` : `(memory 1)`;
@@ -1613,6 +1743,8 @@ export function gemmWat(shared: boolean): string {
       ...elementwiseMasks(),
       ...logF32(),
       ...expF64(),
+      ...mahalanobis(),
+      ...covAccumulate(),
     ].map((l) => "  " + l),
     `)`,
     ``,

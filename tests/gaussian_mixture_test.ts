@@ -26,6 +26,8 @@ import {
 } from "../core/mixture/mod.ts";
 import { fromRows, type Matrix, matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
+import { allowWasmKernels } from "../core/mixture/gaussian_mixture.ts";
+import { makeBlobs } from "../core/datasets/make_blobs.ts";
 
 interface Case {
   data: string;
@@ -196,6 +198,51 @@ for (const group of ["tuning", "holdout"] as const) {
     });
   }
 }
+
+Deno.test("the WebAssembly E- and M-steps give the JavaScript loops' bits", () => {
+  // 1,001 samples: blocks of 256 and a last one of 233 (not a multiple of 4); zero
+  // responsibilities (far blobs) leave samples out of a component's sums.
+  const { X: Xb, y: yb } = makeBlobs({
+    nSamples: 1001,
+    nFeatures: 7,
+    centers: 5,
+    clusterStd: 3,
+    randomState: 3,
+  });
+  // One blob moved far away: its samples' responsibilities elsewhere underflow to 0.
+  for (let i = 0; i < Xb.rows; i++) {
+    if (yb[i] === 4) { for (let j = 0; j < 7; j++) Xb.data[i * 7 + j] += 60; }
+  }
+  const Xq = matrix(5, 7, Float64Array.from({ length: 35 }, (_, i) => Math.sin(i) * 8));
+  for (const covarianceType of ["full", "tied", "diag", "spherical"] as const) {
+    const fit = () => {
+      const gm = gaussianMixture(Xb, {
+        nComponents: 5,
+        covarianceType,
+        randomState: 1,
+        tol: 1e-10,
+      });
+      return {
+        means: Array.from(gm.means.data),
+        covariances: Array.from(gm.covariances),
+        lowerBound: gm.lowerBound,
+        nIter: gm.nIter,
+        labels: Array.from(gm.labels),
+        proba: Array.from(gm.predictProba(Xq).data),
+        zeros: gm.predictProba(Xb).data.filter((v) => v === 0).length,
+      };
+    };
+    const wasm = fit();
+    const was = allowWasmKernels(false);
+    try {
+      assert.deepEqual(fit(), wasm, covarianceType);
+    } finally {
+      allowWasmKernels(was);
+    }
+    assert.ok(wasm.nIter > 2, `${covarianceType}: ${wasm.nIter} iterations`);
+    assert.ok(wasm.zeros > 100, `${covarianceType}: ${wasm.zeros} zero responsibilities`);
+  }
+});
 
 Deno.test("the fixture is scikit-learn 1.2.1's", () => {
   assert.equal(fx.sklearn_version, "1.2.1");

@@ -211,6 +211,38 @@ export interface Gemm {
    * (fdlibm's operations): the same bits.
    */
   expF64(n: number, x: number, out: number): void;
+  /**
+   * q[i] = ‖(xᵢ − μ)ᵀP‖² for the m rows of the m × d float64 block at `x`
+   * (P upper triangular at `P`, μ at `mu`; T: d × B scratch, y: B), with
+   * the Gaussian mixture's JavaScript operations, two samples at a time.
+   */
+  mahalanobis(
+    m: number,
+    d: number,
+    x: number,
+    mu: number,
+    P: number,
+    T: number,
+    y: number,
+    q: number,
+    B: number,
+  ): void;
+  /**
+   * The Gaussian mixture's covariance dot products Σᵢ R[a]ᵢ·T[b]ᵢ (b ≤ a <
+   * d) continued over a block of m samples (T, R: d float64 rows of stride
+   * B), four partial sums per pair at `acc + 32·(a·d + b)` (sample i of the
+   * run to sum i mod 4); with `last`, the m mod 4 samples left go to the
+   * first sum one by one.
+   */
+  covAccumulate(
+    d: number,
+    m: number,
+    T: number,
+    R: number,
+    B: number,
+    acc: number,
+    last: number,
+  ): void;
   /** Adds the N floats at `bias` (unless 0) to each row of the M×N matrix at `c`; then relu if `relu` is 1. */
   biasRelu(c: number, M: number, N: number, bias: number, relu: number): void;
   /**
