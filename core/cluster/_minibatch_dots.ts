@@ -17,6 +17,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
+import { compileBase64 } from "../wasm/module.ts";
 
 /** The module's source text (WAT). */
 export const DOTS_WAT = `(module
@@ -224,12 +225,10 @@ let loaded: Exports | null | undefined;
 function load(): Exports | null {
   if (loaded !== undefined) return loaded;
   try {
-    const bytes = Uint8Array.from(atob(DOTS_WASM), (ch) => ch.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return (loaded = null);
+    const module = compileBase64(DOTS_WASM);
+    if (!module) return (loaded = null);
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      env: { memory },
-    });
+    const { exports } = new WebAssembly.Instance(module, { env: { memory } });
     loaded = {
       memory,
       dots: exports.dots as Exports["dots"],

@@ -32,6 +32,7 @@
  */
 import { exp, log, powTables } from "../math.ts";
 import { UMAP_SGD_WASM, UMAP_SGD_WASM_SHARED } from "../wasm/umap_sgd_wasm.ts";
+import { compileBase64 } from "../wasm/module.ts";
 import { startWorker, twoCores, type WorkerHandle } from "../workers.ts";
 
 /** The arrays of one layout, copied into the kernel's memory. */
@@ -133,13 +134,7 @@ export function useUmapSgdWasm(on: boolean): void {
 /** The kernel's module on an ordinary memory, or (`shared`) on a shared one; null where it cannot compile. */
 export function compiled(shared = false): WebAssembly.Module | null {
   if (!modules.has(shared)) {
-    try {
-      const text = shared ? UMAP_SGD_WASM_SHARED : UMAP_SGD_WASM;
-      const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-      modules.set(shared, new WebAssembly.Module(bytes));
-    } catch {
-      modules.set(shared, null);
-    }
+    modules.set(shared, compileBase64(shared ? UMAP_SGD_WASM_SHARED : UMAP_SGD_WASM));
   }
   return modules.get(shared)!;
 }

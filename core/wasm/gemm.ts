@@ -21,6 +21,7 @@
  * @module
  */
 import { GEMM_WASM, GEMM_WASM_SHARED } from "./gemm_wasm.ts";
+import { compileBase64 } from "./module.ts";
 
 /** The module's exports. Addresses are in bytes, strides and sizes in floats. */
 export interface Gemm {
@@ -285,11 +286,7 @@ const modules = new Map<boolean, WebAssembly.Module | null>();
 
 function compiled(shared: boolean): WebAssembly.Module | null {
   if (!modules.has(shared)) {
-    const bytes = Uint8Array.from(
-      atob(shared ? GEMM_WASM_SHARED : GEMM_WASM),
-      (c) => c.charCodeAt(0),
-    );
-    modules.set(shared, WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
+    modules.set(shared, compileBase64(shared ? GEMM_WASM_SHARED : GEMM_WASM));
   }
   return modules.get(shared)!;
 }

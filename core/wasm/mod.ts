@@ -6,3 +6,4 @@
  * @module
  */
 export * from "./gemm.ts";
+export * from "./module.ts";
