@@ -201,6 +201,9 @@ export const JobSlot = {
   Active: 1,
 } as const;
 
+/** How long `shareJob`'s `workerOnly` waits for the worker to take the chunks. */
+const WORKER_ONLY_DEADLINE_MS = 60_000;
+
 /**
  * One job on two threads, for callers whose threads take chunks from a
  * shared counter (`header[JobSlot.Next]`, up to `n`): starts the module
@@ -210,7 +213,8 @@ export const JobSlot = {
  * and lowers it
  * when done ({@linkcode workerShare}), so no chunk it takes goes unseen.
  * With `workerOnly` (for tests) the calling thread waits until the worker
- * has taken every chunk. Returns false where no worker could start; then
+ * has taken every chunk, and throws if it has not within a minute (a worker
+ * that failed to load). Returns false where no worker could start; then
  * nothing has run.
  *
  * @example
@@ -234,7 +238,13 @@ export function shareJob(
   const worker = startWorker(url, first, { wake: () => {}, onFail: () => failed = true });
   if (!worker) return false;
   try {
+    // The worker's failure is reported by an event this blocked thread cannot
+    // receive, so the wait has a deadline: a test hangs on no broken worker.
+    const deadline = performance.now() + WORKER_ONLY_DEADLINE_MS;
     while (workerOnly && !failed && Atomics.load(header, next) < n) {
+      if (performance.now() > deadline) {
+        throw new Error(`the worker took no chunk in ${WORKER_ONLY_DEADLINE_MS / 1000} s`);
+      }
       Atomics.wait(header, active, 0, 5);
     }
     work();
