@@ -100,9 +100,9 @@ let expKernel: { gemm: Gemm; x: Float64Array; out: Float64Array } | null | undef
 /**
  * out[i] = {@linkcode exp}(x[i]) for every i (`out` may be `x`): the same
  * bits, in our WebAssembly module (`expF64` in `core/wasm/gemm.wat`) where
- * the engine has it, without a JavaScript call per value (3.5 ns a value
- * against 16.5 ns, warm, on this machine's arguments of a mixture's
- * responsibilities).
+ * the engine has it, without a JavaScript call per value (7.2–7.8 ns a
+ * value against 16.5 ns, warm, on arguments like a mixture's
+ * log-responsibilities).
  *
  * @example
  * ```ts

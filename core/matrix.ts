@@ -161,7 +161,7 @@ export function assertFinite(m: Matrix, name = "X"): void {
 function firstNonFinite(a: ArrayLike<number>): number {
   const n = a.length;
   let k = 0;
-  // Eight at a time, one test per eight (a NaN anywhere makes the sum NaN):
+  // Eight at a time, one test per eight (a NaN or ±∞ anywhere makes the sum NaN):
   // 24 ms against 37 ms on 70,000 × 784, 34 ms against 47 ms on a first call.
   for (; k + 8 <= n; k += 8) {
     const s = ((a[k] - a[k]) + (a[k + 1] - a[k + 1])) +

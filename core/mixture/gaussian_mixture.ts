@@ -681,7 +681,11 @@ function scratchOf(bytes: number): { memory: WebAssembly.Memory; gemm: Gemm } | 
   }
   if (!scratch) return undefined;
   const pages = Math.ceil(bytes / 65536) - scratch.memory.buffer.byteLength / 65536;
-  if (pages > 0) scratch.memory.grow(pages);
+  try {
+    if (pages > 0) scratch.memory.grow(pages);
+  } catch {
+    return undefined; // no memory for it: the JavaScript loops
+  }
   return scratch;
 }
 

@@ -3,11 +3,11 @@
  * `umap_sgd_wasm.ts`, the mini-batch dots); this compiles one.
  *
  * The decoding matters on a first call: `Uint8Array.from(atob(text), (c) =>
- * c.charCodeAt(0))`, what the library did before, took 19–26 ms for the
+ * c.charCodeAt(0))`, what the library did before, took 15–18 ms for the
  * 31 KB product module in a fresh Deno process (a callback per byte, run by
- * the interpreter), where `Uint8Array.fromBase64` takes 0.1–0.2 ms and a
- * plain loop over `atob`'s string 1–2 ms; every fit that used two modules
- * paid it twice.
+ * the interpreter), against 0.25–0.30 ms with `Uint8Array.fromBase64` (a
+ * plain loop over `atob`'s string, the fallback, took 1–2 ms); a fit that
+ * used two modules paid it twice.
  *
  * @module
  */
