@@ -26,7 +26,7 @@ import {
 } from "../core/mixture/mod.ts";
 import { fromRows, type Matrix, matrix } from "../core/matrix.ts";
 import { RandomState } from "../core/random.ts";
-import { allowWasmKernels } from "../core/mixture/gaussian_mixture.ts";
+import { allowWasmKernels } from "../core/mixture/_wasm_steps.ts";
 import { makeBlobs } from "../core/datasets/make_blobs.ts";
 
 interface Case {
