@@ -22,7 +22,7 @@
  * @module
  */
 import { matrix } from "../matrix.ts";
-import { symmetricEigenTridiagonal } from "../linalg.ts";
+import { dot4, symmetricEigenTridiagonal } from "../linalg.ts";
 
 /** An m × n matrix stored column by column. */
 export interface Columns {
@@ -41,22 +41,6 @@ function axpy(
   len: number,
 ): void {
   for (let i = 0; i < len; i++) y[yo + i] += alpha * x[xo + i];
-}
-
-/**
- * Σ a[ao + i]·b[bo + i] for i < len, in four partial sums (i mod 4), so
- * that the additions do not wait on each other.
- */
-function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
-  for (; i + 3 < len; i += 4) {
-    s0 += a[ao + i] * b[bo + i];
-    s1 += a[ao + i + 1] * b[bo + i + 1];
-    s2 += a[ao + i + 2] * b[bo + i + 2];
-    s3 += a[ao + i + 3] * b[bo + i + 3];
-  }
-  for (; i < len; i++) s0 += a[ao + i] * b[bo + i];
-  return (s0 + s1) + (s2 + s3);
 }
 
 /**
@@ -159,7 +143,7 @@ export function thinQr(A: Columns): { Q: Columns; R: Columns } {
   const tau = new Float64Array(r);
   for (let j = 0; j < r; j++) {
     const cj = j * m;
-    const norm2 = dot(a, cj + j + 1, a, cj + j + 1, m - j - 1);
+    const norm2 = dot4(a, cj + j + 1, a, cj + j + 1, m - j - 1);
     if (norm2 === 0) continue; // H = I (tau 0), as dlarfg
     const alpha = a[cj + j];
     const beta = -(alpha < 0 ? -1 : 1) * Math.hypot(alpha, Math.sqrt(norm2));
@@ -193,7 +177,7 @@ function reflect(
   len: number,
   tau: number,
 ): void {
-  const f = tau * (y[yo] + dot(y, yo + 1, v, vo, len));
+  const f = tau * (y[yo] + dot4(y, yo + 1, v, vo, len));
   y[yo] -= f;
   axpy(y, yo + 1, -f, v, vo, len);
 }
@@ -290,7 +274,7 @@ function jacobiSvd(
     if (!rotated) break;
   }
   const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(dot(M, i * n, M, i * n, n));
+  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(dot4(M, i * n, M, i * n, n));
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => norms[y] - norms[x] || x - y);
   const s = new Float64Array(n), W = new Float64Array(n * n), Vt = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
@@ -339,11 +323,11 @@ function augmentedSvd(
 
 /** Row k of W made orthogonal to rows 0..k−1 (twice) and unit; completed when nothing is left. */
 function orthonormalise(W: Float64Array, k: number, n: number): void {
-  const before = Math.sqrt(dot(W, k * n, W, k * n, n));
+  const before = Math.sqrt(dot4(W, k * n, W, k * n, n));
   for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < k; i++) axpy(W, k * n, -dot(W, i * n, W, k * n, n), W, i * n, n);
+    for (let i = 0; i < k; i++) axpy(W, k * n, -dot4(W, i * n, W, k * n, n), W, i * n, n);
   }
-  const norm = Math.sqrt(dot(W, k * n, W, k * n, n));
+  const norm = Math.sqrt(dot4(W, k * n, W, k * n, n));
   if (norm <= 1e-3 * before || norm === 0) {
     completeRow(W, k, n);
     return;
@@ -357,9 +341,9 @@ function completeRow(W: Float64Array, k: number, n: number): void {
     W.fill(0, k * n, (k + 1) * n);
     W[k * n + e] = 1;
     for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < k; i++) axpy(W, k * n, -dot(W, i * n, W, k * n, n), W, i * n, n);
+      for (let i = 0; i < k; i++) axpy(W, k * n, -dot4(W, i * n, W, k * n, n), W, i * n, n);
     }
-    const norm = Math.sqrt(dot(W, k * n, W, k * n, n));
+    const norm = Math.sqrt(dot4(W, k * n, W, k * n, n));
     if (norm > 0.5) {
       for (let c = 0; c < n; c++) W[k * n + c] /= norm;
       return;

@@ -38,6 +38,7 @@ import { expAll, log } from "../math.ts";
 import { kmeans } from "../cluster/kmeans.ts";
 import { kmeansPlusPlus } from "../cluster/kmeans_plusplus.ts";
 import { checkInterrupt } from "../interrupt.ts";
+import { dot4 } from "../linalg.ts";
 import { fullCovarianceSums, mahalanobisKernel } from "./_wasm_steps.ts";
 
 /** Shape of each component's covariance, as scikit-learn's `covariance_type`. */
@@ -402,7 +403,7 @@ class EM {
             m++;
           }
           for (let a = 0; a < d; a++) {
-            for (let b = 0; b <= a; b++) C[a * d + b] = dot(R, a * n, T, b * n, m);
+            for (let b = 0; b <= a; b++) C[a * d + b] = dot4(R, a * n, T, b * n, m);
           }
           symmetrize(C, d, nk[c], reg);
         }
@@ -495,20 +496,6 @@ function illDefined(regCovar: number): RangeError {
       "(for instance caused by singleton or collapsed samples); decrease nComponents or " +
       `increase regCovar: regCovar=${regCovar}`,
   );
-}
-
-/** Σᵢ a[ia + i]·b[ib + i] for i < m, with four partial sums. */
-function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, m: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
-    s0 += a[ia + i] * b[ib + i];
-    s1 += a[ia + i + 1] * b[ib + i + 1];
-    s2 += a[ia + i + 2] * b[ib + i + 2];
-    s3 += a[ia + i + 3] * b[ib + i + 3];
-  }
-  for (; i < m; i++) s0 += a[ia + i] * b[ib + i];
-  return (s0 + s1) + (s2 + s3);
 }
 
 /** Mirrors the lower triangle up, divides by `div` and adds `reg` to the diagonal. */
