@@ -66,6 +66,11 @@ def r13(a):
     return [float(f"{v:.13g}") for v in np.ravel(a)]
 
 
+def kept_rows(k):
+    """All k component rows up to 20, else five spread over them (first, middle, the last ten)."""
+    return list(range(k)) if k <= 20 else sorted({0, k // 2, k - 10, k - 2, k - 1})
+
+
 cases = []
 for name, make, k in [("lowrank", lowrank, 10), ("pixels", pixels, 20), ("wide", wide, 15),
                       ("small", small, 3)]:
@@ -95,7 +100,7 @@ for name, make, k, kw in [
     X = make()
     opts = {"random_state": 0, **kw}
     m = PCA(n_components=k, svd_solver="randomized", **opts).fit(X)
-    rows = list(range(k)) if k <= 20 else sorted({0, k // 2, k - 10, k - 2, k - 1})
+    rows = kept_rows(k)
     randomized.append({
         "name": name, "k": k, "options": opts, "rows": rows,
         "components": r13(m.components_[rows]),
@@ -119,7 +124,7 @@ for name, make, k, kw in [
     X = make()
     opts = {"random_state": 0, **kw}
     U, S, Vt = randomized_svd(X, k, **opts)
-    rows = list(range(k)) if k <= 20 else sorted({0, k // 2, k - 10, k - 2, k - 1})
+    rows = kept_rows(k)
     svds.append({"name": name, "k": k, "options": opts, "rows": rows,
                  "UFirst5": r13(U[:5]), "s": r13(S), "Vt": r13(Vt[rows])})
 
