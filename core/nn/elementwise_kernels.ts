@@ -14,8 +14,9 @@
  * and `Select` 0.66 ms, where `Add` takes 0.04–0.05 ms; the gradients of
  * Keras' binary cross-entropy (its clipping) and of our sigmoid (its flush
  * of tiny values) call five of them on every batch, and its loss two `Log`s
- * of 1.0–1.3 ms (0.4–0.6 ms here). Ours take 0.04–0.06 ms for a comparison
- * or `LogicalAnd` and 0.06–0.15 ms for `Select`. (The same loops in
+ * of 1.0–1.3 ms (0.4–0.6 ms here). Ours take 0.05–0.07 ms for a
+ * comparison, 0.03–0.04 ms for `LogicalAnd` and 0.06–0.17 ms for `Select`
+ * (the same batch, in separate runs). (The same loops in
  * JavaScript were fast once compiled for a loop in flight, then 17 times
  * slower after V8 compiled the whole function: 2.4 ms for `Less`.)
  *
