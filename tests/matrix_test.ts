@@ -1,10 +1,10 @@
 /**
  * core/matrix.ts: the finiteness check every estimator runs on its data
  * names the first non-finite cell, wherever it falls in the check's blocks
- * of eight.
+ * of eight; the row gather copies the rows asked for, across its groups.
  */
 import assert from "node:assert/strict";
-import { assertFinite, matrix } from "../core/matrix.ts";
+import { assertFinite, gatherRows, matrix, takeRows } from "../core/matrix.ts";
 
 Deno.test("assertFinite names the first NaN or ±∞, at every position of its blocks of eight", () => {
   for (const cols of [1, 3, 8]) {
@@ -26,5 +26,25 @@ Deno.test("assertFinite names the first NaN or ±∞, at every position of its b
         }
       }
     }
+  }
+});
+
+Deno.test("gatherRows copies the rows asked for into place, across its groups of 64 rows", () => {
+  for (const d of [3, 64, 70, 600]) {
+    const n = 200;
+    const m = matrix(n, d, Float64Array.from({ length: n * d }, (_, i) => i + 0.5));
+    const indices = Int32Array.from({ length: 150 }, (_, i) => (i * 37 + 11) % n);
+    const [from, count, at] = [5, 130, 2 * d + 1];
+    const out = new Float64Array(at + count * d + 3).fill(-1);
+    gatherRows(m, indices, from, count, out, at);
+    for (let p = 0; p < out.length; p++) {
+      const r = Math.floor((p - at) / d), j = (p - at) % d;
+      const want = p < at || r >= count ? -1 : m.data[indices[from + r] * d + j];
+      assert.equal(out[p], want, `d=${d} element ${p}`);
+    }
+    assert.deepEqual(
+      takeRows(m, [7, 0, 199]).data,
+      Float64Array.from([7, 0, 199].flatMap((i) => [...m.data.subarray(i * d, (i + 1) * d)])),
+    );
   }
 });

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Matrix } from "../matrix.ts";
+import { gatherRows, type Matrix } from "../matrix.ts";
 import { compileBase64 } from "../wasm/module.ts";
 
 /** The module's source text (WAT). */
@@ -293,12 +293,8 @@ export function blockKernel(X: Matrix, C: Matrix): BlockKernel | undefined {
   const xOff = xAt / 8, outOff = outAt / 8, sqOff = sqAt / 8;
   return {
     dots(rows, from, nb, out) {
-      if (rows) {
-        for (let b = 0; b < nb; b++) {
-          const o = rows[from + b] * d;
-          heap.set(x.subarray(o, o + d), xOff + b * d);
-        }
-      } else heap.set(x.subarray(from * d, (from + nb) * d), xOff);
+      if (rows) gatherRows(X, rows, from, nb, heap, xOff);
+      else heap.set(x.subarray(from * d, (from + nb) * d), xOff);
       w.dots(nb, d, m, xAt, 0, outAt);
       out.set(heap.subarray(outOff, outOff + nb * m));
     },

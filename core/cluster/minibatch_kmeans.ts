@@ -28,7 +28,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { assertFinite, columnVariances, matrix, takeRows } from "../matrix.ts";
+import { assertFinite, columnVariances, gatherRows, matrix, takeRows } from "../matrix.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
@@ -199,9 +199,7 @@ function initCentroids(
       ? residentRows(initSize, d, MAX_TRIALS)
       : undefined;
     S = matrix(initSize, d, inWasm ?? scratch ?? new Float64Array(initSize * d));
-    for (let i = 0; i < initSize; i++) {
-      S.data.set(X.data.subarray(idx[i] * d, (idx[i] + 1) * d), i * d);
-    }
+    gatherRows(X, idx, 0, initSize, S.data);
   }
   if (typeof o.init === "object") return matrix(k, X.cols, o.init.data.slice());
   if (o.init === "random") return takeRows(S, rng.permutation(S.rows).subarray(0, k));
