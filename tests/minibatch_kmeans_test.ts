@@ -262,28 +262,38 @@ Deno.test("miniBatchKMeans() rejects bad input with one-line messages", async (t
 
 Deno.test("the WebAssembly products and distances equal plain loops (odd n, d and m)", () => {
   const rs = new RandomState(3);
-  const n = BLOCK + 45, d = 37, m = 6;
-  const X = matrix(n, d, rs.randn(n * d)), C = matrix(m, d, rs.randn(m * d));
-  const kernel = blockKernel(X, C);
-  if (!kernel) return; // an engine without WebAssembly SIMD uses the JavaScript loops
-  const rows = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
-  for (const order of [null, rows]) {
-    for (let from = 0; from < n; from += BLOCK) {
-      const nb = Math.min(BLOCK, n - from);
-      const out = new Float64Array(nb * m), sq = new Float64Array(nb);
-      kernel.dots(order, from, nb, out);
-      const labels = Int32Array.from({ length: nb }, (_, r) => r % m);
-      kernel.sqd(nb, labels, sq);
-      for (let r = 0; r < nb; r++) {
-        const i = order ? order[from + r] : from + r;
-        for (let t = 0; t < m; t++) {
-          let dot = 0;
-          for (let j = 0; j < d; j++) dot += X.data[i * d + j] * C.data[t * d + j];
-          assert.ok(Math.abs(out[r * m + t] - dot) < 1e-12, `${out[r * m + t]} vs ${dot}`);
+  // d = 18 and 19 leave an odd number of feature pairs (the loop's tail),
+  // d = 19 and 37 an odd last feature.
+  for (
+    const [n, d, m] of [[BLOCK + 45, 37, 6], [BLOCK + 3, 16, 9], [BLOCK - 1, 18, 4], [7, 19, 5]]
+  ) {
+    const X = matrix(n, d, rs.randn(n * d)), C = matrix(m, d, rs.randn(m * d));
+    const kernel = blockKernel(X, C);
+    if (!kernel) return; // an engine without WebAssembly SIMD uses the JavaScript loops
+    const rows = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
+    for (const order of [null, rows]) {
+      for (let from = 0; from < n; from += BLOCK) {
+        const nb = Math.min(BLOCK, n - from);
+        const out = new Float64Array(nb * m), sq = new Float64Array(nb);
+        kernel.dots(order, from, nb, out);
+        const labels = Int32Array.from({ length: nb }, (_, r) => r % m);
+        kernel.sqd(nb, labels, sq);
+        for (let r = 0; r < nb; r++) {
+          const i = order ? order[from + r] : from + r;
+          for (let t = 0; t < m; t++) {
+            // The documented sums, to the bit: even and odd features apart, then the last odd one.
+            let even = 0, odd = 0;
+            for (let j = 0; j + 1 < d; j += 2) {
+              even += X.data[i * d + j] * C.data[t * d + j];
+              odd += X.data[i * d + j + 1] * C.data[t * d + j + 1];
+            }
+            const last = d % 2 ? X.data[i * d + d - 1] * C.data[t * d + d - 1] : 0;
+            assert.equal(out[r * m + t], even + odd + last, `d=${d} row ${i} centre ${t}`);
+          }
+          let s2 = 0;
+          for (let j = 0; j < d; j++) s2 += (X.data[i * d + j] - C.data[labels[r] * d + j]) ** 2;
+          assert.ok(Math.abs(sq[r] - s2) < 1e-12 * s2);
         }
-        let s2 = 0;
-        for (let j = 0; j < d; j++) s2 += (X.data[i * d + j] - C.data[labels[r] * d + j]) ** 2;
-        assert.ok(Math.abs(sq[r] - s2) < 1e-12 * s2);
       }
     }
   }
