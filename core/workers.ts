@@ -205,13 +205,66 @@ export const JobSlot = {
 const WORKER_ONLY_DEADLINE_MS = 60_000;
 
 /**
+ * Added to a job's count of active threads by a worker whose share threw
+ * ({@linkcode workerShare}): the chunks it had taken are unfinished, and
+ * {@linkcode awaitWorkers} throws instead of letting them be used.
+ */
+const FAILED = 1 << 24;
+
+/**
+ * The calling thread's end of a job shared through an active-threads count
+ * (`header[slot]`, {@linkcode JobSlot}`.Active` by default): blocks until no
+ * worker is inside the job, and throws if one failed in it — its chunks
+ * would otherwise be used unfinished. (A worker's error event cannot reach
+ * this blocked thread, so the failure comes through the count.)
+ *
+ * @example
+ * ```ts
+ * import { awaitWorkers, JobSlot } from "./workers.ts";
+ * const header = new Int32Array(new SharedArrayBuffer(8));
+ * awaitWorkers(header, JobSlot.Active); // no worker inside: returns at once
+ * ```
+ * @throws {Error} when a worker's share threw.
+ */
+export function awaitWorkers(header: Int32Array, slot: number = JobSlot.Active): void {
+  let a = Atomics.load(header, slot);
+  for (; (a & (FAILED - 1)) !== 0; a = Atomics.load(header, slot)) {
+    Atomics.wait(header, slot, a, 50);
+  }
+  if (a !== 0) {
+    Atomics.store(header, slot, 0);
+    throw new Error("a worker thread failed in its share of the job, which is left unfinished");
+  }
+}
+
+/**
+ * The worker's end of {@linkcode awaitWorkers}: leaves the job (lowers
+ * `header[slot]` by one), marking it failed when `threw`, and wakes the
+ * calling thread.
+ *
+ * @example
+ * ```ts
+ * import { awaitWorkers, leaveJob } from "./workers.ts";
+ * import assert from "node:assert/strict";
+ * const header = new Int32Array(new SharedArrayBuffer(8));
+ * Atomics.add(header, 1, 1);
+ * leaveJob(header, 1, true);
+ * assert.throws(() => awaitWorkers(header, 1), /worker thread failed/);
+ * ```
+ */
+export function leaveJob(header: Int32Array, slot: number, threw: boolean): void {
+  Atomics.sub(header, slot, threw ? 1 - FAILED : 1);
+  Atomics.notify(header, slot);
+}
+
+/**
  * One job on two threads, for callers whose threads take chunks from a
  * shared counter (`header[JobSlot.Next]`, up to `n`): starts the module
  * worker at `url` with `first`, runs `work` (the calling thread's share),
  * then waits until no worker is inside the job (`header[JobSlot.Active]`
  * is 0) and stops it. The worker raises that count before its first chunk
- * and lowers it
- * when done ({@linkcode workerShare}), so no chunk it takes goes unseen.
+ * and lowers it when done ({@linkcode workerShare}), so no chunk it takes
+ * goes unseen; if its share threw, this throws ({@linkcode awaitWorkers}).
  * With `workerOnly` (for tests) the calling thread waits until the worker
  * has taken every chunk, and throws if it has not within a minute (a worker
  * that failed to load). Returns false where no worker could start; then
@@ -223,6 +276,7 @@ const WORKER_ONLY_DEADLINE_MS = 60_000;
  *   take(0); // alone
  * }
  * ```
+ * @throws {Error} when the worker's share threw, or with `workerOnly` after a minute.
  */
 export function shareJob(
   url: URL,
@@ -241,16 +295,15 @@ export function shareJob(
     // The worker's failure is reported by an event this blocked thread cannot
     // receive, so the wait has a deadline: a test hangs on no broken worker.
     const deadline = performance.now() + WORKER_ONLY_DEADLINE_MS;
-    while (workerOnly && !failed && Atomics.load(header, next) < n) {
+    const alive = () => !failed && Atomics.load(header, active) < FAILED;
+    while (workerOnly && alive() && Atomics.load(header, next) < n) {
       if (performance.now() > deadline) {
         throw new Error(`the worker took no chunk in ${WORKER_ONLY_DEADLINE_MS / 1000} s`);
       }
       Atomics.wait(header, active, 0, 5);
     }
     work();
-    for (let a = Atomics.load(header, active); a !== 0; a = Atomics.load(header, active)) {
-      Atomics.wait(header, active, a, 50);
-    }
+    awaitWorkers(header, active);
   } finally {
     worker.stop();
   }
@@ -269,11 +322,12 @@ export function shareJob(
  */
 export function workerShare(header: Int32Array, work: () => void): void {
   Atomics.add(header, JobSlot.Active, 1);
+  let threw = true;
   try {
     work();
+    threw = false;
   } finally {
-    Atomics.sub(header, JobSlot.Active, 1);
-    Atomics.notify(header, JobSlot.Active);
+    leaveJob(header, JobSlot.Active, threw);
   }
 }
 

@@ -24,7 +24,7 @@ import { type Gemm, instantiateGemm } from "../wasm/gemm.ts";
 import type { Matrix } from "../matrix.ts";
 import { runChunks } from "./_kmeans_jobs.ts";
 import { sqDist } from "../distance.ts";
-import { startWorker, type WorkerHandle } from "../workers.ts";
+import { awaitWorkers, startWorker, type WorkerHandle } from "../workers.ts";
 import {
   CHUNK,
   F64_C2MAX,
@@ -298,9 +298,7 @@ export class KMeansPool {
       Atomics.notify(h, Slot.Gen);
     }
     runChunks(this.v, this.#gemm, 0);
-    for (let a = Atomics.load(h, Slot.Active); a !== 0; a = Atomics.load(h, Slot.Active)) {
-      Atomics.wait(h, Slot.Active, a, 50);
-    }
+    awaitWorkers(h, Slot.Active);
     this.#stats.jobs++;
     const kind = job === Job.Assign ? "assign" : job === Job.Candidates ? "candidates" : undefined;
     if (kind === "assign" && h[Slot.Exact] && h[Slot.Bounds] > 0) {

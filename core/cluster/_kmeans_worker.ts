@@ -10,7 +10,7 @@
 import { instantiateGemm } from "../wasm/gemm.ts";
 import { runChunks } from "./_kmeans_jobs.ts";
 import { HEADER_BYTES, Slot, type Views, views } from "./_kmeans_protocol.ts";
-import { onFirstMessage } from "../workers.ts";
+import { leaveJob, onFirstMessage } from "../workers.ts";
 
 onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   const memory = msg.memory;
@@ -23,6 +23,7 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
     gen = Atomics.load(header, Slot.Gen);
     if (Atomics.load(header, Slot.Stop) === 1) return;
     Atomics.add(header, Slot.Active, 1);
+    let threw = true;
     try {
       const buffer = memory.buffer;
       const n = header[Slot.N], d = header[Slot.D], kMax = header[Slot.KMax];
@@ -33,10 +34,10 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
         key = now;
       }
       if (buffer.byteLength >= v!.offsets.end) runChunks(v!, gemm, 1);
+      threw = false;
     } finally {
       header = new Int32Array(memory.buffer, 0, HEADER_BYTES / 4);
-      Atomics.sub(header, Slot.Active, 1);
-      Atomics.notify(header, Slot.Active);
+      leaveJob(header, Slot.Active, threw);
     }
   }
 });

@@ -9,7 +9,7 @@
  */
 import { CHUNK, layout, Slot, views } from "./_bh_protocol.ts";
 import { repulsion2d } from "./_repulsion.ts";
-import { onFirstMessage } from "../workers.ts";
+import { leaveJob, onFirstMessage } from "../workers.ts";
 
 onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
   const memory = msg.memory;
@@ -21,6 +21,7 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
     gen = Atomics.load(ctrl, Slot.Gen);
     if (Atomics.load(ctrl, Slot.Stop) === 1) return;
     Atomics.add(ctrl, Slot.Active, 1);
+    let threw = true;
     try {
       const n = ctrl[Slot.N], cap = ctrl[Slot.Cap];
       const buffer = memory.buffer;
@@ -45,10 +46,10 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
           Atomics.add(ctrl, Slot.WorkerChunks, 1);
         }
       }
+      threw = false;
     } finally {
       ctrl = new Int32Array(memory.buffer, 0, 16);
-      Atomics.sub(ctrl, Slot.Active, 1);
-      Atomics.notify(ctrl, Slot.Active);
+      leaveJob(ctrl, Slot.Active, threw);
     }
   }
 });

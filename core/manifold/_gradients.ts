@@ -16,7 +16,7 @@ import type { SparseRows } from "./_affinities.ts";
 import { DUPLICATE_EPSILON, SpaceTree } from "./_space_tree.ts";
 import { repulsion2d } from "./_repulsion.ts";
 import { CHUNK, layout, Slot, views } from "./_bh_protocol.ts";
-import { startWorker, type WorkerHandle } from "../workers.ts";
+import { awaitWorkers, startWorker, type WorkerHandle } from "../workers.ts";
 import { log } from "../math.ts";
 
 /** float32's smallest normal number: scikit-learn's floor inside the Barnes–Hut error. */
@@ -184,13 +184,7 @@ export class BarnesHut {
           if (from >= n) break;
           repulsion2d(Y, order, from, Math.min(n, from + CHUNK), tree, theta2, this.#stack, neg, z);
         }
-        for (
-          let a = Atomics.load(ctrl, Slot.Active);
-          a !== 0;
-          a = Atomics.load(ctrl, Slot.Active)
-        ) {
-          Atomics.wait(ctrl, Slot.Active, a, 50);
-        }
+        awaitWorkers(ctrl, Slot.Active);
         shared.worker.stopWhenIdle(IDLE_MS);
       } else repulsion2d(Y, order, 0, n, tree, theta2, this.#stack, neg, z);
     } else {
