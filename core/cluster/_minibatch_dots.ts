@@ -21,6 +21,25 @@
 import { gatherRows, type Matrix } from "../matrix.ts";
 import { compileBase64 } from "../wasm/module.ts";
 
+/**
+ * One feature pair of `dots`' inner loop (at byte `offset` from the row
+ * pointers): samples a and b against the four centres, into their
+ * accumulators.
+ */
+const pairStep = (offset: number) => {
+  const at = offset ? ` offset=${offset}` : "";
+  const centre = (c: number) => [
+    `          (local.set $w (v128.load${at} (local.get $p${c})))`,
+    `          (local.set $a${c} (f64x2.add (local.get $a${c}) (f64x2.mul (local.get $u) (local.get $w))))`,
+    `          (local.set $b${c} (f64x2.add (local.get $b${c}) (f64x2.mul (local.get $v) (local.get $w))))`,
+  ];
+  return [
+    `          (local.set $u (v128.load${at} (local.get $pa)))`,
+    `          (local.set $v (v128.load${at} (local.get $pb)))`,
+    ...[0, 1, 2, 3].flatMap(centre),
+  ].join("\n");
+};
+
 /** The module's source text (WAT). */
 export const DOTS_WAT = `(module
   (import "env" "memory" (memory 1))
@@ -76,34 +95,8 @@ export const DOTS_WAT = `(module
         (local.set $p2 (local.get $c2)) (local.set $p3 (local.get $c3))
         (block $jd (loop $jl
           (br_if $jd (i32.gt_u (i32.add (local.get $jb) (i32.const 32)) (local.get $jend)))
-          (local.set $u (v128.load (local.get $pa)))
-          (local.set $v (v128.load (local.get $pb)))
-          (local.set $w (v128.load (local.get $p0)))
-          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load (local.get $p1)))
-          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load (local.get $p2)))
-          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load (local.get $p3)))
-          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $u (v128.load offset=16 (local.get $pa)))
-          (local.set $v (v128.load offset=16 (local.get $pb)))
-          (local.set $w (v128.load offset=16 (local.get $p0)))
-          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load offset=16 (local.get $p1)))
-          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load offset=16 (local.get $p2)))
-          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load offset=16 (local.get $p3)))
-          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $v) (local.get $w))))
+${pairStep(0)}
+${pairStep(16)}
           (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
           (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
           (local.set $p0 (i32.add (local.get $p0) (i32.const 32)))
@@ -113,20 +106,7 @@ export const DOTS_WAT = `(module
           (local.set $jb (i32.add (local.get $jb) (i32.const 32)))
           (br $jl)))
         (if (i32.lt_u (local.get $jb) (local.get $jend)) (then
-          (local.set $u (v128.load (local.get $pa)))
-          (local.set $v (v128.load (local.get $pb)))
-          (local.set $w (v128.load (local.get $p0)))
-          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load (local.get $p1)))
-          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load (local.get $p2)))
-          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $v) (local.get $w))))
-          (local.set $w (v128.load (local.get $p3)))
-          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $u) (local.get $w))))
-          (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $v) (local.get $w))))
+${pairStep(0)}
         ))
         (local.set $o (i32.add (local.get $out)
           (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $t)) (i32.const 3))))
