@@ -9,6 +9,7 @@ import { fromRows, type Matrix } from "../core/matrix.ts";
 import { adjustedRandScore } from "../core/metrics/clustering.ts";
 import { symmetricEigen } from "../core/linalg.ts";
 import { samePartition } from "./_golden.ts";
+import { RandomState } from "../core/random.ts";
 
 interface Fixture {
   data: Record<
@@ -228,6 +229,42 @@ Deno.test("spectralClustering() labels equal scikit-learn's for both affinities,
   assert.equal(skipped, 6);
   // 72 cases: 54 exact, 12 discretize on a repeated eigenvalue (ARI ≥ 0.95), 6 skipped.
   assert.equal(exact, 54);
+});
+
+Deno.test("discretize with an isolated point (a zero embedding row) labels the blobs as scikit-learn 1.2.1", () => {
+  // Blobs of nPer points around k corners (NumPy: np.repeat(C, nPer, 0) +
+  // 0.3 * RandomState(seed).randn(k * nPer, 2)), and one point at (100, 100)
+  // with no rbf affinity to any other. Its embedding row is zero here and
+  // rounding noise in scikit-learn: that point's own label is arbitrary, the
+  // others' are scikit-learn's. Once its row was divided by its zero norm,
+  // and every point fell into one cluster.
+  const corners = [[0, 0], [5, 0], [0, 5]];
+  const cases: [number, number, number, number[]][] = [
+    [4, 2, 0, [0, 0, 0, 0, 1, 1, 1, 1, 0]],
+    [5, 2, 0, [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]],
+    [10, 3, 1, [...Array(10).fill(2), ...Array(10).fill(0), ...Array(10).fill(1), 0]],
+    [20, 2, 2, [...Array(20).fill(0), ...Array(20).fill(1), 1]],
+  ];
+  for (const [nPer, k, seed, want] of cases) {
+    const noise = new RandomState(seed).randn(k * nPer * 2);
+    const rows = Array.from({ length: k * nPer }, (_, i) => {
+      const c = corners[Math.floor(i / nPer)];
+      return [c[0] + 0.3 * noise[2 * i], c[1] + 0.3 * noise[2 * i + 1]];
+    });
+    const warnings: string[] = [];
+    const { labels } = spectralClustering(fromRows([...rows, [100, 100]]), {
+      nClusters: k,
+      affinity: "rbf",
+      gamma: 1,
+      assignLabels: "discretize",
+      randomState: 0,
+      onWarning: (m) => warnings.push(m),
+    });
+    assert.deepEqual([...labels.subarray(0, k * nPer)], want.slice(0, k * nPer), `${nPer} x ${k}`);
+    assert.deepEqual(warnings, [
+      "Graph is not fully connected, spectral embedding may not work as expected.",
+    ]);
+  }
 });
 
 Deno.test("spectralClustering() with the k-NN affinity on 20 000 points stays sparse", () => {

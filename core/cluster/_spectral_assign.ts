@@ -121,9 +121,18 @@ export function discretize(vectors: Matrix, rng: RandomState): Int32Array {
       for (let i = 0; i < n; i++) V[i * k + j] = -V[i * k + j] * sg;
     }
   }
+  // A sample with no affinity to any other (an isolated node) has a zero
+  // row: it stays zero (scikit-learn's eigensolver leaves rounding noise
+  // there, of no direction), adds nothing to the rotation's sums, takes the
+  // first label, and never serves as a direction of the start.
+  const zero = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < k; j++) s += V[i * k + j] ** 2;
+    if (s === 0) {
+      zero[i] = 1;
+      continue;
+    }
     const r = Math.sqrt(s);
     for (let j = 0; j < k; j++) V[i * k + j] /= r;
   }
@@ -141,7 +150,7 @@ export function discretize(vectors: Matrix, rng: RandomState): Int32Array {
       let dot = 0;
       for (let a = 0; a < k; a++) dot += V[i * k + a] * R[a * k + j - 1];
       c[i] += Math.abs(dot);
-      if (c[i] < min) (min = c[i]), (arg = i);
+      if (c[i] < min && !zero[i]) (min = c[i]), (arg = i);
     }
     for (let a = 0; a < k; a++) R[a * k + j] = V[arg * k + a];
   }
