@@ -177,6 +177,14 @@ const CASES: Case[] = [
         });
     },
   })),
+  ...(["ward", "complete"] as const).map((linkage) => ({
+    // Without connectivity, up to 4,096 samples: the condensed distance matrix, as SciPy.
+    name: `agglomerative 4096x2 blobs k=8 ${linkage}`,
+    setup: () => {
+      const { X } = blobs(4096, 8);
+      return () => agglomerative(X, { nClusters: 8, linkage });
+    },
+  })),
   {
     name: "mean shift 1e4x2 blobs (bandwidth estimated, bin seeding)",
     setup: () => {

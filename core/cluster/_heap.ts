@@ -1,6 +1,13 @@
 /**
- * A binary min-heap of merge candidates (weight, a, b), ordered by weight,
- * then a, then b — the order of Python's heapq on (weight, a, b) tuples.
+ * A binary min-heap of merge candidates (weight, a, b) that moves its
+ * entries exactly as Python's `heapq` does (`heappush`, `heappop`,
+ * `heapify`), so that entries which compare equal come out in `heapq`'s
+ * order too. Two orders, as scikit-learn's two heaps:
+ * - `"tuple"`: by weight, then a, then b (`heapq` on `(weight, a, b)`
+ *   tuples: `ward_tree`);
+ * - `"weight"`: by weight alone (its `WeightedEdge`, whose `<` compares
+ *   weights: `linkage_tree`'s complete and average linkage), where the
+ *   order of equal weights is `heapq`'s alone.
  */
 export class EdgeHeap {
   // Parallel typed arrays that double when full: no per-operation garbage.
@@ -8,21 +15,68 @@ export class EdgeHeap {
   #a = new Int32Array(64);
   #b = new Int32Array(64);
   #n = 0;
+  readonly #byWeight: boolean;
+
+  /** @param order `"tuple"` (weight, a, b) or `"weight"` alone. */
+  constructor(order: "tuple" | "weight" = "tuple") {
+    this.#byWeight = order === "weight";
+  }
 
   get size(): number {
     return this.#n;
   }
 
-  /** Whether (w, a, b) comes before entry j. */
-  #before(w: number, a: number, b: number, j: number): boolean {
+  /** Whether (w, a, b) < entry j, in the heap's order. */
+  #less(w: number, a: number, b: number, j: number): boolean {
     const wj = this.#w[j];
-    if (w !== wj) return w < wj;
+    if (w !== wj || this.#byWeight) return w < wj;
     const aj = this.#a[j];
     if (a !== aj) return a < aj;
     return b < this.#b[j];
   }
 
-  push(w: number, a: number, b: number): void {
+  #move(to: number, from: number): void {
+    this.#w[to] = this.#w[from];
+    this.#a[to] = this.#a[from];
+    this.#b[to] = this.#b[from];
+  }
+
+  #put(i: number, w: number, a: number, b: number): void {
+    this.#w[i] = w;
+    this.#a[i] = a;
+    this.#b[i] = b;
+  }
+
+  /** heapq's `_siftdown`: the entry at `pos` rises while it is less than its parent. */
+  #siftDown(start: number, pos: number): void {
+    const w = this.#w[pos], a = this.#a[pos], b = this.#b[pos];
+    while (pos > start) {
+      const parent = (pos - 1) >> 1;
+      if (!this.#less(w, a, b, parent)) break;
+      this.#move(pos, parent);
+      pos = parent;
+    }
+    this.#put(pos, w, a, b);
+  }
+
+  /** heapq's `_siftup`: the smaller child rises until a leaf is empty, then the entry sifts down from there. */
+  #siftUp(pos: number): void {
+    const end = this.#n, start = pos;
+    const w = this.#w[pos], a = this.#a[pos], b = this.#b[pos];
+    for (let child = 2 * pos + 1; child < end; child = 2 * pos + 1) {
+      const right = child + 1;
+      if (right < end && !this.#less(this.#w[child], this.#a[child], this.#b[child], right)) {
+        child = right;
+      }
+      this.#move(pos, child);
+      pos = child;
+    }
+    this.#put(pos, w, a, b);
+    this.#siftDown(start, pos);
+  }
+
+  /** Adds an entry at the end without ordering it: call {@linkcode heapify} before popping. */
+  append(w: number, a: number, b: number): void {
     if (this.#n === this.#w.length) {
       const grow = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T) => {
         const next = make(old.length * 2);
@@ -33,49 +87,33 @@ export class EdgeHeap {
       this.#a = grow(this.#a, (n) => new Int32Array(n));
       this.#b = grow(this.#b, (n) => new Int32Array(n));
     }
-    // Sift up: move parents down into the hole until (w, a, b) fits.
-    let i = this.#n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.#before(w, a, b, p)) break;
-      this.#w[i] = this.#w[p];
-      this.#a[i] = this.#a[p];
-      this.#b[i] = this.#b[p];
-      i = p;
-    }
-    this.#w[i] = w;
-    this.#a[i] = a;
-    this.#b[i] = b;
+    this.#put(this.#n++, w, a, b);
+  }
+
+  /** heapq's `heapify` of the entries appended so far. */
+  heapify(): void {
+    for (let i = (this.#n >> 1) - 1; i >= 0; i--) this.#siftUp(i);
+  }
+
+  /** heapq's `heappush`. */
+  push(w: number, a: number, b: number): void {
+    this.append(w, a, b);
+    this.#siftDown(0, this.#n - 1);
   }
 
   /** The endpoints of the edge the last {@linkcode pop} removed. */
   poppedA = -1;
   poppedB = -1;
 
-  /** Removes the smallest edge and returns its weight (its endpoints in `poppedA`, `poppedB`). */
+  /** heapq's `heappop`: returns the weight (the endpoints in `poppedA`, `poppedB`). */
   pop(): number {
     const top = this.#w[0];
     this.poppedA = this.#a[0];
     this.poppedB = this.#b[0];
-    const n = --this.#n;
-    if (n === 0) return top;
-    // Sift the last entry down from the root.
-    const w = this.#w[n], a = this.#a[n], b = this.#b[n];
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      if (l >= n) break;
-      let m = l;
-      if (r < n && !this.#before(this.#w[l], this.#a[l], this.#b[l], r)) m = r;
-      if (this.#before(w, a, b, m)) break; // (equal entries are interchangeable)
-      this.#w[i] = this.#w[m];
-      this.#a[i] = this.#a[m];
-      this.#b[i] = this.#b[m];
-      i = m;
-    }
-    this.#w[i] = w;
-    this.#a[i] = a;
-    this.#b[i] = b;
+    const last = --this.#n;
+    if (last === 0) return top;
+    this.#move(0, last);
+    this.#siftUp(0);
     return top;
   }
 }

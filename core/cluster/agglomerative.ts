@@ -15,9 +15,15 @@
  * over graph edges only, as scikit-learn's `max_merge`/`average_merge`.
  * The `nClusters` labels undo the last nClusters − 1 merges.
  *
- * Memory: ward and single O(n·d) without connectivity (nearest-neighbour
- * chain on centroids; Prim's spanning tree); complete and average without
- * connectivity keep the condensed distance matrix, O(n²).
+ * Without connectivity, ward, complete and average follow SciPy's
+ * nearest-neighbour chain (as scikit-learn calls it) with its conventions,
+ * so that the tree is SciPy's where distances tie (lattice data).
+ * Memory: single O(n·d) without connectivity (Prim's spanning tree); ward
+ * O(n·d) above 4,096 samples (the chain on centroids, whose rounding may
+ * break an exact tie otherwise than SciPy's), and up to 4,096, like
+ * complete and average, the condensed distance matrix, O(n²). With
+ * connectivity, complete and average pop their heap of edges exactly as
+ * Python's heapq, which compares weights alone there.
  * References: F. Murtagh and P. Contreras, "Algorithms for hierarchical
  * clustering: an overview" (2012); D. Müllner, "Modern hierarchical,
  * agglomerative clustering algorithms" (arXiv:1109.2378); scikit-learn
@@ -126,7 +132,7 @@ export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): Ag
     tree = sortedTree(
       n,
       linkage === "ward"
-        ? wardChain(X)
+        ? n <= WARD_CONDENSED_MAX ? lanceWilliamsChain(X, "ward", dist) : wardChain(X)
         : linkage === "single"
         ? primMst(X, manhattan ? l1Dist : sqDist, manhattan ? (d) => d : Math.sqrt)
         : lanceWilliamsChain(X, linkage, dist),
@@ -233,45 +239,83 @@ function wardChain(X: Matrix): Merge[] {
   return nnChain(n, active, cost, (a, b) => {
     const sa = size[a], sb = size[b];
     for (let j = 0; j < d; j++) {
-      mu[a * d + j] = (sa * mu[a * d + j] + sb * mu[b * d + j]) / (sa + sb);
+      mu[b * d + j] = (sa * mu[a * d + j] + sb * mu[b * d + j]) / (sa + sb);
     }
-    size[a] = sa + sb;
+    size[b] = sa + sb;
   }, (c) => Math.sqrt(2 * c));
 }
 
-/** Complete or average linkage by the chain on a condensed distance matrix (O(n²) memory). */
+/**
+ * Up to this many samples, ward linkage without connectivity runs on the
+ * condensed distance matrix (33.5 MB at 4,096) with SciPy's update formula,
+ * as scikit-learn does (`scipy.cluster.hierarchy.ward`): its rounding, so
+ * its tree where distances tie (lattice data). Beyond, on the centroids in
+ * O(n·d) memory: the same tree except where rounding decides a tie.
+ */
+const WARD_CONDENSED_MAX = 4096;
+
+/**
+ * Complete, average or ward linkage by the chain on a condensed distance
+ * matrix (O(n²) memory), updated by SciPy's Lance–Williams formulas.
+ */
 function lanceWilliamsChain(
   X: Matrix,
-  linkage: "complete" | "average",
+  linkage: "complete" | "average" | "ward",
   dist: RowDistance,
 ): Merge[] {
   const n = X.rows;
   const D = new Float64Array((n * (n - 1)) / 2);
-  const at = (i: number, j: number) => {
-    if (i > j) [i, j] = [j, i];
-    return n * i - (i * (i + 1)) / 2 + j - i - 1;
-  };
+  // D[row[i] + j] is the distance of i < j (SciPy's condensed index).
+  const row = Float64Array.from({ length: n }, (_, i) => n * i - (i * (i + 1)) / 2 - i - 1);
+  const at = (i: number, j: number) => i < j ? row[i] + j : row[j] + i;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) D[at(i, j)] = dist(X, i, X, j);
+    for (let j = i + 1; j < n; j++) D[row[i] + j] = dist(X, i, X, j);
   }
   const size = new Float64Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
-  return nnChain(n, active, (a, b) => D[at(a, b)], (a, b) => {
-    for (let c = 0; c < n; c++) {
-      if (!active[c] || c === a || c === b) continue;
-      const da = D[at(a, c)], db = D[at(b, c)];
-      D[at(a, c)] = linkage === "complete"
-        ? Math.max(da, db)
-        : (size[a] * da + size[b] * db) / (size[a] + size[b]);
+  const ward = linkage === "ward", complete = linkage === "complete";
+  // The nearest active cluster to a, as nnChain's scan, reading a's column
+  // (c < a) and row (c > a) of the condensed matrix with running indices.
+  const nearest = (a: number, prev: number) => {
+    let best = prev, bestC = prev >= 0 ? D[at(a, prev)] : Infinity;
+    for (let c = 0, k = a - 1; c < a; k += n - c - 2, c++) {
+      if (active[c] && c !== prev && D[k] < bestC) (bestC = D[k]), (best = c);
     }
-    size[a] += size[b];
-  }, (c) => c);
+    for (let c = a + 1, k = row[a] + c; c < n; c++, k++) {
+      if (active[c] && c !== prev && D[k] < bestC) (bestC = D[k]), (best = c);
+    }
+    return best;
+  };
+  return nnChain(
+    n,
+    active,
+    (a, b) => D[at(a, b)],
+    (a, b) => {
+      const sa = size[a], sb = size[b], dab = D[at(a, b)];
+      for (let c = 0; c < n; c++) {
+        if (!active[c] || c === a || c === b) continue;
+        const ka = at(a, c), kb = at(b, c), da = D[ka], db = D[kb];
+        if (ward) {
+          const sc = size[c], t = 1 / (sa + sb + sc);
+          D[kb] = Math.sqrt((sc + sa) * t * da * da + (sc + sb) * t * db * db - sc * t * dab * dab);
+        } else D[kb] = complete ? Math.max(da, db) : (sa * da + sb * db) / (sa + sb);
+      }
+      size[b] = sa + sb;
+    },
+    (c) => c,
+    nearest,
+  );
 }
 
 /**
- * The nearest-neighbour chain for reducible linkages: follow nearest
- * neighbours until two clusters are each other's nearest, merge them (b into
- * a), repeat. `cost` must be symmetric; `report` maps it to the distance.
+ * The nearest-neighbour chain for reducible linkages, as SciPy's `nn_chain`
+ * (which scikit-learn's unstructured ward, complete and average linkage
+ * call): from the lowest active cluster, follow nearest neighbours (the
+ * lowest index on ties, the previous chain element first) until two
+ * clusters are each other's nearest, merge them into the larger index
+ * (`merge(a, b)`, a < b, keeps b), repeat. Where distances tie, those
+ * conventions decide the tree, so they are SciPy's. `cost` must be
+ * symmetric; `report` maps it to the distance.
  */
 function nnChain(
   n: number,
@@ -279,6 +323,15 @@ function nnChain(
   cost: (a: number, b: number) => number,
   merge: (a: number, b: number) => void,
   report: (c: number) => number,
+  nearest: (a: number, prev: number) => number = (a, prev) => {
+    let best = prev, bestC = prev >= 0 ? cost(a, prev) : Infinity;
+    for (let c = 0; c < n; c++) {
+      if (!active[c] || c === a || c === prev) continue;
+      const v = cost(a, c);
+      if (v < bestC) (bestC = v), (best = c);
+    }
+    return best;
+  },
 ): Merge[] {
   const merges: Merge[] = [];
   const chain: number[] = [];
@@ -291,17 +344,13 @@ function nnChain(
     const a = chain[chain.length - 1];
     const prev = chain.length > 1 ? chain[chain.length - 2] : -1;
     // Nearest active cluster to a; prefer the previous chain element on ties.
-    let best = prev, bestC = prev >= 0 ? cost(a, prev) : Infinity;
-    for (let c = 0; c < n; c++) {
-      if (!active[c] || c === a || c === prev) continue;
-      const v = cost(a, c);
-      if (v < bestC) (bestC = v), (best = c);
-    }
+    const best = nearest(a, prev);
     if (best === prev) {
+      const bestC = cost(a, prev);
       chain.length -= 2;
       const [x, y] = a < prev ? [a, prev] : [prev, a];
       merge(x, y);
-      active[y] = 0;
+      active[x] = 0;
       merges.push({ a: x, b: y, d: report(bestC) });
     } else {
       chain.push(best);
@@ -419,8 +468,11 @@ function mergeConnected(
   );
   const size = new Float64Array(2 * n - 1);
   size.fill(1, 0, n);
-  const heap = new EdgeHeap();
-  for (let i = 0; i < n; i++) for (const [j, w] of dist[i]) if (j < i) heap.push(w, i, j);
+  // scikit-learn's heap compares the weights alone: equal ones leave in
+  // heapq's order, which this heap follows from the same list.
+  const heap = new EdgeHeap("weight");
+  for (let i = 0; i < n; i++) for (const [j, w] of dist[i]) if (j < i) heap.append(w, i, j);
+  heap.heapify();
   const A: number[][] = g.neighbors.map((r) => Array.from(r));
   let merged: Map<number, number> | undefined;
   return greedyMerge(
