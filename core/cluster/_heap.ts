@@ -8,6 +8,18 @@
  * - `"weight"`: by weight alone (its `WeightedEdge`, whose `<` compares
  *   weights: `linkage_tree`'s complete and average linkage), where the
  *   order of equal weights is `heapq`'s alone.
+ *
+ * @example Equal weights leave as Python's heapq lets them
+ * ```ts
+ * import { EdgeHeap } from "./_heap.ts";
+ * import assert from "node:assert/strict";
+ * // Python: h = [E(1, 0, 0), E(1, 1, 0), E(1, 2, 0), E(0, 3, 0)]; heapify(h); pops 3, 2, 1, 0
+ * const h = new EdgeHeap("weight");
+ * for (const [w, a] of [[1, 0], [1, 1], [1, 2], [0, 3]]) h.append(w, a, 0);
+ * h.heapify();
+ * const order = [0, 1, 2, 3].map(() => (h.pop(), h.poppedA));
+ * assert.deepEqual(order, [3, 2, 1, 0]);
+ * ```
  */
 export class EdgeHeap {
   // Parallel typed arrays that double when full: no per-operation garbage.
