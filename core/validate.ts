@@ -11,7 +11,7 @@ import { assertFinite } from "./matrix.ts";
 /** One rule of a parameter table. */
 export type Rule =
   | { kind: "int"; min?: number; max?: number }
-  | { kind: "number"; min?: number; max?: number; minExclusive?: boolean }
+  | { kind: "number"; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
   | { kind: "oneOf"; values: readonly unknown[] };
 
 function describe(rule: Rule): string {
@@ -22,7 +22,9 @@ function describe(rule: Rule): string {
       const lo = rule.min === undefined
         ? ""
         : (rule.kind === "number" && rule.minExclusive ? ` > ${rule.min}` : ` >= ${rule.min}`);
-      const hi = rule.max === undefined ? "" : ` <= ${rule.max}`;
+      const hi = rule.max === undefined
+        ? ""
+        : (rule.kind === "number" && rule.maxExclusive ? ` < ${rule.max}` : ` <= ${rule.max}`);
       return `${what}${lo}${lo && hi ? " and" : ""}${hi}`;
     }
     case "oneOf":
@@ -40,7 +42,7 @@ function ok(rule: Rule, v: unknown): boolean {
       return typeof v === "number" && Number.isFinite(v) &&
         (rule.min === undefined ||
           (rule.minExclusive ? v > rule.min : v >= rule.min)) &&
-        (rule.max === undefined || v <= rule.max);
+        (rule.max === undefined || (rule.maxExclusive ? v < rule.max : v <= rule.max));
     case "oneOf":
       return rule.values.includes(v);
   }
@@ -77,13 +79,18 @@ export function validate(
 }
 
 /**
- * Checks a data matrix: at least `minRows` rows, at least one column, every
- * value finite.
+ * Checks a data matrix: at least `minRows` rows, at least one column, as
+ * many values as its shape needs, every value finite.
  */
 export function validateData(action: string, X: Matrix, minRows = 1): void {
   if (X.rows < minRows || X.cols < 1) {
     throw new RangeError(
       `Cannot ${action} as the data needs at least ${minRows} row(s) and 1 column: rows=${X.rows}, cols=${X.cols}`,
+    );
+  }
+  if (X.data.length < X.rows * X.cols) {
+    throw new RangeError(
+      `Cannot ${action} as the data holds fewer values than its ${X.rows} x ${X.cols} shape: length=${X.data.length}`,
     );
   }
   assertFinite(X);

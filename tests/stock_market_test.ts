@@ -9,6 +9,7 @@ import { affinityPropagation } from "../core/cluster/affinity_propagation.ts";
 import { inverse, slogdet, symmetricEigen } from "../core/linalg.ts";
 import { readWorkbook, sheetColumns } from "../core/io/xlsx.ts";
 import { fromRows, toRows } from "../core/matrix.ts";
+import { RandomState } from "../core/random.ts";
 import { fixture, xlsxFixture } from "./_recipes.ts";
 
 const sk = JSON.parse(
@@ -47,14 +48,86 @@ Deno.test("affinityPropagation() equals scikit-learn (same seeded noise)", () =>
   assert.equal(r.nIter, sk.ap.n_iter);
 });
 
-Deno.test("affinityPropagation(): no convergence gives all −1, never degenerate labels", () => {
+Deno.test("affinityPropagation(): without convergence, scikit-learn 1.2.1's labels and warning", () => {
   const x = [0, 1, 2, 10, 11, 12];
   const S = fromRows(x.map((a) => x.map((b) => -((a - b) ** 2))));
-  const r = affinityPropagation(S, { maxIter: 5 });
+  const warnings: string[] = [];
+  const r = affinityPropagation(S, { maxIter: 5, onWarning: (m) => warnings.push(m) });
   assert.equal(r.converged, false);
-  assert.deepEqual(Array.from(r.labels), [-1, -1, -1, -1, -1, -1]);
+  assert.equal(r.nIter, 5);
+  assert.deepEqual(Array.from(r.labels), [0, 0, 0, 1, 1, 1]);
+  assert.deepEqual(Array.from(r.clusterCentersIndices), [1, 4]);
+  assert.deepEqual(warnings, [
+    "Affinity propagation did not converge, this model may return degenerate cluster centers and labels.",
+  ]);
   assert.throws(() => affinityPropagation(fromRows([[1, 2]])), /S must be square: shape=1x2/);
-  assert.throws(() => affinityPropagation(S, { damping: 0.2 }), /damping must be a number >= 0.5/);
+  assert.throws(
+    () => affinityPropagation(S, { damping: 0.2 }),
+    /damping must be a number >= 0.5 and < 1: damping=0.2/,
+  );
+  assert.throws(() => affinityPropagation(S, { damping: 1 }), /damping=1$/);
+  const bad = fromRows(x.map((a) => x.map((b) => -((a - b) ** 2))));
+  bad.data[7] = NaN;
+  assert.throws(() => affinityPropagation(bad), /non-finite value: X\[1\]\[1\]=NaN/);
+});
+
+Deno.test("affinityPropagation() on three blobs as scikit-learn 1.2.1: converged, stopped early, no exemplar", () => {
+  // NumPy: X = r_[randn(10, 2), randn(10, 2) + [6, 0], randn(10, 2) + [0, 6]] from RandomState(0).
+  const z = new RandomState(0).randn(60);
+  const X = Array.from({ length: 30 }, (_, i) => {
+    const [dx, dy] = i < 10 ? [0, 0] : i < 20 ? [6, 0] : [0, 6];
+    return [z[2 * i] + dx, z[2 * i + 1] + dy];
+  });
+  const S = fromRows(X.map((a) => X.map((b) => -((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2))));
+  const blobs = [...Array(10).fill(0), ...Array(10).fill(1), ...Array(10).fill(2)];
+  const cases: [
+    string,
+    Parameters<typeof affinityPropagation>[1],
+    number[],
+    number[],
+    number,
+    string[],
+  ][] = [
+    ["default", {}, blobs, [6, 13, 25], 19, []],
+    ["maxIter 5", { maxIter: 5 }, blobs, [6, 13, 25], 5, [
+      "Affinity propagation did not converge, this model may return degenerate cluster centers and labels.",
+    ]],
+    ["damping 0.995", { damping: 0.995, maxIter: 50 }, Array(30).fill(-1), [], 50, [
+      "Affinity propagation did not converge and this model will not have any cluster centers.",
+    ]],
+  ];
+  for (const [what, options, labels, centers, nIter, warned] of cases) {
+    const warnings: string[] = [];
+    const r = affinityPropagation(S, {
+      ...options,
+      randomState: 0,
+      onWarning: (m) => warnings.push(m),
+    });
+    assert.deepEqual(Array.from(r.labels), labels, what);
+    assert.deepEqual(Array.from(r.clusterCentersIndices), centers, what);
+    assert.equal(r.nIter, nIter, what);
+    assert.equal(r.converged, warned.length === 0, what);
+    assert.deepEqual(warnings, warned, what);
+  }
+});
+
+Deno.test("affinityPropagation(): equal similarities run nothing, as scikit-learn (n or 1 exemplars)", () => {
+  const S = fromRows(Array.from({ length: 8 }, () => Array(8).fill(0)));
+  for (
+    const [preference, labels, centers] of [
+      [undefined, [0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7]],
+      [-1, [0, 0, 0, 0, 0, 0, 0, 0], [0]],
+    ] as const
+  ) {
+    const warnings: string[] = [];
+    const r = affinityPropagation(S, { preference, onWarning: (m) => warnings.push(m) });
+    assert.deepEqual(Array.from(r.labels), labels);
+    assert.deepEqual(Array.from(r.clusterCentersIndices), centers);
+    assert.equal(r.nIter, 0);
+    assert.deepEqual(warnings, [
+      "All samples have mutually equal similarities. Returning arbitrary cluster center(s).",
+    ]);
+  }
 });
 
 Deno.test("linalg: inverse, slogdet and symmetric eigenvectors on a 3 × 3", () => {

@@ -17,7 +17,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate } from "../validate.ts";
+import { validate, validateData } from "../validate.ts";
 
 /** Options of {@linkcode affinityPropagation}. */
 export interface AffinityPropagationOptions {
@@ -31,15 +31,25 @@ export interface AffinityPropagationOptions {
   convergenceIter?: number;
   /** Seed or generator of the tiny noise that breaks ties in S. @default 0 */
   randomState?: number | RandomState;
+  /**
+   * Called with one line where scikit-learn warns: equal similarities (no
+   * iterations), or no convergence within `maxIter`. @default ignore
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** An affinity-propagation clustering. */
 export interface AffinityPropagationResult {
-  /** Cluster of each sample (numbered by exemplar index); all −1 when not converged. */
+  /**
+   * Cluster of each sample (numbered by exemplar index). A run that did not
+   * converge still labels by its last exemplars (scikit-learn ≥ 1.1); all −1
+   * when it has none.
+   */
   readonly labels: Int32Array;
   /** Exemplar of each cluster, ascending. */
   readonly clusterCentersIndices: Int32Array;
   readonly nIter: number;
+  /** Whether the exemplars stayed unchanged for `convergenceIter` iterations (true when equal similarities left nothing to run). */
   readonly converged: boolean;
 }
 
@@ -65,7 +75,7 @@ function median(values: Float64Array): number {
  * assert.deepEqual(Array.from(r.clusterCentersIndices), [1, 4]);
  * assert.equal(r.nIter, 18);
  * ```
- * @throws {RangeError} on a non-square S or a parameter out of range.
+ * @throws {RangeError} on a non-square or non-finite S, or a parameter out of range.
  */
 export function affinityPropagation(
   S0: Matrix,
@@ -77,6 +87,7 @@ export function affinityPropagation(
       `Cannot run affinity propagation as S must be square: shape=${S0.rows}x${S0.cols}`,
     );
   }
+  validateData("run affinity propagation", S0);
   const o = {
     preference: options.preference ?? median(S0.data),
     damping: options.damping ?? 0.5,
@@ -85,14 +96,19 @@ export function affinityPropagation(
   };
   validate("run affinity propagation", o, {
     preference: { kind: "number" },
-    damping: { kind: "number", min: 0.5, max: 0.99 },
+    damping: { kind: "number", min: 0.5, max: 1, maxExclusive: true },
     maxIter: { kind: "int", min: 1 },
     convergenceIter: { kind: "int", min: 1 },
   });
-  if (n === 1) {
+  const warn = options.onWarning ?? (() => {});
+  if (n === 1 || equalOffDiagonal(S0)) {
+    // Nothing to run: every sample its own exemplar, or one for all, as the
+    // preference compares with the similarities.
+    warn("All samples have mutually equal similarities. Returning arbitrary cluster center(s).");
+    const each = o.preference >= S0.data[n - 1];
     return {
-      labels: new Int32Array(1),
-      clusterCentersIndices: new Int32Array(1),
+      labels: each ? Int32Array.from({ length: n }, (_, i) => i) : new Int32Array(n),
+      clusterCentersIndices: each ? Int32Array.from({ length: n }, (_, i) => i) : new Int32Array(1),
       nIter: 0,
       converged: true,
     };
@@ -169,13 +185,19 @@ export function affinityPropagation(
   const nIter = converged ? it + 1 : it;
   const exemplars: number[] = [];
   for (let k = 0; k < n; k++) if (E[k]) exemplars.push(k);
-  if (!converged || exemplars.length === 0) {
+  if (exemplars.length === 0) {
+    warn("Affinity propagation did not converge and this model will not have any cluster centers.");
     return {
       labels: new Int32Array(n).fill(-1),
       clusterCentersIndices: new Int32Array(0),
       nIter,
       converged: false,
     };
+  }
+  if (!converged) {
+    warn(
+      "Affinity propagation did not converge, this model may return degenerate cluster centers and labels.",
+    );
   }
   // Assign to the most similar exemplar, re-pick each cluster's exemplar as
   // the member most similar to the others, and assign again.
@@ -203,5 +225,14 @@ export function affinityPropagation(
   c = assign(I);
   const centers = [...new Set(Array.from(c, (k) => I[k]))].sort((a, b) => a - b);
   const labels = Int32Array.from(c, (k) => centers.indexOf(I[k]));
-  return { labels, clusterCentersIndices: Int32Array.from(centers), nIter, converged: true };
+  return { labels, clusterCentersIndices: Int32Array.from(centers), nIter, converged };
+}
+
+/** Whether every off-diagonal similarity equals the first (scikit-learn's `all_equal_similarities`). */
+function equalOffDiagonal(S: Matrix): boolean {
+  const n = S.rows, first = S.data[1];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) if (i !== j && S.data[i * n + j] !== first) return false;
+  }
+  return true;
 }
