@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { assertFinite, gatherRows, matrix, takeRows } from "../core/matrix.ts";
+import { validateData } from "../core/validate.ts";
 
 Deno.test("assertFinite names the first NaN or ±∞, at every position of its blocks of eight", () => {
   for (const cols of [1, 3, 8]) {
@@ -47,4 +48,15 @@ Deno.test("gatherRows copies the rows asked for into place, across its groups of
       Float64Array.from([7, 0, 199].flatMap((i) => [...m.data.subarray(i * d, (i + 1) * d)])),
     );
   }
+});
+
+Deno.test("validateData rejects a matrix whose data is shorter than its shape, in one line", () => {
+  assert.throws(
+    () => validateData("fit k-means", { rows: 3, cols: 2, data: new Float64Array(5) }),
+    {
+      name: "RangeError",
+      message: "Cannot fit k-means as the data holds fewer values than its 3 x 2 shape: length=5",
+    },
+  );
+  validateData("fit k-means", { rows: 3, cols: 2, data: new Float64Array(6) });
 });
