@@ -4,7 +4,7 @@
  * own results on the shipped data (tests/fixtures/sklearn_kmeans.json).
  */
 import assert from "node:assert/strict";
-import { kmeans, kmeansSteps, predict } from "../core/cluster/kmeans.ts";
+import { kmeans, type KMeansOptions, kmeansSteps, predict } from "../core/cluster/kmeans.ts";
 import { kmeansPlusPlus } from "../core/cluster/kmeans_plusplus.ts";
 import { distortion, fitQuantizer } from "../core/cluster/quantize.ts";
 import { makeBlobs } from "../core/datasets/make_blobs.ts";
@@ -159,5 +159,78 @@ Deno.test("kmeans() rejects explicit centres that are not finite", () => {
   assert.throws(
     () => kmeans(X, { nClusters: 2, init: fromRows([[0, 0], [Infinity, 1]]) }),
     /Cannot use init as it holds a non-finite value: init\[1\]\[0\]=Infinity/,
+  );
+});
+
+Deno.test("kmeans() with zero sample weights fits as scikit-learn (1.2.1 and 1.9.1: the same partition and inertia)", () => {
+  // NumPy: X = r_[randn(15, 2), randn(15, 2) + [5, 0], randn(15, 2) + [0, 5]],
+  // w = round(uniform(0, 3, 45)), w[[0, 7, 20, 33]] = 0, from RandomState(0).
+  const rs = new RandomState(0);
+  const z = rs.randn(90);
+  const X = fromRows(Array.from({ length: 45 }, (_, i) => {
+    const [dx, dy] = i < 15 ? [0, 0] : i < 30 ? [5, 0] : [0, 5];
+    return [z[2 * i] + dx, z[2 * i + 1] + dy];
+  }));
+  const w = Array.from(rs.uniform(0, 3, 45), Math.round);
+  for (const i of [0, 7, 20, 33]) w[i] = 0;
+  const r = kmeans(X, { nClusters: 3, nInit: 2, randomState: 0, refine: false, sampleWeight: w });
+  const blobs = [...Array(15).fill(2), ...Array(15).fill(0), ...Array(15).fill(1)];
+  assert.deepEqual(Array.from(r.labels), blobs); // scikit-learn 1.9.1's ids (1.2.1 permutes them)
+  assert.ok(Math.abs(r.inertia - 105.93393968504263) < 1e-12);
+  const sk = [
+    [4.235745115583402, -0.1403134383654152],
+    [0.16571270840884322, 4.738850807104298],
+    [0.7240694573966584, 0.12446640292520494],
+  ];
+  sk.forEach((c, j) =>
+    c.forEach((v, t) => assert.ok(Math.abs(r.centers.data[2 * j + t] - v) < 1e-12))
+  );
+  assert.throws(
+    () => kmeans(X, { nClusters: 3, sampleWeight: Array(45).fill(0) }),
+    /sampleWeight must hold 45 non-negative finite weights, not all 0: length=45/,
+  );
+  assert.throws(
+    () => kmeans(X, { nClusters: 3, sampleWeight: [-1, ...Array(44).fill(1)] }),
+    /sampleWeight\[0\]=-1/,
+  );
+});
+
+Deno.test("kmeans() warns in one line where scikit-learn 1.2.1 does, and predict() checks its data", () => {
+  const X = fromRows([[0, 0], [0, 1], [5, 5], [5, 6], [9, 0], [9, 1]]);
+  const cases: [KMeansOptions, Matrix, string][] = [
+    [
+      { nClusters: 3, nInit: 1 },
+      fromRows(Array(20).fill([1.5, -2])),
+      "Number of distinct clusters (1) found smaller than n_clusters (3). Possibly due to duplicate points in X.",
+    ],
+    [
+      { nClusters: 3, nInit: 3, init: fromRows([[0, 0], [5, 5], [9, 0]]) },
+      X,
+      "Explicit initial center position passed: performing only one init in KMeans instead of n_init=3.",
+    ],
+    [
+      { nClusters: 1, nInit: 1, algorithm: "elkan" },
+      X,
+      "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
+    ],
+    [
+      { nClusters: 3, nInit: 1, algorithm: "full" },
+      X,
+      "algorithm='full' is deprecated, it will be removed in 1.3. Using 'lloyd' instead.",
+    ],
+  ];
+  for (const [options, data, message] of cases) {
+    const warnings: string[] = [];
+    const r = kmeans(data, { ...options, refine: false, onWarning: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, [message]);
+    assert.equal(r.centers.rows, options.nClusters);
+  }
+  // "auto": one k-means++ start (scikit-learn 1.2's n_init="auto").
+  let runs = 0;
+  kmeans(X, { nClusters: 3, nInit: "auto", refine: false, onRun: () => runs++ });
+  assert.equal(runs, 1);
+  assert.throws(
+    () => predict(fromRows([[0, 0]]), fromRows([[NaN, 1]])),
+    /Cannot use X as it holds a non-finite value: X\[0\]\[0\]=NaN/,
   );
 });

@@ -306,3 +306,16 @@ Deno.test("miniBatchKMeans() rejects explicit centres that are not finite, as ch
     /Cannot use init as it holds a non-finite value: init\[0\]\[0\]=NaN/,
   );
 });
+
+Deno.test('miniBatchKMeans() with nInit "auto": one k-means++ start, three random ones (scikit-learn 1.2.1\'s inertia)', () => {
+  const X = matrix(3000, 4, new RandomState(0).rand(12000));
+  for (
+    const [init, inertia] of [["k-means++", 536.9782261752699], [
+      "random",
+      548.9544290309788,
+    ]] as const
+  ) {
+    const r = miniBatchKMeans(X, { nClusters: 5, nInit: "auto", init, randomState: 0 });
+    assert.ok(Math.abs(r.inertia - inertia) <= 1e-9 * inertia, `${init}: ${r.inertia}`);
+  }
+});

@@ -38,14 +38,18 @@ export interface KMeansOptions {
   nClusters?: number;
   /** Initialisation: greedy k-means++, k distinct random samples, or explicit centres. @default "k-means++" */
   init?: "k-means++" | "random" | Matrix;
-  /** Number of initialisations; the run with the lowest inertia is kept. @default 10 (1 with explicit centres) */
-  nInit?: number;
+  /**
+   * Number of initialisations; the run with the lowest inertia is kept;
+   * "auto" is 1 for k-means++ and 10 otherwise (scikit-learn 1.2).
+   * @default 10 (1 with explicit centres)
+   */
+  nInit?: number | "auto";
   /** Maximum iterations of one run. @default 300 */
   maxIter?: number;
   /** Convergence tolerance on Σ‖μ_new − μ_old‖², relative to the mean feature variance. @default 1e-4 */
   tol?: number;
-  /** Iteration scheme. @default "lloyd" */
-  algorithm?: "lloyd" | "elkan";
+  /** Iteration scheme ("auto" and "full", deprecated in scikit-learn 1.1, are "lloyd"). @default "lloyd" */
+  algorithm?: "lloyd" | "elkan" | "auto" | "full";
   /** Seed or generator for the initialisations. @default 0 */
   randomState?: number | RandomState;
   /**
@@ -68,10 +72,22 @@ export interface KMeansOptions {
    */
   nSwaps?: number;
   /**
-   * Weight of each sample: a sample of weight w counts as w copies (e.g.
-   * distinct pixel values weighted by their counts). @default all 1
+   * Weight of each sample (non-negative, with a positive sum): a sample of
+   * weight w counts as w copies (e.g. distinct pixel values weighted by
+   * their counts) everywhere — in k-means++'s draws as scikit-learn ≥ 1.3
+   * (1.2 drew unweighted), and in the mean that centres the data and the
+   * variance that scales `tol`, where scikit-learn takes them unweighted:
+   * so distinct values with their counts give the fit of all the copies.
+   * @default all 1
    */
   sampleWeight?: ArrayLike<number>;
+  /**
+   * Called with one line where scikit-learn warns: fewer distinct clusters
+   * than `nClusters` (duplicate points), explicit centres with `nInit` > 1
+   * (one run), Elkan for one cluster, the deprecated "auto"/"full".
+   * @default ignore
+   */
+  onWarning?: (message: string) => void;
   /** Called after each of the `nInit` runs (1-based), e.g. for a progress bar. */
   onRun?: (run: number, nInit: number, inertia: number) => void;
 }
@@ -107,21 +123,39 @@ export interface KMeansStep {
 }
 
 type Resolved =
-  & Required<Omit<KMeansOptions, "init" | "randomState" | "sampleWeight" | "nSwaps" | "onRun">>
+  & Required<
+    Omit<
+      KMeansOptions,
+      | "init"
+      | "randomState"
+      | "sampleWeight"
+      | "nSwaps"
+      | "onRun"
+      | "onWarning"
+      | "nInit"
+      | "algorithm"
+    >
+  >
   & {
+    nInit: number;
+    algorithm: "lloyd" | "elkan";
     nSwaps: number;
     init: "k-means++" | "random" | Matrix;
     rng: RandomState;
     weights?: Float64Array;
+    warn: (message: string) => void;
   };
 
 function resolve(X: Matrix, options: KMeansOptions): Resolved {
   const init = options.init ?? "k-means++";
   const explicit = typeof init === "object";
   const k = options.nClusters ?? (explicit ? init.rows : 8);
+  const warn = options.onWarning ?? (() => {});
   const o = {
     nClusters: k,
-    nInit: options.nInit ?? (explicit ? 1 : 10),
+    nInit: options.nInit === "auto"
+      ? (init === "k-means++" ? 1 : 10)
+      : options.nInit ?? (explicit ? 1 : 10),
     maxIter: options.maxIter ?? 300,
     tol: options.tol ?? 1e-4,
     algorithm: options.algorithm ?? "lloyd",
@@ -134,9 +168,25 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
     nSwaps: { kind: "int", min: 0 },
     maxIter: { kind: "int", min: 1 },
     tol: { kind: "number", min: 0 },
-    algorithm: { kind: "oneOf", values: ["lloyd", "elkan"] },
+    algorithm: { kind: "oneOf", values: ["lloyd", "elkan", "auto", "full"] },
     init: { kind: "oneOf", values: ["k-means++", "random", "array"] },
   });
+  if (o.algorithm === "auto" || o.algorithm === "full") {
+    warn(
+      `algorithm='${o.algorithm}' is deprecated, it will be removed in 1.3. Using 'lloyd' instead.`,
+    );
+    o.algorithm = "lloyd";
+  }
+  if (o.algorithm === "elkan" && k === 1) {
+    warn("algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.");
+    o.algorithm = "lloyd";
+  }
+  if (explicit && o.nInit !== 1) {
+    warn(
+      `Explicit initial center position passed: performing only one init in KMeans instead of n_init=${o.nInit}.`,
+    );
+    o.nInit = 1;
+  }
   validateData("fit k-means", X);
   if (X.rows < o.nClusters) {
     throw new RangeError(
@@ -152,17 +202,24 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
   let weights: Float64Array | undefined;
   if (options.sampleWeight !== undefined) {
     weights = Float64Array.from(options.sampleWeight);
-    const bad = weights.findIndex((v) => !(v > 0 && Number.isFinite(v)));
-    if (weights.length !== X.rows || bad >= 0) {
+    const bad = weights.findIndex((v) => !(v >= 0 && Number.isFinite(v)));
+    if (weights.length !== X.rows || bad >= 0 || !weights.some((v) => v > 0)) {
       throw new RangeError(
-        `Cannot fit k-means as sampleWeight must hold ${X.rows} positive finite weights: ${
+        `Cannot fit k-means as sampleWeight must hold ${X.rows} non-negative finite weights, not all 0: ${
           bad >= 0 ? `sampleWeight[${bad}]=${weights[bad]}` : `length=${weights.length}`
         }`,
       );
     }
   }
   const rs = options.randomState ?? 0;
-  return { ...o, init, weights, rng: typeof rs === "number" ? new RandomState(rs) : rs };
+  return {
+    ...o,
+    algorithm: o.algorithm as "lloyd" | "elkan",
+    init,
+    weights,
+    warn,
+    rng: typeof rs === "number" ? new RandomState(rs) : rs,
+  };
 }
 
 /**
@@ -273,6 +330,12 @@ function fit(
   const centers = best!.centers;
   for (let c = 0; c < centers.rows; c++) {
     for (let j = 0; j < centers.cols; j++) centers.data[c * centers.cols + j] += mean[j];
+  }
+  const distinct = new Set(best!.labels).size;
+  if (distinct < o.nClusters) {
+    o.warn(
+      `Number of distinct clusters (${distinct}) found smaller than n_clusters (${o.nClusters}). Possibly due to duplicate points in X.`,
+    );
   }
   return best!;
 }
@@ -583,9 +646,10 @@ function elkanSingle(
  * const centers = fromRows([[0, 0], [10, 10]]);
  * assert.deepEqual(Array.from(predict(centers, fromRows([[9, 9], [1, 0]]))), [1, 0]);
  * ```
- * @throws {RangeError} when the column counts differ.
+ * @throws {RangeError} when the column counts differ or X holds a non-finite value.
  */
 export function predict(centers: Matrix, X: Matrix): Int32Array {
+  validateData("predict", X);
   if (centers.cols !== X.cols) {
     throw new RangeError(
       `Cannot predict as X has ${X.cols} features but the centres have ${centers.cols}: cols=${X.cols}`,

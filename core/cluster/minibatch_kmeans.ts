@@ -72,9 +72,10 @@ export interface MiniBatchKMeansOptions {
    * Number of initialisations; the one with the lowest inertia on the
    * validation set is kept. scikit-learn 1.2's default `n_init="warn"`
    * runs 3 (and warns that 1.4 changes it to "auto"): this is that 3.
+   * "auto" is 1 for k-means++ and 3 otherwise.
    * @default 3 (1 with explicit centres)
    */
-  nInit?: number;
+  nInit?: number | "auto";
   /** Centres with count < reassignmentRatio · (max count) are moved to random samples. @default 0.01 */
   reassignmentRatio?: number;
   /** Seed or generator. @default 0 */
@@ -119,7 +120,9 @@ function resolve(options: MiniBatchKMeansOptions, action: string): Resolved {
   const init = options.init ?? "k-means++";
   const explicit = typeof init === "object";
   const warn = options.onWarning ?? (() => {});
-  let nInit = options.nInit ?? (explicit ? 1 : 3);
+  let nInit = options.nInit === "auto"
+    ? (init === "k-means++" ? 1 : 3)
+    : options.nInit ?? (explicit ? 1 : 3);
   const o = {
     nClusters: options.nClusters ?? (explicit ? init.rows : 8),
     maxIter: options.maxIter ?? 100,
