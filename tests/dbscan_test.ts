@@ -71,3 +71,91 @@ Deno.test("RadiusIndex finds exactly the brute-force neighbours (grid and scan)"
     }
   }
 });
+
+Deno.test("dbscan() with sample weights (some 0, some negative) equals scikit-learn 1.2.1", () => {
+  // NumPy: X = r_[0.6 * randn(15, 2), 0.6 * randn(15, 2) + [4, 0], 0.6 * randn(15, 2) + [0, 4]],
+  // w = randint(0, 4, 45), from RandomState(0); DBSCAN(eps=0.8, min_samples=5).
+  const rs = new RandomState(0);
+  const z = rs.randn(90);
+  const X = fromRows(Array.from({ length: 45 }, (_, i) => {
+    const [dx, dy] = i < 15 ? [0, 0] : i < 30 ? [4, 0] : [0, 4];
+    return [z[2 * i] * 0.6 + dx, z[2 * i + 1] * 0.6 + dy];
+  }));
+  const w = Array.from(rs.randint(0, 4, 45));
+  const noise = (ids: number[], base: number[]) => base.map((v, i) => ids.includes(i) ? -1 : v);
+  const three = [...Array(15).fill(0), ...Array(15).fill(1), ...Array(15).fill(2)];
+  const cases: [number[], number[], number[]][] = [
+    [w, noise([1, 10, 18, 42], three), [
+      0,
+      2,
+      3,
+      4,
+      6,
+      7,
+      8,
+      9,
+      11,
+      13,
+      15,
+      17,
+      19,
+      20,
+      22,
+      23,
+      24,
+      25,
+      26,
+      27,
+      28,
+      29,
+      30,
+      32,
+      33,
+      34,
+      35,
+      36,
+      37,
+      38,
+      39,
+      40,
+      41,
+      43,
+      44,
+    ]],
+    [w.map((v) => v - 1), noise([...Array(15).keys(), 16, 18, 42], three.map((v) => v - 1)), [
+      15,
+      17,
+      19,
+      22,
+      23,
+      24,
+      25,
+      27,
+      28,
+      29,
+      30,
+      32,
+      33,
+      34,
+      36,
+      37,
+      38,
+      39,
+      40,
+      44,
+    ]],
+  ];
+  for (const [sampleWeight, labels, core] of cases) {
+    const r = dbscan(X, { eps: 0.8, minSamples: 5, sampleWeight });
+    assert.deepEqual(Array.from(r.labels), labels);
+    assert.deepEqual(Array.from(r.coreSampleIndices), core);
+  }
+  assert.throws(
+    () => dbscan(X, { sampleWeight: [1, 2] }),
+    /sampleWeight must hold 45 finite weights: length=2/,
+  );
+  assert.throws(
+    () => dbscan(X, { sampleWeight: [NaN, ...w.slice(1)] }),
+    /sampleWeight\[0\]=NaN/,
+  );
+});

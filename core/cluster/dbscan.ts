@@ -24,6 +24,13 @@ export interface DbscanOptions {
   eps?: number;
   /** Samples within eps, itself included, that make a core sample. @default 5 */
   minSamples?: number;
+  /**
+   * Weight of each sample (scikit-learn's `sample_weight`): a sample is core
+   * when the weights within eps, its own included, sum to at least
+   * `minSamples`; a weight may be negative, keeping a neighbour from being
+   * core. @default all 1
+   */
+  sampleWeight?: ArrayLike<number>;
 }
 
 /** A DBSCAN clustering. */
@@ -52,7 +59,7 @@ export interface DbscanResult {
  * assert.deepEqual(Array.from(labels), [0, 0, 0, 1, 1, 1, -1]);
  * assert.equal(nNoise, 1);
  * ```
- * @throws {RangeError} when eps ≤ 0, minSamples < 1, or the data is empty or not finite.
+ * @throws {RangeError} when eps ≤ 0, minSamples < 1, the data is empty or not finite, or the weights are not n finite numbers.
  */
 export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
   const eps = options.eps ?? 0.5;
@@ -63,12 +70,35 @@ export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
   });
   validateData("fit DBSCAN", X);
   const n = X.rows;
+  const w = options.sampleWeight === undefined
+    ? undefined
+    : Float64Array.from(options.sampleWeight);
+  if (w) {
+    const bad = w.findIndex((v) => !Number.isFinite(v));
+    if (w.length !== n || bad >= 0) {
+      throw new RangeError(
+        `Cannot fit DBSCAN as sampleWeight must hold ${n} finite weights: ${
+          bad >= 0 ? `sampleWeight[${bad}]=${w[bad]}` : `length=${w.length}`
+        }`,
+      );
+    }
+  }
   const index = new RadiusIndex(X, eps);
-  // Core samples: stop counting a neighbourhood once it holds minSamples.
+  const found = new Int32Array(n);
+  // Core samples: unweighted, stop counting a neighbourhood once it holds
+  // minSamples; weighted, sum the whole neighbourhood's weights.
+  const isCore = w
+    ? (i: number) => {
+      const m = index.within(X, i, found);
+      let s = 0;
+      for (let t = 0; t < m; t++) s += w[found[t]];
+      return s >= minSamples;
+    }
+    : (i: number) => index.hasAtLeast(X, i, minSamples);
   const core = new Uint8Array(n);
   const cores: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (index.hasAtLeast(X, i, minSamples)) {
+    if (isCore(i)) {
       core[i] = 1;
       cores.push(i);
     }
@@ -76,7 +106,6 @@ export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
   // Grow each cluster from its first core sample through core samples.
   const labels = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
-  const found = new Int32Array(n);
   let label = 0;
   for (const i of cores) {
     if (labels[i] !== -1) continue;
