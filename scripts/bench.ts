@@ -189,7 +189,8 @@ const CASES: Case[] = [
     name: "mean shift 1e4x2 blobs (bandwidth estimated, bin seeding)",
     setup: () => {
       const { X } = blobs(10_000, 8);
-      return () => meanShift(X, { bandwidth: estimateBandwidth(X, { quantile: 0.2 }) });
+      return () =>
+        meanShift(X, { bandwidth: estimateBandwidth(X, { quantile: 0.2 }), binSeeding: true });
     },
   },
   {

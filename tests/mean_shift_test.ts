@@ -34,10 +34,64 @@ Deno.test("meanShift(): modes of two groups, ranked by size, labels by nearest c
   assert.deepEqual(Array.from(r.labels), [1, 1, 1, 0, 0, 0, 0]);
 });
 
+Deno.test("meanShift() as scikit-learn 1.2.1: seeds, clusterAll, maxIter 0, bin seeding's warning", () => {
+  // NumPy: X = r_[0.5 * randn(20, 2), 0.5 * randn(20, 2) + [4, 0], [[2, 6], [-3, -3], [8, 4]]]
+  // from RandomState(0); MeanShift(bandwidth=1.2, ...).
+  const z = new RandomState(0).randn(80);
+  const X = fromRows([
+    ...Array.from(
+      { length: 40 },
+      (_, i) => [z[2 * i] * 0.5 + (i < 20 ? 0 : 4), z[2 * i + 1] * 0.5],
+    ),
+    [2, 6],
+    [-3, -3],
+    [8, 4],
+  ]);
+  const two = [...Array(20).fill(1), ...Array(20).fill(0), 3, 4, 2];
+  const orphans = two.map((v, i) => [10, 16, 21].includes(i) ? -1 : v);
+  const centers = [
+    [3.7583065461801994, -0.15803251628900272],
+    [0.38822324677818765, 0.09148931891333228],
+    [8, 4],
+    [2, 6],
+    [-3, -3],
+  ];
+  const cases: [Parameters<typeof meanShift>[1], number[], number, number[][]][] = [
+    [{}, two, 4, centers],
+    [{ clusterAll: false }, orphans, 4, centers],
+    [{ binSeeding: true, clusterAll: false }, orphans, 4, centers],
+    [{ maxIter: 0 }, two, 0, [[3.727734464105565, -0.10136150559375781], ...centers.slice(1)]],
+  ];
+  for (const [options, labels, nIter, want] of cases) {
+    const r = meanShift(X, { bandwidth: 1.2, ...options });
+    assert.deepEqual(Array.from(r.labels), labels, JSON.stringify(options));
+    assert.equal(r.nIter, nIter);
+    want.forEach((c, k) =>
+      c.forEach((v, j) => assert.ok(Math.abs(r.centers.data[2 * k + j] - v) <= 1e-12, `${k} ${j}`))
+    );
+  }
+  const warnings: string[] = [];
+  const line = fromRows([[1], [2], [3], [11], [12], [13], [14]]);
+  const r = meanShift(line, {
+    bandwidth: 0.01,
+    binSeeding: true,
+    onWarning: (m) => warnings.push(m),
+  });
+  assert.deepEqual(Array.from(r.centers.data), [14, 13, 12, 11, 3, 2, 1]);
+  assert.deepEqual(warnings, [
+    "Binning data failed with provided bin_size=0.010000, using data points as seeds.",
+  ]);
+});
+
+Deno.test("binSeeds(): a bin size beyond float32's range multiplies in float64, as NumPy 1.24", () => {
+  const X = fromRows([[0], [1e150], [1.1e150], [4e150]]);
+  assert.deepEqual(Array.from(binSeeds(X, 2e150).data), [0, 2e150, 4e150]);
+});
+
 Deno.test("meanShift(): a clear error when no seed has a sample within the bandwidth", () => {
   // In 5-D a sample can be farther than h from its cell's centre (h·√5/2 > h).
   const X = fromRows([[0.46, 0.46, 0.46, 0.46, 0.46], [0.47, 0.47, 0.47, 0.47, 0.47]]);
-  assert.throws(() => meanShift(X, { bandwidth: 1 }), {
+  assert.throws(() => meanShift(X, { bandwidth: 1, binSeeding: true }), {
     name: "RangeError",
     message: /no sample is within the bandwidth of any seed; increase it: bandwidth=1/,
   });

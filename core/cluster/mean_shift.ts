@@ -19,7 +19,7 @@ import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
 import { kthNeighborDistance } from "../neighbors/knn.ts";
-import { nearestRows } from "../distance.ts";
+import { nearestRows, sqDist } from "../distance.ts";
 
 /** Options of {@linkcode estimateBandwidth}. */
 export interface BandwidthOptions {
@@ -79,19 +79,23 @@ export function estimateBandwidth(X: Matrix, options: BandwidthOptions = {}): nu
 export interface MeanShiftOptions {
   /** Kernel radius h (> 0). @default estimateBandwidth(X) */
   bandwidth?: number;
-  /** Seed from a grid of cells of side h instead of from every sample. @default true */
+  /** Seed from a grid of cells of side h instead of from every sample (faster on many samples). @default false */
   binSeeding?: boolean;
   /** With bin seeding, cells with fewer samples give no seed. @default 1 */
   minBinFreq?: number;
-  /** Iteration cap per seed. @default 300 */
+  /** Iteration cap per seed (0: one step, as scikit-learn). @default 300 */
   maxIter?: number;
+  /** Label every sample by its nearest centre; false leaves those farther than h from all centres as −1. @default true */
+  clusterAll?: boolean;
+  /** Called with one line where scikit-learn warns (bin seeding that gives every sample its own cell). @default ignore */
+  onWarning?: (message: string) => void;
 }
 
 /** A mean-shift clustering. */
 export interface MeanShiftResult {
   /** Cluster centres, the most populated first. */
   readonly centers: Matrix;
-  /** Index of each sample's nearest centre. */
+  /** Index of each sample's nearest centre (−1 beyond h of all, with `clusterAll` false). */
   readonly labels: Int32Array;
   /** The bandwidth used. */
   readonly bandwidth: number;
@@ -123,11 +127,14 @@ export function binSeeds(X: Matrix, binSize: number, minBinFreq = 1): Matrix {
   }
   const kept = [...cells.values()].filter((c) => c.count >= minBinFreq);
   if (kept.length === X.rows) return X;
+  // float32 × bin size: float32, unless the bin size is beyond float32's
+  // range, where NumPy 1.24 computes in float64.
   const h32 = Math.fround(binSize);
+  const times = Number.isFinite(h32)
+    ? (v: number) => Math.fround(Math.fround(v) * h32)
+    : (v: number) => Math.fround(v) * binSize;
   const seeds = matrix(kept.length, d);
-  kept.forEach((c, s) =>
-    c.key.forEach((v, j) => seeds.data[s * d + j] = Math.fround(Math.fround(v) * h32))
-  );
+  kept.forEach((c, s) => c.key.forEach((v, j) => seeds.data[s * d + j] = times(v)));
   return seeds;
 }
 
@@ -157,10 +164,15 @@ export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftR
   validate("fit mean shift", o, {
     bandwidth: { kind: "number", min: 0, minExclusive: true },
     minBinFreq: { kind: "int", min: 1 },
-    maxIter: { kind: "int", min: 1 },
+    maxIter: { kind: "int", min: 0 },
   });
   const d = X.cols;
-  const seeds = options.binSeeding ?? true ? binSeeds(X, h, o.minBinFreq) : X;
+  const seeds = options.binSeeding ? binSeeds(X, h, o.minBinFreq) : X;
+  if (options.binSeeding && seeds === X) {
+    options.onWarning?.(
+      `Binning data failed with provided bin_size=${h.toFixed(6)}, using data points as seeds.`,
+    );
+  }
   const index = new RadiusIndex(X, h);
   const stop = 1e-3 * h;
 
@@ -223,5 +235,11 @@ export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftR
   const keep = ranked.filter((_, i) => unique[i]);
   const centers = matrix(keep.length, d);
   keep.forEach((r, i) => centers.data.set(r.mean, i * d));
-  return { centers, labels: nearestRows(X, centers), bandwidth: h, nIter };
+  const labels = nearestRows(X, centers);
+  if (options.clusterAll === false) {
+    for (let i = 0; i < X.rows; i++) {
+      if (Math.sqrt(sqDist(X, i, centers, labels[i])) > h) labels[i] = -1;
+    }
+  }
+  return { centers, labels, bandwidth: h, nIter };
 }
