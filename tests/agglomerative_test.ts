@@ -58,6 +58,11 @@ Deno.test("graph helpers: symmetrise, components in order of their lowest node",
 });
 
 Deno.test("agglomerative() rejects bad parameters", () => {
+  // scikit-learn requires two samples (check_array's ensure_min_samples=2).
+  assert.throws(
+    () => agglomerative(fromRows([[1, 2]]), { nClusters: 1 }),
+    /needs at least 2 row\(s\) and 1 column: rows=1, cols=2/,
+  );
   const X = fromRows([[0], [1]]);
   assert.throws(() => agglomerative(X, { nClusters: 3 }), {
     name: "RangeError",

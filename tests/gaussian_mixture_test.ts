@@ -274,14 +274,30 @@ Deno.test("the draws behind 'random' and 'random_from_data' are NumPy's", () => 
   assert.deepEqual(Array.from(new RandomState(seed).uniform(0, 1, shape[0] * shape[1])), values);
 });
 
-Deno.test("a run stopped by maxIter is a result: converged false, no exception", () => {
+Deno.test("a run stopped by maxIter is a result: converged false, scikit-learn's warning, no exception", () => {
   const Xb = X("blobs2d");
   for (const covarianceType of ["full", "tied", "diag", "spherical"] as const) {
-    const gm = gaussianMixture(Xb, { nComponents: 3, covarianceType, maxIter: 1, tol: 0 });
+    const warnings: string[] = [];
+    const gm = gaussianMixture(Xb, {
+      nComponents: 3,
+      covarianceType,
+      maxIter: 1,
+      tol: 0,
+      nInit: 2,
+      onWarning: (m) => warnings.push(m),
+    });
     assert.equal(gm.converged, false);
     assert.equal(gm.nIter, 1);
     assert.ok(Number.isFinite(gm.lowerBound));
+    // scikit-learn 1.2.1 names the last initialisation.
+    assert.deepEqual(warnings, [
+      "Initialization 2 did not converge. Try different init parameters, or increase max_iter, tol or check for degenerate data.",
+    ]);
   }
+  const quiet: string[] = [];
+  gaussianMixture(Xb, { nComponents: 3, maxIter: 0, onWarning: (m) => quiet.push(m) });
+  gaussianMixture(Xb, { nComponents: 3, onWarning: (m) => quiet.push(m) });
+  assert.deepEqual(quiet, []);
   // Stopped after two iterations from random responsibilities, as scikit-learn.
   const stopped = fx.cases.filter((c) => c.maxIter === 2);
   assert.equal(stopped.length, 4);

@@ -106,7 +106,7 @@ export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): Ag
     );
   }
   const dist = manhattan ? l1Dist : l2Dist;
-  validateData("fit agglomerative clustering", X);
+  validateData("fit agglomerative clustering", X, 2);
   const n = X.rows;
   if (nClusters > n) {
     throw new RangeError(

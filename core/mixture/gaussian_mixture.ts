@@ -21,8 +21,8 @@
  * multiplying, where scikit-learn expands it (more accurate far from the
  * origin, the same in exact arithmetic). Not provided: scikit-learn's
  * `weights_init`, `means_init`, `precisions_init`, `warm_start`, `verbose`
- * and `sample`. A run that stops at `maxIter` is a result (`converged`
- * false), not a warning.
+ * and `sample`. A fit none of whose runs met `tol` is a result
+ * (`converged` false), reported to `onWarning` in scikit-learn's words.
  *
  * Reference: A. P. Dempster, N. M. Laird and D. B. Rubin, "Maximum
  * likelihood from incomplete data via the EM algorithm" (JRSS B, 1977);
@@ -80,6 +80,11 @@ export interface GaussianMixtureOptions {
    * a fit repeats. @default 0
    */
   randomState?: number | RandomState;
+  /**
+   * Called with one line where scikit-learn warns: no run met `tol` within
+   * `maxIter` (> 0) iterations. @default ignore
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** A fitted Gaussian mixture (scikit-learn's fitted attributes and methods). */
@@ -251,6 +256,11 @@ export function gaussianMixture(
       best = params;
       bestNIter = nIter;
     }
+  }
+  if (!converged && o.maxIter > 0) {
+    options.onWarning?.(
+      `Initialization ${o.nInit} did not converge. Try different init parameters, or increase max_iter, tol or check for degenerate data.`,
+    );
   }
   // A final E-step, so that the labels are those predict(X) gives.
   em.logProbResp(X, best!, logNorm, logResp);
