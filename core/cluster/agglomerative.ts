@@ -247,7 +247,7 @@ function wardChain(X: Matrix): Merge[] {
 
 /**
  * Up to this many samples, ward linkage without connectivity runs on the
- * condensed distance matrix (33.5 MB at 4,096) with SciPy's update formula,
+ * condensed distance matrix (67 MB at 4,096) with SciPy's update formula,
  * as scikit-learn does (`scipy.cluster.hierarchy.ward`): its rounding, so
  * its tree where distances tie (lattice data). Beyond, on the centroids in
  * O(n·d) memory: the same tree except where rounding decides a tie.
