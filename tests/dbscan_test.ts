@@ -100,6 +100,14 @@ Deno.test("dbscan() with sample weights (some 0, some negative) equals scikit-le
     assert.deepEqual(Array.from(r.labels), labels);
     assert.deepEqual(Array.from(r.coreSampleIndices), core);
   }
+  // Ten weights of 0.1 sum to 1 as NumPy adds them (pairwise), 0.9999999999999999 in a plain loop.
+  const tenths = dbscan(matrix(10, 1), {
+    eps: 0.5,
+    minSamples: 1,
+    sampleWeight: Array(10).fill(0.1),
+  });
+  assert.deepEqual(Array.from(tenths.labels), Array(10).fill(0));
+  assert.equal(tenths.coreSampleIndices.length, 10);
   assert.throws(
     () => dbscan(X, { sampleWeight: [1, 2] }),
     /sampleWeight must hold 45 finite weights: length=2/,

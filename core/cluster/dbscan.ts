@@ -17,6 +17,7 @@
 import type { Matrix } from "../matrix.ts";
 import { validate, validateData } from "../validate.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
+import { pairwiseSum } from "../math.ts";
 
 /** Options of {@linkcode dbscan}. */
 export interface DbscanOptions {
@@ -87,12 +88,16 @@ export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
   const found = new Int32Array(n);
   // Core samples: unweighted, stop counting a neighbourhood once it holds
   // minSamples; weighted, sum the whole neighbourhood's weights.
+  // Weighted, the neighbourhood's weights are added as NumPy's np.sum adds
+  // them, in index order (scikit-learn's tree gives its own order, which
+  // only fractional weights could tell apart).
+  const picked = w ? new Float64Array(n) : undefined;
   const isCore = w
     ? (i: number) => {
       const m = index.within(X, i, found);
-      let s = 0;
-      for (let t = 0; t < m; t++) s += w[found[t]];
-      return s >= minSamples;
+      const ids = found.subarray(0, m).sort();
+      for (let t = 0; t < m; t++) picked![t] = w[ids[t]];
+      return pairwiseSum(picked!, 0, m) >= minSamples;
     }
     : (i: number) => index.hasAtLeast(X, i, minSamples);
   const core = new Uint8Array(n);

@@ -45,6 +45,7 @@ import type { Matrix } from "../matrix.ts";
 import { validate, validateData } from "../validate.ts";
 import { coreDistances, primMst } from "./_hdbscan_mst.ts";
 import { condenseTree, selectClusters, singleLinkage } from "./_hdbscan_tree.ts";
+import { pairwiseSum } from "../math.ts";
 
 /** Options of {@linkcode hdbscan}. */
 export interface HdbscanOptions {
@@ -196,26 +197,5 @@ export function hdbscan(X: Matrix, options: HdbscanOptions = {}): HdbscanResult 
 
 /** A row's sum as NumPy's `X.sum(axis=1)` adds it (first value, then pairwise sums). */
 function rowSum(x: Float64Array, o: number, d: number): number {
-  return d === 1 ? x[o] : x[o] + pairwiseSum(x, o + 1, d - 1);
-}
-
-/** NumPy's pairwise summation of `x[o .. o + n − 1]` (blocks of 8 up to 128). */
-function pairwiseSum(x: Float64Array, o: number, n: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x[o + i];
-    return s;
-  }
-  if (n <= 128) {
-    const r = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (let j = 0; j < 8; j++) r[j] = x[o + j];
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += x[o + i + j];
-    let s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; i++) s += x[o + i];
-    return s;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(x, o, n2) + pairwiseSum(x, o + n2, n - n2);
+  return d === 1 ? x[o] : x[o] + pairwiseSum(x, o + 1, o + d);
 }

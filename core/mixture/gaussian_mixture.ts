@@ -34,7 +34,7 @@ import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
-import { expAll, log } from "../math.ts";
+import { expAll, log, pairwiseSum } from "../math.ts";
 import { kmeans } from "../cluster/kmeans.ts";
 import { kmeansPlusPlus } from "../cluster/kmeans_plusplus.ts";
 import { checkInterrupt } from "../interrupt.ts";
@@ -711,38 +711,6 @@ function argmaxRows(a: Float64Array, n: number, k: number): Int32Array {
     labels[i] = best;
   }
   return labels;
-}
-
-/** Σ a, as NumPy's pairwise summation (8 accumulators, blocks of 128). */
-function pairwiseSum(a: Float64Array, from = 0, to = a.length): number {
-  const n = to - from;
-  if (n < 8) {
-    let s = 0;
-    for (let i = from; i < to; i++) s += a[i];
-    return s;
-  }
-  if (n <= 128) {
-    const r = [
-      a[from],
-      a[from + 1],
-      a[from + 2],
-      a[from + 3],
-      a[from + 4],
-      a[from + 5],
-      a[
-        from + 6
-      ],
-      a[from + 7],
-    ];
-    let i = from + 8;
-    for (; i < to - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[i + j];
-    let s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < to; i++) s += a[i];
-    return s;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, from, from + n2) + pairwiseSum(a, from + n2, to);
 }
 
 class Model implements GaussianMixtureModel {
