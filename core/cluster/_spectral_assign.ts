@@ -123,8 +123,9 @@ export function discretize(vectors: Matrix, rng: RandomState): Int32Array {
   }
   // A sample with no affinity to any other (an isolated node) has a zero
   // row: it stays zero (scikit-learn's eigensolver leaves rounding noise
-  // there, of no direction), adds nothing to the rotation's sums, takes the
-  // first label, and never serves as a direction of the start.
+  // there, of no direction, so its choices there are arbitrary), adds
+  // nothing to the rotation's sums, takes the first label, and never serves
+  // as a direction of the start.
   const zero = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -141,8 +142,10 @@ export function discretize(vectors: Matrix, rng: RandomState): Int32Array {
   const R = new Float64Array(k * k); // rotation, row-major k × k
   const c = new Float64Array(n);
   const T = new Float64Array(k * k);
-  // Step 1. Initial rotation: a random row, then the rows least aligned.
-  const first = rng.randint(0, n, 1)[0];
+  // Step 1. Initial rotation: a random row (the next non-zero one after a
+  // zero row, which has no direction), then the rows least aligned.
+  let first = rng.randint(0, n, 1)[0];
+  for (let t = 0; t < n && zero[first]; t++) first = (first + 1) % n;
   for (let a = 0; a < k; a++) R[a * k] = V[first * k + a];
   for (let j = 1; j < k; j++) {
     let arg = 0, min = Infinity;
