@@ -58,6 +58,13 @@ Deno.test("graph helpers: symmetrise, components in order of their lowest node",
 });
 
 Deno.test("agglomerative() rejects bad parameters", () => {
+  // Finite samples whose distance overflows: SciPy's linkage refuses them, as here.
+  for (const linkage of ["ward", "complete", "average"] as const) {
+    assert.throws(
+      () => agglomerative(fromRows([[1e308], [-1e308], [0]]), { nClusters: 2, linkage }),
+      /condensed distance matrix must contain only finite values: distance\(0, 1\)=Infinity$/,
+    );
+  }
   // scikit-learn requires two samples (check_array's ensure_min_samples=2).
   assert.throws(
     () => agglomerative(fromRows([[1, 2]]), { nClusters: 1 }),

@@ -88,7 +88,8 @@ export interface AgglomerativeResult {
  * assert.deepEqual(Array.from(r.labels), [0, 0, 1, 1, 1]);
  * assert.deepEqual(Array.from(r.distances), [1, 1, 1, Math.hypot(5, 4)]);
  * ```
- * @throws {RangeError} when nClusters ∉ [1, n], the linkage is unknown, or the graph has the wrong size.
+ * @throws {RangeError} when nClusters ∉ [1, n], the linkage is unknown, the graph has the wrong
+ *   size, or (ward, complete and average without connectivity, as SciPy) a distance overflows.
  */
 export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): AgglomerativeResult {
   const nClusters = options.nClusters ?? 2;
@@ -269,7 +270,11 @@ function lanceWilliamsChain(
   const row = Float64Array.from({ length: n }, (_, i) => n * i - (i * (i + 1)) / 2 - i - 1);
   const at = (i: number, j: number) => i < j ? row[i] + j : row[j] + i;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) D[row[i] + j] = dist(X, i, X, j);
+    for (let j = i + 1; j < n; j++) {
+      const v = dist(X, i, X, j);
+      if (!Number.isFinite(v)) overflow(i, j, v);
+      D[row[i] + j] = v;
+    }
   }
   const size = new Float64Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
@@ -345,6 +350,7 @@ function nnChain(
     const prev = chain.length > 1 ? chain[chain.length - 2] : -1;
     // Nearest active cluster to a; prefer the previous chain element on ties.
     const best = nearest(a, prev);
+    if (best < 0) overflow(a, -1, Infinity); // every distance from a overflowed
     if (best === prev) {
       const bestC = cost(a, prev);
       chain.length -= 2;
@@ -357,6 +363,15 @@ function nnChain(
     }
   }
   return merges;
+}
+
+/** Throws where SciPy's linkage refuses a distance that overflowed to ∞ (finite data far apart). */
+function overflow(i: number, j: number, v: number): never {
+  throw new RangeError(
+    `Cannot fit agglomerative clustering as the condensed distance matrix must contain only finite values: distance(${i}, ${
+      j < 0 ? "any" : j
+    })=${v}`,
+  );
 }
 
 /** Single linkage without connectivity: Prim's minimum spanning tree, O(n²) time, O(n) memory. */
