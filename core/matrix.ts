@@ -140,7 +140,7 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
 
 /** Rows per group of {@linkcode gatherRows}: their pages' walks overlap. */
 const GATHER_GROUP = 64;
-/** Where {@linkcode gatherRows}' page reads go, so that no engine drops them. */
+/** Where {@linkcode gatherRows}' page reads go, so that no engine drops them (its value, NaN after a NaN, is never used). */
 let pageReads = 0;
 
 /**

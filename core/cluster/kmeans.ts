@@ -171,6 +171,18 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
     algorithm: { kind: "oneOf", values: ["lloyd", "elkan", "auto", "full"] },
     init: { kind: "oneOf", values: ["k-means++", "random", "array"] },
   });
+  validateData("fit k-means", X);
+  if (X.rows < o.nClusters) {
+    throw new RangeError(
+      `Cannot fit k-means as n_samples=${X.rows} should be >= n_clusters=${o.nClusters}`,
+    );
+  }
+  if (explicit && (init.rows !== o.nClusters || init.cols !== X.cols)) {
+    throw new RangeError(
+      `Cannot fit k-means as init must be ${o.nClusters}x${X.cols}: init=${init.rows}x${init.cols}`,
+    );
+  }
+  if (explicit) assertFinite(init, "init");
   if (o.algorithm === "auto" || o.algorithm === "full") {
     warn(
       `algorithm='${o.algorithm}' is deprecated, it will be removed in 1.3. Using 'lloyd' instead.`,
@@ -187,18 +199,6 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
     );
     o.nInit = 1;
   }
-  validateData("fit k-means", X);
-  if (X.rows < o.nClusters) {
-    throw new RangeError(
-      `Cannot fit k-means as n_samples=${X.rows} should be >= n_clusters=${o.nClusters}`,
-    );
-  }
-  if (explicit && (init.rows !== o.nClusters || init.cols !== X.cols)) {
-    throw new RangeError(
-      `Cannot fit k-means as init must be ${o.nClusters}x${X.cols}: init=${init.rows}x${init.cols}`,
-    );
-  }
-  if (explicit) assertFinite(init, "init");
   let weights: Float64Array | undefined;
   if (options.sampleWeight !== undefined) {
     weights = Float64Array.from(options.sampleWeight);
