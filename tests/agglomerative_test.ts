@@ -21,7 +21,16 @@ Deno.test("agglomerative(): merge distances of each linkage on a line, by hand",
   assert.ok(Math.abs(w[2] - Math.sqrt((2 * 3) / 4) * (7 - 4 / 3)) < 1e-12);
   const r = agglomerative(X, { nClusters: 2, linkage: "single" });
   assert.deepEqual(Array.from(r.labels), [0, 0, 0, 1]);
-  assert.deepEqual(Array.from(r.children), [0, 1, 2, 4, 3, 5]);
+  // scikit-learn's single linkage keeps each merge's (tree, new point) order: [[0, 1], [4, 2], [5, 3]].
+  assert.deepEqual(Array.from(r.children), [0, 1, 4, 2, 5, 3]);
+  assert.deepEqual(Array.from(agglomerative(X, { nClusters: 2, linkage: "ward" }).children), [
+    0,
+    1,
+    2,
+    4,
+    3,
+    5,
+  ]);
 });
 
 Deno.test("agglomerative() equals scikit-learn for every linkage and metric, with and without connectivity, ties included", () => {
@@ -46,6 +55,7 @@ Deno.test("agglomerative() equals scikit-learn for every linkage and metric, wit
       c.connectivity ? "connected" : "free"
     }`;
     assert.ok(samePartition(Array.from(r.labels), c.labels), what);
+    if (c.children) assert.deepEqual(Array.from(r.children), c.children.flat(), `${what} children`);
     if (c.data === "far" && c.connectivity) assert.equal(r.nComponents, 3, what);
   }
 });

@@ -137,6 +137,7 @@ export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): Ag
         : linkage === "single"
         ? primMst(X, manhattan ? l1Dist : sqDist, manhattan ? (d) => d : Math.sqrt)
         : lanceWilliamsChain(X, linkage, dist),
+      linkage !== "single",
     );
   }
   return { labels: cut(n, tree.children, nClusters), ...tree, nComponents };
@@ -196,9 +197,15 @@ interface Merge {
  * Sorts candidate merges by distance (stably), applies them in that order,
  * skipping any whose ends are already one cluster (so a list of graph edges
  * gives Kruskal's spanning tree), and names the nodes as SciPy does: merge t
- * creates node n + t.
+ * creates node n + t. Each merge's children are in ascending order (SciPy's
+ * `label`), or, with `ordered` false, the clusters of its a and b ends
+ * (scikit-learn's single linkage, `_single_linkage_label`).
  */
-function sortedTree(n: number, merges: Merge[]): { children: Int32Array; distances: Float64Array } {
+function sortedTree(
+  n: number,
+  merges: Merge[],
+  ordered = true,
+): { children: Int32Array; distances: Float64Array } {
   const order = merges.map((_, i) => i).sort((i, j) => merges[i].d - merges[j].d || i - j);
   const uf = Int32Array.from({ length: n }, (_, i) => i);
   const node = Int32Array.from({ length: n }, (_, i) => i); // node id of each union-find root
@@ -212,7 +219,7 @@ function sortedTree(n: number, merges: Merge[]): { children: Int32Array; distanc
   for (const m of order) {
     const ra = find(merges[m].a), rb = find(merges[m].b);
     if (ra === rb) continue;
-    const [x, y] = [node[ra], node[rb]].sort((p, q) => p - q);
+    const [x, y] = !ordered || node[ra] < node[rb] ? [node[ra], node[rb]] : [node[rb], node[ra]];
     children[2 * t] = x;
     children[2 * t + 1] = y;
     distances[t] = merges[m].d;
@@ -379,7 +386,6 @@ function primMst(X: Matrix, cost: RowDistance, report: (c: number) => number): M
   const n = X.rows;
   const inTree = new Uint8Array(n);
   const dist = new Float64Array(n).fill(Infinity);
-  const from = new Int32Array(n);
   const merges: Merge[] = [];
   let cur = 0;
   inTree[0] = 1;
@@ -388,11 +394,13 @@ function primMst(X: Matrix, cost: RowDistance, report: (c: number) => number): M
     for (let j = 0; j < n; j++) {
       if (inTree[j]) continue;
       const d = cost(X, cur, X, j);
-      if (d < dist[j]) (dist[j] = d), (from[j] = cur);
+      if (d < dist[j]) dist[j] = d;
       if (best < 0 || dist[j] < dist[best]) best = j;
     }
     inTree[best] = 1;
-    merges.push({ a: from[best], b: best, d: report(dist[best]) });
+    // scikit-learn's mst_linkage_core records the last node added, not
+    // best's nearest one: the same cluster, and its children's order.
+    merges.push({ a: cur, b: best, d: report(dist[best]) });
     cur = best;
   }
   return merges;
@@ -583,5 +591,5 @@ function singleConnected(
   g.neighbors.forEach((row, i) => {
     for (const j of row) if (j > i) edges.push({ a: i, b: j, d: dist(X, i, X, j) });
   });
-  return sortedTree(g.n, edges);
+  return sortedTree(g.n, edges, false);
 }

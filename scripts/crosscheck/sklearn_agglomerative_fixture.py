@@ -35,6 +35,8 @@ for name, (X, k, nn) in sets.items():
             m = AgglomerativeClustering(n_clusters=k, linkage=linkage, connectivity=G if connected else None).fit(X)
             cases.append({"data": name, "X": X.tolist(), "k": k, "neighbors": nn, "linkage": linkage,
                           "connectivity": connected, "labels": m.labels_.tolist()})
+            if not connected:
+                cases[-1]["children"] = m.children_.tolist()  # the whole tree, in scikit-learn's order
             if connected and name.startswith("lattice"):
                 # k-th neighbours tie on a lattice: the test takes this graph, not its own.
                 cases[-1]["graph"] = [G.indices[G.indptr[i]:G.indptr[i + 1]].tolist() for i in range(len(X))]
@@ -44,6 +46,8 @@ for name, (X, k, nn) in sets.items():
                 cases.append({"data": name, "X": X.tolist(), "k": k, "neighbors": nn, "linkage": linkage,
                               "connectivity": connected, "metric": "cityblock",
                               "labels": m.labels_.tolist()})
+                if not connected:
+                    cases[-1]["children"] = m.children_.tolist()
                 if connected and name.startswith("lattice"):
                     cases[-1]["graph"] = [G.indices[G.indptr[i]:G.indptr[i + 1]].tolist() for i in range(len(X))]
 json.dump({"cases": cases}, open("tests/fixtures/sklearn_agglomerative.json", "w"))
