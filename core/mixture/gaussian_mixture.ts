@@ -82,7 +82,8 @@ export interface GaussianMixtureOptions {
   randomState?: number | RandomState;
   /**
    * Called with one line where scikit-learn warns: no run met `tol` within
-   * `maxIter` (> 0) iterations. @default ignore
+   * `maxIter` (> 0) iterations, or the k-means start found fewer distinct
+   * clusters than components. @default ignore
    */
   onWarning?: (message: string) => void;
 }
@@ -231,7 +232,7 @@ export function gaussianMixture(
   let best: Params | undefined;
   let bestNIter = 0;
   for (let init = 0; init < o.nInit; init++) {
-    let params = em.initialize(initialResponsibilities(X, o, rng));
+    let params = em.initialize(initialResponsibilities(X, o, rng, options.onWarning));
     let lowerBound = -Infinity;
     if (o.maxIter === 0) {
       best = params;
@@ -269,7 +270,12 @@ export function gaussianMixture(
 }
 
 /** Responsibilities (n × k) that start one run, drawn from `rng` as scikit-learn draws. */
-function initialResponsibilities(X: Matrix, o: Resolved, rng: RandomState): Float64Array {
+function initialResponsibilities(
+  X: Matrix,
+  o: Resolved,
+  rng: RandomState,
+  warn?: (message: string) => void,
+): Float64Array {
   const n = X.rows, k = o.nComponents;
   const resp = new Float64Array(n * k);
   switch (o.initParams) {
@@ -281,6 +287,7 @@ function initialResponsibilities(X: Matrix, o: Resolved, rng: RandomState): Floa
         init: "k-means++",
         refine: false,
         randomState: rng,
+        onWarning: warn, // scikit-learn's KMeans warns through the mixture
       });
       for (let i = 0; i < n; i++) resp[i * k + labels[i]] = 1;
       break;
