@@ -298,6 +298,16 @@ Deno.test("a run stopped by maxIter is a result: converged false, scikit-learn's
   gaussianMixture(Xb, { nComponents: 3, maxIter: 0, onWarning: (m) => quiet.push(m) });
   gaussianMixture(Xb, { nComponents: 3, onWarning: (m) => quiet.push(m) });
   assert.deepEqual(quiet, []);
+  // The k-means start's warning comes through, as scikit-learn's KMeans warns inside the mixture.
+  const same: string[] = [];
+  gaussianMixture(fromRows(Array(20).fill([1.5, -2])), {
+    nComponents: 2,
+    covarianceType: "spherical",
+    onWarning: (m) => same.push(m),
+  });
+  assert.deepEqual(same, [
+    "Number of distinct clusters (1) found smaller than n_clusters (2). Possibly due to duplicate points in X.",
+  ]);
   // Stopped after two iterations from random responsibilities, as scikit-learn.
   const stopped = fx.cases.filter((c) => c.maxIter === 2);
   assert.equal(stopped.length, 4);
