@@ -170,6 +170,7 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
     tol: { kind: "number", min: 0 },
     algorithm: { kind: "oneOf", values: ["lloyd", "elkan", "auto", "full"] },
     init: { kind: "oneOf", values: ["k-means++", "random", "array"] },
+    refine: { kind: "oneOf", values: [true, false] },
   });
   validateData("fit k-means", X);
   if (X.rows < o.nClusters) {

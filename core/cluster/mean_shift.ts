@@ -161,7 +161,13 @@ export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftR
     minBinFreq: options.minBinFreq ?? 1,
     maxIter: options.maxIter ?? 300,
   };
-  validate("fit mean shift", o, {
+  validate("fit mean shift", {
+    ...o,
+    binSeeding: options.binSeeding ?? false,
+    clusterAll: options.clusterAll ?? true,
+  }, {
+    binSeeding: { kind: "oneOf", values: [true, false] },
+    clusterAll: { kind: "oneOf", values: [true, false] },
     bandwidth: { kind: "number", min: 0, minExclusive: true },
     minBinFreq: { kind: "int", min: 1 },
     maxIter: { kind: "int", min: 0 },

@@ -362,6 +362,9 @@ export class MiniBatchKMeans {
   constructor(options: MiniBatchKMeansModelOptions = {}) {
     this.#o = resolve(options, "partially fit mini-batch k-means");
     this.#computeLabels = options.computeLabels ?? true;
+    validate("partially fit mini-batch k-means", { computeLabels: this.#computeLabels }, {
+      computeLabels: { kind: "oneOf", values: [true, false] },
+    });
   }
 
   /**

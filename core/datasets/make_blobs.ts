@@ -53,11 +53,16 @@ export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
   const stds = typeof stdOption === "number" ? [stdOption] : stdOption;
   const std = Math.min(...stds);
   const [lo, hi] = options.centerBox ?? [-10, 10];
-  validate("make blobs", { nSamples, nFeatures, clusterStd: std }, {
-    nSamples: { kind: "int", min: 1 },
-    nFeatures: { kind: "int", min: 1 },
-    clusterStd: { kind: "number", min: 0 },
-  });
+  validate(
+    "make blobs",
+    { nSamples, nFeatures, clusterStd: std, shuffle: options.shuffle ?? true },
+    {
+      shuffle: { kind: "oneOf", values: [true, false] },
+      nSamples: { kind: "int", min: 1 },
+      nFeatures: { kind: "int", min: 1 },
+      clusterStd: { kind: "number", min: 0 },
+    },
+  );
   const rs = options.randomState ?? 0;
   const rng = typeof rs === "number" ? new RandomState(rs) : rs;
   const c = options.centers ?? 3;

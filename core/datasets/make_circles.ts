@@ -98,7 +98,8 @@ export function makeMoons(options: CurvesOptions = {}): CurvePoints {
 function resolve(action: string, options: CurvesOptions) {
   const nSamples = options.nSamples ?? 100;
   const noise = options.noise ?? 0;
-  validate(action, { nSamples, noise }, {
+  validate(action, { nSamples, noise, shuffle: options.shuffle ?? true }, {
+    shuffle: { kind: "oneOf", values: [true, false] },
     nSamples: { kind: "int", min: 1 },
     noise: { kind: "number", min: 0 },
   });

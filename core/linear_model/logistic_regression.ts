@@ -19,6 +19,7 @@
  */
 import { assertFinite, type Matrix, matrix } from "../matrix.ts";
 import { lbfgs } from "../optimize/lbfgs.ts";
+import { validate } from "../validate.ts";
 
 /** Options of {@linkcode logisticRegression}. */
 export interface LogisticRegressionOptions {
@@ -91,6 +92,9 @@ export function logisticRegression(
   options: LogisticRegressionOptions = {},
 ): LogisticRegressionModel {
   const o = { C: 1, maxIter: 100, tol: 1e-4, fitIntercept: true, ...options };
+  validate("fit logistic regression", o, {
+    fitIntercept: { kind: "oneOf", values: [true, false] },
+  });
   if (!(o.C > 0) || !Number.isFinite(o.C)) {
     throw new RangeError(`Cannot fit logistic regression as C must be > 0: C=${o.C}`);
   }
