@@ -81,6 +81,12 @@ Deno.test("meanShift() as scikit-learn 1.2.1: seeds, clusterAll, maxIter 0, bin 
   assert.deepEqual(warnings, [
     "Binning data failed with provided bin_size=0.010000, using data points as seeds.",
   ]);
+  // Python's %f: an exact half rounds to even (0.0078125 → 0.007812), where toFixed gives 0.007813.
+  const half: string[] = [];
+  meanShift(line, { bandwidth: 0.0078125, binSeeding: true, onWarning: (m) => half.push(m) });
+  assert.deepEqual(half, [
+    "Binning data failed with provided bin_size=0.007812, using data points as seeds.",
+  ]);
 });
 
 Deno.test("binSeeds(): a bin size beyond float32's range multiplies in float64, as NumPy 1.24", () => {

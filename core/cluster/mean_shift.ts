@@ -17,6 +17,7 @@ import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
 import { validate, validateData } from "../validate.ts";
+import { percentF } from "../messages.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
 import { kthNeighborDistance } from "../neighbors/knn.ts";
 import { nearestRows, sqDist } from "../distance.ts";
@@ -176,7 +177,7 @@ export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftR
   const seeds = options.binSeeding ? binSeeds(X, h, o.minBinFreq) : X;
   if (options.binSeeding && seeds === X) {
     options.onWarning?.(
-      `Binning data failed with provided bin_size=${h.toFixed(6)}, using data points as seeds.`,
+      `Binning data failed with provided bin_size=${percentF(h)}, using data points as seeds.`,
     );
   }
   const index = new RadiusIndex(X, h);
