@@ -23,28 +23,36 @@ onFirstMessage((msg: { memory: WebAssembly.Memory }) => {
     Atomics.add(ctrl, Slot.Active, 1);
     let threw = true;
     try {
-      const n = ctrl[Slot.N], cap = ctrl[Slot.Cap];
-      const buffer = memory.buffer;
-      if (buffer.byteLength >= layout(n, cap).end) {
-        const v = views(buffer, n, cap);
-        const theta2 = new Float64Array(buffer, 0, 8)[Slot.Theta2 / 2];
-        if (stack.length < cap) stack = new Int32Array(cap);
-        for (;;) {
-          const from = Atomics.add(ctrl, Slot.Next, CHUNK);
-          if (from >= n) break;
-          repulsion2d(
-            v.Y,
-            v.order,
-            from,
-            Math.min(n, from + CHUNK),
-            v.tree,
-            theta2,
-            stack,
-            v.neg,
-            v.z,
-          );
-          Atomics.add(ctrl, Slot.WorkerChunks, 1);
+      let key = "", v: ReturnType<typeof views> | undefined;
+      for (;;) {
+        const from = Atomics.add(ctrl, Slot.Next, CHUNK);
+        // The layout is read after the claim: a worker that woke late for one
+        // iteration can claim a chunk of the next, whose layout (tree
+        // capacity) the calling thread wrote before resetting Next.
+        const n = ctrl[Slot.N], cap = ctrl[Slot.Cap];
+        if (from >= n) break;
+        const buffer = memory.buffer;
+        if (`${n} ${cap} ${buffer.byteLength}` !== key) {
+          if (buffer.byteLength < layout(n, cap).end) {
+            throw new Error(`the shared memory is smaller than the layout: cap=${cap}`);
+          }
+          v = views(buffer, n, cap);
+          if (stack.length < cap) stack = new Int32Array(cap);
+          key = `${n} ${cap} ${buffer.byteLength}`;
         }
+        const theta2 = new Float64Array(buffer, 0, 8)[Slot.Theta2 / 2];
+        repulsion2d(
+          v!.Y,
+          v!.order,
+          from,
+          Math.min(n, from + CHUNK),
+          v!.tree,
+          theta2,
+          stack,
+          v!.neg,
+          v!.z,
+        );
+        Atomics.add(ctrl, Slot.WorkerChunks, 1);
       }
       threw = false;
     } finally {
