@@ -95,3 +95,43 @@ export function validateData(action: string, X: Matrix, minRows = 1): void {
   }
   assertFinite(X);
 }
+
+/**
+ * Checks and copies per-sample weights (scikit-learn's `sample_weight`):
+ * `n` finite numbers, and with `rule` "nonNegative" none below 0, with
+ * "positiveSum" also not all 0. Returns undefined for undefined weights.
+ *
+ * @example
+ * ```ts
+ * import { validateWeights } from "./validate.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(validateWeights("fit DBSCAN", [1, -2], 2, "finite"), Float64Array.of(1, -2));
+ * assert.throws(
+ *   () => validateWeights("fit k-means", [0, 0], 2, "positiveSum"),
+ *   { message: "Cannot fit k-means as sampleWeight must hold 2 non-negative finite weights, not all 0: length=2" },
+ * );
+ * ```
+ * @throws {RangeError} naming the first bad weight, or the length.
+ */
+export function validateWeights(
+  action: string,
+  values: ArrayLike<number> | undefined,
+  n: number,
+  rule: "finite" | "nonNegative" | "positiveSum",
+): Float64Array | undefined {
+  if (values === undefined) return undefined;
+  const w = Float64Array.from(values);
+  const signed = rule !== "finite";
+  const bad = w.findIndex((v) => !(Number.isFinite(v) && (!signed || v >= 0)));
+  if (w.length !== n || bad >= 0 || (rule === "positiveSum" && !w.some((v) => v > 0))) {
+    const what = rule === "finite"
+      ? "finite weights"
+      : `non-negative finite weights${rule === "positiveSum" ? ", not all 0" : ""}`;
+    throw new RangeError(
+      `Cannot ${action} as sampleWeight must hold ${n} ${what}: ${
+        bad >= 0 ? `sampleWeight[${bad}]=${w[bad]}` : `length=${w.length}`
+      }`,
+    );
+  }
+  return w;
+}

@@ -29,7 +29,7 @@ import type { Matrix } from "../matrix.ts";
 import { columnMeans, matrix, takeRows } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { validate, validateData, validateWeights } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
 import { finishCenters, inertiaOf, nearestCenter } from "./_kmeans_common.ts";
 import { CHUNK } from "./_kmeans_protocol.ts";
@@ -130,18 +130,7 @@ export function bisectingKMeans(
       `Cannot ${action} as n_samples=${n} should be >= n_clusters=${o.nClusters}`,
     );
   }
-  let w: Float64Array | undefined;
-  if (options.sampleWeight !== undefined) {
-    w = Float64Array.from(options.sampleWeight);
-    const bad = w.findIndex((v) => !(v >= 0 && Number.isFinite(v)));
-    if (w.length !== n || bad >= 0) {
-      throw new RangeError(
-        `Cannot ${action} as sampleWeight must hold ${n} non-negative finite weights: ${
-          bad >= 0 ? `sampleWeight[${bad}]=${w[bad]}` : `length=${w.length}`
-        }`,
-      );
-    }
-  }
+  const w = validateWeights(action, options.sampleWeight, n, "nonNegative");
   const rs = options.randomState ?? 0;
   const rng = typeof rs === "number" ? new RandomState(rs) : rs;
 

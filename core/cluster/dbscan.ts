@@ -15,7 +15,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { validate, validateData } from "../validate.ts";
+import { validate, validateData, validateWeights } from "../validate.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
 import { pairwiseSum } from "../math.ts";
 
@@ -71,26 +71,13 @@ export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
   });
   validateData("fit DBSCAN", X);
   const n = X.rows;
-  const w = options.sampleWeight === undefined
-    ? undefined
-    : Float64Array.from(options.sampleWeight);
-  if (w) {
-    const bad = w.findIndex((v) => !Number.isFinite(v));
-    if (w.length !== n || bad >= 0) {
-      throw new RangeError(
-        `Cannot fit DBSCAN as sampleWeight must hold ${n} finite weights: ${
-          bad >= 0 ? `sampleWeight[${bad}]=${w[bad]}` : `length=${w.length}`
-        }`,
-      );
-    }
-  }
+  const w = validateWeights("fit DBSCAN", options.sampleWeight, n, "finite");
   const index = new RadiusIndex(X, eps);
   const found = new Int32Array(n);
   // Core samples: unweighted, stop counting a neighbourhood once it holds
-  // minSamples; weighted, sum the whole neighbourhood's weights.
-  // Weighted, the neighbourhood's weights are added as NumPy's np.sum adds
-  // them, in index order (scikit-learn's tree gives its own order, which
-  // only fractional weights could tell apart).
+  // minSamples; weighted, add the whole neighbourhood's weights as NumPy's
+  // np.sum does, in index order (scikit-learn's tree gives its own order,
+  // which only fractional weights could tell apart).
   const picked = w ? new Float64Array(n) : undefined;
   const isCore = w
     ? (i: number) => {

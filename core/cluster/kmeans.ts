@@ -14,7 +14,7 @@ import type { Matrix } from "../matrix.ts";
 import { assertFinite, columnMeans, columnVariances, matrix } from "../matrix.ts";
 import { rowSqNorms, sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { validate, validateData, validateWeights } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
 import {
   assignLabels,
@@ -200,18 +200,7 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
     );
     o.nInit = 1;
   }
-  let weights: Float64Array | undefined;
-  if (options.sampleWeight !== undefined) {
-    weights = Float64Array.from(options.sampleWeight);
-    const bad = weights.findIndex((v) => !(v >= 0 && Number.isFinite(v)));
-    if (weights.length !== X.rows || bad >= 0 || !weights.some((v) => v > 0)) {
-      throw new RangeError(
-        `Cannot fit k-means as sampleWeight must hold ${X.rows} non-negative finite weights, not all 0: ${
-          bad >= 0 ? `sampleWeight[${bad}]=${weights[bad]}` : `length=${weights.length}`
-        }`,
-      );
-    }
-  }
+  const weights = validateWeights("fit k-means", options.sampleWeight, X.rows, "positiveSum");
   const rs = options.randomState ?? 0;
   return {
     ...o,
