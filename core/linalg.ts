@@ -133,6 +133,14 @@ export function symmetricEigen(A: Matrix): { values: Float64Array; vectors: Matr
   // updates two contiguous rows; the same products as columns.
   const vt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) vt[i * n + i] = 1;
+  // The sweeps end once the off-diagonal squares sum below 1e-30. A matrix
+  // whose largest entry is below 1 (or whose squares would overflow) is
+  // first scaled by a power of two to [1, 2): that changes no rotation's
+  // bits, only where the absolute test stops, which had stopped before the
+  // first rotation on the covariance of data spread by 1e-8.
+  const e = jacobiExponent(a);
+  const f = 2 ** e;
+  if (e !== 0) { for (let t = 0; t < n * n; t++) a[t] *= f; }
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
@@ -149,12 +157,25 @@ export function symmetricEigen(A: Matrix): { values: Float64Array; vectors: Matr
     }
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j] - a[i * n + i]);
-  const values = Float64Array.from(order, (i) => a[i * n + i]);
+  const values = Float64Array.from(order, (i) => a[i * n + i] / f);
   const vectors = matrix(n, n);
   order.forEach((src, dst) => {
     for (let k = 0; k < n; k++) vectors.data[k * n + dst] = vt[src * n + k];
   });
   return { values, vectors };
+}
+
+/**
+ * The power of two e by which {@linkcode symmetricEigen} scales its matrix:
+ * 0 where the largest |entry| m is in [1, 2^500] (those matrices sweep
+ * as they always did), else the e that brings m into [1, 2) (at most ±1000;
+ * 0 for a zero matrix).
+ */
+function jacobiExponent(a: Float64Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  if (m === 0 || (m >= 1 && m <= 2 ** 500) || !Number.isFinite(m)) return 0;
+  return Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(m))));
 }
 
 /**

@@ -251,7 +251,9 @@ export function linspace(
   endpoint = true,
 ): Float64Array {
   const out = new Float64Array(num);
-  const step = (stop - start) / (endpoint ? num - 1 : num);
+  // One point is the start, as NumPy's (a step of (stop − start)/0 would make it NaN).
+  const div = endpoint ? num - 1 : num;
+  const step = div > 0 ? (stop - start) / div : 0;
   for (let i = 0; i < num; i++) out[i] = i * step + start;
   if (endpoint && num > 1) out[num - 1] = stop;
   return out;

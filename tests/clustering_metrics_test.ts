@@ -51,6 +51,23 @@ Deno.test("clustering metrics reject mismatched or non-integer labels", () => {
   assert.deepEqual(Array.from(contingencyMatrix([-1, 3], [2, 2]).classes), [-1, 3]);
 });
 
+Deno.test("clustering metrics keep labels beyond the int32 range apart", () => {
+  // scikit-learn 1.2.1 on these int64 labels: classes [0, 2⁴⁰, 2⁴⁰ + 1], NMI, ARI and
+  // accuracy 1. An Int32Array of the labels wrapped 2⁴⁰ and 2⁴⁰ + 1 to 0 and 1.
+  const a = [2 ** 40, 2 ** 40 + 1, 0, 0, -(2 ** 31) - 1], b = [0, 1, 2, 2, 3];
+  assert.deepEqual(Array.from(contingencyMatrix(a, b).classes), [
+    -(2 ** 31) - 1,
+    0,
+    2 ** 40,
+    2 ** 40 + 1,
+  ]);
+  assert.equal(normalizedMutualInfo(a, b), 1);
+  assert.equal(adjustedRandScore(a, b), 1);
+  const acc = clusterAccuracy(a, b);
+  assert.equal(acc.accuracy, 1);
+  assert.equal(acc.mapping.get(0), 2 ** 40);
+});
+
 Deno.test("linearSumAssignment reaches SciPy's optimum on rectangular problems", async (t) => {
   for (const [i, a] of fixture.assignments.entries()) {
     await t.step(`${a.cost.length}x${a.cost[0].length} maximize=${a.maximize} (#${i})`, () => {

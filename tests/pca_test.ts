@@ -299,3 +299,25 @@ Deno.test("pca() rejects bad input with one-line messages", () => {
     message: "Cannot fit PCA as nComponents must be an integer >= 1 and <= 2: nComponents=0",
   });
 });
+
+Deno.test("pca() and symmetricEigen() rotate small and huge matrices as unit ones", () => {
+  // scikit-learn 1.2.1: PCA(2) of these rows times any scale gives components
+  // [[-0.692, -0.722], [-0.722, 0.692]] and ratios [0.990, 0.010]. Jacobi's absolute
+  // stopping test (off-diagonal squares below 1e-30) stopped before the first rotation
+  // once the data's spread fell below about 1e-8, and returned the unrotated axes.
+  const rows = [[0, 0], [1, 1], [2, 2.5], [3, 2.9]];
+  const unit = pca(fromRows(rows), { nComponents: 2 });
+  for (const scale of [1e-8, 1e-12, 1e-100, 1e-150, 1e100]) {
+    const m = pca(fromRows(rows.map((r) => r.map((v) => v * scale))), { nComponents: 2 });
+    close(m.components.data, unit.components.data, 0, 1e-12);
+    close(m.explainedVarianceRatio, unit.explainedVarianceRatio, 1e-12, 0);
+    close(m.explainedVariance, unit.explainedVariance.map((v) => v * scale * scale), 1e-12, 0);
+  }
+  // A power of two changes no rotation: the same vectors to the bit, the values scaled.
+  const A = fromRows([[2, 1, 0.5], [1, 3, 0.25], [0.5, 0.25, 1]]);
+  const one = symmetricEigen(A);
+  const small = symmetricEigen(matrix(3, 3, A.data.map((v) => v * 2 ** -60)));
+  assert.deepEqual(Array.from(small.vectors.data), Array.from(one.vectors.data));
+  assert.deepEqual(Array.from(small.values), Array.from(one.values.map((v) => v * 2 ** -60)));
+  assert.deepEqual(Array.from(symmetricEigen(matrix(2, 2)).values), [0, 0]);
+});

@@ -40,6 +40,10 @@ Deno.test("sampleSize scores a seeded subset; the full size equals the exact sco
   assert.notEqual(a, silhouetteScore(X, labels, { sampleSize: 100, randomState: 4 }));
   assert.ok(Math.abs(a - silhouetteScore(X, labels)) < 0.1);
   assert.throws(() => silhouetteScore(X, labels, { sampleSize: 1 }), /sampleSize/);
+  // Larger than n: all n in the permutation's order, as scikit-learn's slice.
+  const all = silhouetteScore(X, labels, { sampleSize: 1000, randomState: 3 });
+  assert.equal(all, silhouetteScore(X, labels, { sampleSize: 300, randomState: 3 }));
+  assert.ok(Math.abs(all - silhouetteScore(X, labels)) < 1e-12);
 });
 
 Deno.test("silhouette needs 2 ≤ clusters ≤ n − 1", () => {

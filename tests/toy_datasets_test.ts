@@ -4,7 +4,8 @@ import { toyDatasets } from "../core/datasets/toy_datasets.ts";
 import { makeCircles, makeMoons } from "../core/datasets/make_circles.ts";
 import { makeBlobs } from "../core/datasets/make_blobs.ts";
 import { standardScaler } from "../core/preprocessing/standard_scaler.ts";
-import { fromRows } from "../core/matrix.ts";
+import { minMaxScaler } from "../core/preprocessing/min_max_scaler.ts";
+import { fromRows, linspace } from "../core/matrix.ts";
 
 const fixture = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/sklearn_cluster_comparison.json", import.meta.url)),
@@ -53,4 +54,32 @@ Deno.test("makeCircles(), makeMoons(), makeBlobs(clusterStd[]) reject bad option
   assert.deepEqual(Array.from(y), [0, 0, 1, 1]);
   assert.equal(X.data[0], 1);
   assert.equal(X.data[4], 0.8);
+});
+
+Deno.test("makeMoons() with 1 to 3 samples, linspace() of one point, makeBlobs() refuses centers < 1", () => {
+  // scikit-learn 1.2.1: make_moons(3, shuffle=False) is [[1, 0], [0, 0.5], [2, 0.5]] (the inner
+  // moon's single point is linspace(0, π, 1) = [0]; a step of π/0 made it NaN). Our cos/sin leave
+  // one value an ulp off.
+  const want = [1, 0, 0, 0.5, 2, 0.5];
+  makeMoons({ nSamples: 3, shuffle: false }).X.data.forEach((v, i) => {
+    assert.ok(Math.abs(v - want[i]) <= 2 * Number.EPSILON, `X[${i}] = ${v}`);
+  });
+  assert.deepEqual(Array.from(makeMoons({ nSamples: 1, shuffle: false }).X.data), [0, 0.5]);
+  assert.deepEqual(Array.from(linspace(3, 7, 1)), [3]);
+  assert.deepEqual(Array.from(linspace(3, 7, 1, false)), [3]);
+  for (const centers of [0, -2, 1.5]) {
+    assert.throws(() => makeBlobs({ nSamples: 3, centers }), {
+      name: "RangeError",
+      message: `Cannot make blobs as centers must be an integer >= 1: centers=${centers}`,
+    });
+  }
+});
+
+Deno.test("minMaxScaler(): a range below 10·eps counts as constant, as scikit-learn's", () => {
+  // MinMaxScaler().fit([[1e-16], [2e-16]]): scale 1 (range 1e-16 < 2.2e-15), so [0, 1e-16].
+  const X = fromRows([[1e-16, 0], [2e-16, 1e-14]]);
+  const s = minMaxScaler(X);
+  assert.equal(s.scale[0], 1);
+  assert.equal(s.scale[1], 1e14);
+  assert.deepEqual(Array.from(s.transform(X).data), [0, 0, 1e-16, 1]);
 });

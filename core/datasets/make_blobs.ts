@@ -45,6 +45,8 @@ export interface Blobs {
  * assert.equal(X.data[0], 8.215973984466915);
  * assert.equal(y[2], 2);
  * ```
+ * @throws {RangeError} unless nSamples, nFeatures and an integer `centers` are integers ≥ 1
+ * and clusterStd ≥ 0 (one per centre when an array).
  */
 export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
   const nSamples = options.nSamples ?? 100;
@@ -53,19 +55,26 @@ export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
   const stds = typeof stdOption === "number" ? [stdOption] : stdOption;
   const std = Math.min(...stds);
   const [lo, hi] = options.centerBox ?? [-10, 10];
+  const c = options.centers ?? 3;
   validate(
     "make blobs",
-    { nSamples, nFeatures, clusterStd: std, shuffle: options.shuffle ?? true },
+    {
+      nSamples,
+      nFeatures,
+      clusterStd: std,
+      shuffle: options.shuffle ?? true,
+      centers: typeof c === "number" ? c : c.rows,
+    },
     {
       shuffle: { kind: "oneOf", values: [true, false] },
       nSamples: { kind: "int", min: 1 },
       nFeatures: { kind: "int", min: 1 },
       clusterStd: { kind: "number", min: 0 },
+      centers: { kind: "int", min: 1 },
     },
   );
   const rs = options.randomState ?? 0;
   const rng = typeof rs === "number" ? new RandomState(rs) : rs;
-  const c = options.centers ?? 3;
   const centers = typeof c === "number"
     ? matrix(c, nFeatures, rng.uniform(lo, hi, c * nFeatures))
     : c;

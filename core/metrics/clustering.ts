@@ -10,10 +10,10 @@ import { linearSumAssignment } from "../optimize/linear_sum_assignment.ts";
 
 /** A contingency table: `counts[i][j]` samples have class `classes[i]` and cluster `clusters[j]`. */
 export interface Contingency {
-  /** Distinct true labels, ascending. */
-  readonly classes: Int32Array;
+  /** Distinct true labels, ascending (any integers, as NumPy's int64 labels). */
+  readonly classes: Float64Array;
   /** Distinct predicted labels, ascending. */
-  readonly clusters: Int32Array;
+  readonly clusters: Float64Array;
   /** `classes.length × clusters.length` counts. */
   readonly counts: Matrix;
 }
@@ -35,8 +35,13 @@ function checkLabels(action: string, yTrue: ArrayLike<number>, yPred: ArrayLike<
   }
 }
 
-function codes(y: ArrayLike<number>): { values: Int32Array; code: Int32Array } {
-  const values = Int32Array.from(new Set(Array.from(y))).sort();
+/**
+ * The distinct labels (ascending) and each sample's index among them. The
+ * labels stay float64: an Int32Array wrapped 2³¹ and beyond, which merged
+ * distinct labels.
+ */
+function codes(y: ArrayLike<number>): { values: Float64Array; code: Int32Array } {
+  const values = Float64Array.from(new Set(Array.from(y))).sort();
   const index = new Map<number, number>();
   values.forEach((v, i) => index.set(v, i));
   return { values, code: Int32Array.from(y, (v) => index.get(v)!) };

@@ -18,7 +18,7 @@ import { validate, validateData } from "../validate.ts";
 
 /** Options of {@linkcode silhouetteScore}. */
 export interface SilhouetteOptions {
-  /** Score a random subset of this many samples (labels restricted to it). @default all samples */
+  /** Score a random subset of this many samples (labels restricted to it; all n when larger). @default all samples */
   sampleSize?: number;
   /** Seed or generator for the subset. @default 0 */
   randomState?: number | RandomState;
@@ -107,8 +107,9 @@ export function silhouetteScore(
   let ls = labels;
   if (options.sampleSize !== undefined) {
     validate("compute the silhouette", { sampleSize: options.sampleSize }, {
-      sampleSize: { kind: "int", min: 2, max: X.rows },
+      sampleSize: { kind: "int", min: 2 },
     });
+    // More than n: all n, in the permutation's order (scikit-learn's slice).
     const rs = options.randomState ?? 0;
     const rng = typeof rs === "number" ? new RandomState(rs) : rs;
     const idx = rng.permutation(X.rows).subarray(0, options.sampleSize);

@@ -2,13 +2,16 @@
  * Min-max scaling, as scikit-learn's `MinMaxScaler`: each column is mapped
  * by x ↦ (x − min)·(hi − lo)/(max − min) + lo, with min and max taken on the
  * rows it was fitted on and (lo, hi) = `featureRange`. A constant column
- * has range 0, which counts as 1 (scikit-learn's `_handle_zeros_in_scale`),
- * so it maps to lo on the fitted rows. Other rows may fall outside
+ * — a range below 10·ε (2.2e-15), as scikit-learn's `_handle_zeros_in_scale`
+ * judges it — counts as range 1, so it maps to lo on the fitted rows. Other rows may fall outside
  * (lo, hi); they are not clipped.
  *
  * @module
  */
 import { assertFinite, columnExtent, type Matrix, matrix } from "../matrix.ts";
+
+/** Ranges below this count as zero (scikit-learn's 10 · float64 eps). */
+const ZERO_RANGE = 10 * Number.EPSILON;
 
 /** A fitted scaler. */
 export interface MinMaxScaler {
@@ -16,7 +19,7 @@ export interface MinMaxScaler {
   readonly dataMin: Float64Array;
   /** Per-column maximum of the fitted rows. */
   readonly dataMax: Float64Array;
-  /** Per-column factor: (hi − lo) / (max − min), with a zero range read as 1. */
+  /** Per-column factor: (hi − lo) / (max − min), with a range below 10·ε read as 1. */
   readonly scale: Float64Array;
   /** Scales rows with as many columns as the fitted ones. */
   transform(x: Matrix): Matrix;
@@ -51,7 +54,7 @@ export function minMaxScaler(
   if (x.rows === 0) throw new RangeError("Cannot fit the scaler as X has no rows: X.rows=0");
   assertFinite(x, "X");
   const { min, max } = columnExtent(x);
-  const scale = min.map((m, j) => (hi - lo) / (max[j] - m === 0 ? 1 : max[j] - m));
+  const scale = min.map((m, j) => (hi - lo) / (max[j] - m < ZERO_RANGE ? 1 : max[j] - m));
   const d = x.cols;
   return {
     dataMin: min,
