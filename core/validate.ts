@@ -135,3 +135,62 @@ export function validateWeights(
   }
   return w;
 }
+
+/**
+ * The names of an options type, listed once as a record of every key set
+ * to `true`: the compiler checks that the record names each key of `T` and
+ * no other, so the list cannot fall behind the type.
+ *
+ * @example
+ * ```ts
+ * import { optionNames } from "./validate.ts";
+ * import assert from "node:assert/strict";
+ * interface DemoOptions { eps?: number; minSamples?: number }
+ * assert.deepEqual(optionNames<DemoOptions>({ eps: true, minSamples: true }), ["eps", "minSamples"]);
+ * ```
+ */
+export function optionNames<T>(
+  names: { readonly [K in keyof Required<T>]: true },
+): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Refuses an options object with a property that is not one of `names`,
+ * as scikit-learn raises on an unexpected keyword argument: JavaScript
+ * callers get no compiler check, and a misspelt or unsupported option
+ * (`nCluster`, `n_clusters`, `whiten`) would be ignored and its default
+ * used. The message names the option it is another spelling of (case,
+ * `_` and `-` aside), else the options there are.
+ *
+ * @example
+ * ```ts
+ * import { checkOptions } from "./validate.ts";
+ * import assert from "node:assert/strict";
+ * const names = ["nClusters", "randomState"];
+ * checkOptions("fit k-means", { nClusters: 3 }, names); // fine
+ * assert.throws(() => checkOptions("fit k-means", { n_clusters: 3 }, names), {
+ *   name: "TypeError",
+ *   message: "Cannot fit k-means as n_clusters is not one of its options (did you mean nClusters?): n_clusters=3",
+ * });
+ * ```
+ * @throws {TypeError} on an unknown option, or options that are not an object.
+ */
+export function checkOptions(action: string, options: unknown, names: readonly string[]): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `Cannot ${action} as its options must be an object: options=${String(options)}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (names.includes(key)) continue;
+    const plain = (s: string) => s.replace(/[_-]/g, "").toLowerCase();
+    const near = names.find((name) => plain(name) === plain(key));
+    const v = (options as Record<string, unknown>)[key];
+    throw new TypeError(
+      `Cannot ${action} as ${key} is not one of its options (${
+        near ? `did you mean ${near}?` : `they are ${names.join(", ")}`
+      }): ${key}=${typeof v === "string" ? JSON.stringify(v) : String(v)}`,
+    );
+  }
+}

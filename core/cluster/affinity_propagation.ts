@@ -17,7 +17,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 
 /** Options of {@linkcode affinityPropagation}. */
 export interface AffinityPropagationOptions {
@@ -37,6 +37,16 @@ export interface AffinityPropagationOptions {
    */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode AffinityPropagationOptions}'s names, for {@linkcode checkOptions}. */
+const AFFINITY_PROPAGATION_OPTIONS = optionNames<AffinityPropagationOptions>({
+  preference: true,
+  damping: true,
+  maxIter: true,
+  convergenceIter: true,
+  randomState: true,
+  onWarning: true,
+});
 
 /** An affinity-propagation clustering. */
 export interface AffinityPropagationResult {
@@ -81,6 +91,7 @@ export function affinityPropagation(
   S0: Matrix,
   options: AffinityPropagationOptions = {},
 ): AffinityPropagationResult {
+  checkOptions("run affinity propagation", options, AFFINITY_PROPAGATION_OPTIONS);
   const n = S0.rows;
   if (S0.cols !== n || n < 1) {
     throw new RangeError(

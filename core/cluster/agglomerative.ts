@@ -33,7 +33,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { connectedComponents, type SparseGraph, symmetrize } from "../neighbors/graph.ts";
 import { EdgeHeap } from "./_heap.ts";
 
@@ -62,6 +62,14 @@ export interface AgglomerativeOptions {
    */
   metric?: AgglomerativeMetric;
 }
+
+/** {@linkcode AgglomerativeOptions}'s names, for {@linkcode checkOptions}. */
+const AGGLOMERATIVE_OPTIONS = optionNames<AgglomerativeOptions>({
+  nClusters: true,
+  linkage: true,
+  connectivity: true,
+  metric: true,
+});
 
 /** A fitted hierarchy. */
 export interface AgglomerativeResult {
@@ -92,6 +100,7 @@ export interface AgglomerativeResult {
  *   size, or (ward, complete and average without connectivity, as SciPy) a distance overflows.
  */
 export function agglomerative(X: Matrix, options: AgglomerativeOptions = {}): AgglomerativeResult {
+  checkOptions("fit agglomerative clustering", options, AGGLOMERATIVE_OPTIONS);
   const nClusters = options.nClusters ?? 2;
   const linkage = options.linkage ?? "ward";
   const metric = options.metric ?? "euclidean";

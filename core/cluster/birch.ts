@@ -21,7 +21,7 @@
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { rowSqNorms } from "../distance.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { agglomerative } from "./agglomerative.ts";
 import { nearestCenter } from "./_kmeans_common.ts";
 import { CFNode, splitNode, Subcluster } from "./_birch_tree.ts";
@@ -39,6 +39,15 @@ export interface BirchOptions {
   /** Receives scikit-learn's warning when fewer subclusters than nClusters are found. @default ignore */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode BirchOptions}'s names, for {@linkcode checkOptions}. */
+const BIRCH_OPTIONS = optionNames<BirchOptions>({
+  threshold: true,
+  branchingFactor: true,
+  nClusters: true,
+  computeLabels: true,
+  onWarning: true,
+});
 
 /** A BIRCH clustering. */
 export interface BirchResult {
@@ -86,6 +95,7 @@ export class BirchModel {
 
   /** @throws {RangeError} on an option out of range. */
   constructor(options: BirchOptions = {}) {
+    checkOptions(ACTION, options, BIRCH_OPTIONS);
     const o = {
       threshold: options.threshold ?? 0.5,
       branchingFactor: options.branchingFactor ?? 50,

@@ -29,7 +29,7 @@ import type { Matrix } from "../matrix.ts";
 import { columnMeans, matrix, takeRows } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData, validateWeights } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData, validateWeights } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
 import { finishCenters, inertiaOf, nearestCenter } from "./_kmeans_common.ts";
 import { CHUNK } from "./_kmeans_protocol.ts";
@@ -55,6 +55,19 @@ export interface BisectingKMeansOptions {
   /** Weight of each sample (centre updates and inertia; not the initialisation, as scikit-learn 1.2). @default all 1 */
   sampleWeight?: ArrayLike<number>;
 }
+
+/** {@linkcode BisectingKMeansOptions}'s names, for {@linkcode checkOptions}. */
+const BISECTING_OPTIONS = optionNames<BisectingKMeansOptions>({
+  nClusters: true,
+  init: true,
+  nInit: true,
+  randomState: true,
+  maxIter: true,
+  tol: true,
+  algorithm: true,
+  bisectingStrategy: true,
+  sampleWeight: true,
+});
 
 /** A fitted bisecting k-means. */
 export interface BisectingKMeansResult {
@@ -104,6 +117,7 @@ export function bisectingKMeans(
   X: Matrix,
   options: BisectingKMeansOptions = {},
 ): BisectingKMeansResult {
+  checkOptions("fit bisecting k-means", options, BISECTING_OPTIONS);
   const action = "fit bisecting k-means";
   const o = {
     nClusters: options.nClusters ?? 8,

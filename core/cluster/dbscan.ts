@@ -15,7 +15,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { validate, validateData, validateWeights } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData, validateWeights } from "../validate.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
 import { pairwiseSum } from "../math.ts";
 
@@ -33,6 +33,13 @@ export interface DbscanOptions {
    */
   sampleWeight?: ArrayLike<number>;
 }
+
+/** {@linkcode DbscanOptions}'s names, for {@linkcode checkOptions}. */
+const DBSCAN_OPTIONS = optionNames<DbscanOptions>({
+  eps: true,
+  minSamples: true,
+  sampleWeight: true,
+});
 
 /** A DBSCAN clustering. */
 export interface DbscanResult {
@@ -63,6 +70,7 @@ export interface DbscanResult {
  * @throws {RangeError} when eps ≤ 0, minSamples < 1, the data is empty or not finite, or the weights are not n finite numbers.
  */
 export function dbscan(X: Matrix, options: DbscanOptions = {}): DbscanResult {
+  checkOptions("fit DBSCAN", options, DBSCAN_OPTIONS);
   const eps = options.eps ?? 0.5;
   const minSamples = options.minSamples ?? 5;
   validate("fit DBSCAN", { eps, minSamples }, {

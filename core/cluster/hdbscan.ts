@@ -42,7 +42,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { coreDistances, primMst } from "./_hdbscan_mst.ts";
 import { condenseTree, selectClusters, singleLinkage } from "./_hdbscan_tree.ts";
 import { pairwiseSum } from "../math.ts";
@@ -66,6 +66,18 @@ export interface HdbscanOptions {
   /** Only "euclidean" is implemented. @default "euclidean" */
   metric?: "euclidean";
 }
+
+/** {@linkcode HdbscanOptions}'s names, for {@linkcode checkOptions}. */
+const HDBSCAN_OPTIONS = optionNames<HdbscanOptions>({
+  minClusterSize: true,
+  minSamples: true,
+  clusterSelectionEpsilon: true,
+  maxClusterSize: true,
+  alpha: true,
+  clusterSelectionMethod: true,
+  allowSingleCluster: true,
+  metric: true,
+});
 
 /** An HDBSCAN clustering. */
 export interface HdbscanResult {
@@ -106,6 +118,7 @@ export interface HdbscanResult {
  * or minSamples larger than the number of finite rows.
  */
 export function hdbscan(X: Matrix, options: HdbscanOptions = {}): HdbscanResult {
+  checkOptions("fit HDBSCAN", options, HDBSCAN_OPTIONS);
   const minClusterSize = options.minClusterSize ?? 5;
   const minSamples = options.minSamples ?? minClusterSize;
   const clusterSelectionEpsilon = options.clusterSelectionEpsilon ?? 0;

@@ -14,7 +14,7 @@ import type { Matrix } from "../matrix.ts";
 import { assertFinite, columnMeans, columnVariances, matrix } from "../matrix.ts";
 import { rowSqNorms, sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData, validateWeights } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData, validateWeights } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
 import {
   assignLabels,
@@ -91,6 +91,22 @@ export interface KMeansOptions {
   /** Called after each of the `nInit` runs (1-based), e.g. for a progress bar. */
   onRun?: (run: number, nInit: number, inertia: number) => void;
 }
+
+/** {@linkcode KMeansOptions}'s names, for {@linkcode checkOptions}. */
+const KMEANS_OPTIONS = optionNames<KMeansOptions>({
+  nClusters: true,
+  init: true,
+  nInit: true,
+  maxIter: true,
+  tol: true,
+  algorithm: true,
+  randomState: true,
+  refine: true,
+  nSwaps: true,
+  sampleWeight: true,
+  onWarning: true,
+  onRun: true,
+});
 
 /** A fitted k-means model. */
 export interface KMeansResult {
@@ -229,6 +245,7 @@ function resolve(X: Matrix, options: KMeansOptions): Resolved {
  * @throws {RangeError} on a parameter out of range, non-finite data, or fewer samples than clusters.
  */
 export function kmeans(X: Matrix, options: KMeansOptions = {}): KMeansResult {
+  checkOptions("fit k-means", options, KMEANS_OPTIONS);
   const o = resolve(X, options);
   const w = o.weights;
   // Centre the data (as scikit-learn) for more accurate distances.

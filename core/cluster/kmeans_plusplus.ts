@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkOptions, optionNames } from "../validate.ts";
 import type { Matrix } from "../matrix.ts";
 import { takeRows } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
@@ -36,6 +37,12 @@ export interface KMeansPlusPlusOptions {
   /** Weight of each sample (potentials become Σ wᵢ D(xᵢ)²). @default all 1 */
   sampleWeight?: Float64Array;
 }
+
+/** {@linkcode KMeansPlusPlusOptions}'s names, for {@linkcode checkOptions}. */
+const PLUSPLUS_OPTIONS = optionNames<KMeansPlusPlusOptions>({
+  nLocalTrials: true,
+  sampleWeight: true,
+});
 
 /** Chosen centres and the indices of the samples they were taken from. */
 export interface KMeansPlusPlusResult {
@@ -68,6 +75,7 @@ export function kmeansPlusPlus(
   rng: RandomState,
   options: KMeansPlusPlusOptions = {},
 ): KMeansPlusPlusResult {
+  checkOptions("run k-means++", options, PLUSPLUS_OPTIONS);
   return plusPlus(X, k, rng, options);
 }
 

@@ -16,7 +16,7 @@
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { percentF } from "../messages.ts";
 import { RadiusIndex } from "../neighbors/radius_index.ts";
 import { kthNeighborDistance } from "../neighbors/knn.ts";
@@ -31,6 +31,13 @@ export interface BandwidthOptions {
   /** Seed or generator for the subset. @default 0 */
   randomState?: number | RandomState;
 }
+
+/** {@linkcode BandwidthOptions}'s names, for {@linkcode checkOptions}. */
+const BANDWIDTH_OPTIONS = optionNames<BandwidthOptions>({
+  quantile: true,
+  nSamples: true,
+  randomState: true,
+});
 
 /**
  * Bandwidth for mean shift: the mean, over the samples, of the distance to
@@ -48,6 +55,7 @@ export interface BandwidthOptions {
  * @throws {RangeError} when quantile ∉ (0, 1] or ⌊quantile·n⌋ < 1.
  */
 export function estimateBandwidth(X: Matrix, options: BandwidthOptions = {}): number {
+  checkOptions("estimate the bandwidth", options, BANDWIDTH_OPTIONS);
   const quantile = options.quantile ?? 0.3;
   validate("estimate the bandwidth", { quantile }, {
     quantile: { kind: "number", min: 0, max: 1, minExclusive: true },
@@ -91,6 +99,16 @@ export interface MeanShiftOptions {
   /** Called with one line where scikit-learn warns (bin seeding that gives every sample its own cell). @default ignore */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode MeanShiftOptions}'s names, for {@linkcode checkOptions}. */
+const MEAN_SHIFT_OPTIONS = optionNames<MeanShiftOptions>({
+  bandwidth: true,
+  binSeeding: true,
+  minBinFreq: true,
+  maxIter: true,
+  clusterAll: true,
+  onWarning: true,
+});
 
 /** A mean-shift clustering. */
 export interface MeanShiftResult {
@@ -155,6 +173,7 @@ export function binSeeds(X: Matrix, binSize: number, minBinFreq = 1): Matrix {
  * @throws {RangeError} when bandwidth ≤ 0, or no seed has a sample within the bandwidth.
  */
 export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftResult {
+  checkOptions("fit mean shift", options, MEAN_SHIFT_OPTIONS);
   validateData("fit mean shift", X);
   const h = options.bandwidth ?? estimateBandwidth(X);
   const o = {

@@ -30,7 +30,7 @@
 import type { Matrix } from "../matrix.ts";
 import { assertFinite, columnVariances, gatherRows, matrix, takeRows } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
 import { residentRows } from "./_minibatch_dots.ts";
 import {
@@ -83,6 +83,21 @@ export interface MiniBatchKMeansOptions {
   /** Called with one line where scikit-learn warns (init_size < n_clusters, n_init ignored). @default ignore */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode MiniBatchKMeansOptions}'s names, for {@linkcode checkOptions}. */
+const MINIBATCH_OPTIONS = optionNames<MiniBatchKMeansOptions>({
+  nClusters: true,
+  init: true,
+  maxIter: true,
+  batchSize: true,
+  tol: true,
+  maxNoImprovement: true,
+  initSize: true,
+  nInit: true,
+  reassignmentRatio: true,
+  randomState: true,
+  onWarning: true,
+});
 
 /** A fitted mini-batch k-means model. */
 export interface MiniBatchKMeansResult {
@@ -234,6 +249,7 @@ export function miniBatchKMeans(
   X: Matrix,
   options: MiniBatchKMeansOptions = {},
 ): MiniBatchKMeansResult {
+  checkOptions(ACTION, options, MINIBATCH_OPTIONS);
   const o = resolve(options, ACTION);
   const { batch, initSize } = sizes(X, o, ACTION);
   const n = X.rows, d = X.cols, k = o.nClusters;
@@ -321,6 +337,22 @@ export interface MiniBatchKMeansModelOptions extends MiniBatchKMeansOptions {
   computeLabels?: boolean;
 }
 
+/** {@linkcode MiniBatchKMeansModelOptions}'s names, for {@linkcode checkOptions}. */
+const MINIBATCH_MODEL_OPTIONS = optionNames<MiniBatchKMeansModelOptions>({
+  nClusters: true,
+  init: true,
+  maxIter: true,
+  batchSize: true,
+  tol: true,
+  maxNoImprovement: true,
+  initSize: true,
+  nInit: true,
+  reassignmentRatio: true,
+  randomState: true,
+  onWarning: true,
+  computeLabels: true,
+});
+
 /**
  * A mini-batch k-means model that learns from chunks of rows, as
  * scikit-learn 1.2.1's `MiniBatchKMeans.partial_fit`: the first chunk
@@ -360,6 +392,7 @@ export class MiniBatchKMeans {
    * @throws {TypeError} on a parameter of the wrong type.
    */
   constructor(options: MiniBatchKMeansModelOptions = {}) {
+    checkOptions("partially fit mini-batch k-means", options, MINIBATCH_MODEL_OPTIONS);
     this.#o = resolve(options, "partially fit mini-batch k-means");
     this.#computeLabels = options.computeLabels ?? true;
     validate("partially fit mini-batch k-means", { computeLabels: this.#computeLabels }, {

@@ -24,7 +24,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { opticsGraph } from "./_optics_graph.ts";
 import { type PredecessorIndexing, xiCluster, xiLabels } from "./_optics_xi.ts";
 
@@ -67,6 +67,19 @@ export interface OpticsOptions {
   /** Receives scikit-learn's warnings, one line each. @default ignore */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode OpticsOptions}'s names, for {@linkcode checkOptions}. */
+const OPTICS_OPTIONS = optionNames<OpticsOptions>({
+  minSamples: true,
+  maxEps: true,
+  clusterMethod: true,
+  eps: true,
+  xi: true,
+  predecessorCorrection: true,
+  predecessorIndexing: true,
+  minClusterSize: true,
+  onWarning: true,
+});
 
 /** An OPTICS ordering and the clusters extracted from it; arrays indexed by sample unless noted. */
 export interface OpticsResult {
@@ -115,6 +128,15 @@ export interface ClusterOpticsXiOptions {
   /** As {@linkcode OpticsOptions.predecessorIndexing}. @default "ordering" */
   predecessorIndexing?: PredecessorIndexing;
 }
+
+/** {@linkcode ClusterOpticsXiOptions}'s names, for {@linkcode checkOptions}. */
+const XI_OPTIONS = optionNames<ClusterOpticsXiOptions>({
+  minSamples: true,
+  minClusterSize: true,
+  xi: true,
+  predecessorCorrection: true,
+  predecessorIndexing: true,
+});
 
 /** Result of {@linkcode clusterOpticsXi}. */
 export interface ClusterOpticsXiResult {
@@ -207,6 +229,7 @@ function resolveSize(action: string, name: string, v: number, n: number): number
  *   minSamples or minClusterSize above the number of samples, or eps > maxEps.
  */
 export function optics(X: Matrix, options: OpticsOptions = {}): OpticsResult {
+  checkOptions(ACTION, options, OPTICS_OPTIONS);
   const minSamples = options.minSamples ?? 5;
   const maxEps = options.maxEps ?? Infinity;
   const clusterMethod = options.clusterMethod ?? "xi";
@@ -348,6 +371,7 @@ export function clusterOpticsXi(
   ordering: ArrayLike<number>,
   options: ClusterOpticsXiOptions = {},
 ): ClusterOpticsXiResult {
+  checkOptions("extract xi clusters from OPTICS", options, XI_OPTIONS);
   const action = "extract xi clusters from OPTICS";
   const minSamples = options.minSamples ?? 5;
   const minClusterSize = options.minClusterSize ?? null;

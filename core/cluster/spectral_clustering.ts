@@ -19,7 +19,7 @@
  */
 import { type Matrix, matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { exp } from "../math.ts";
 import { kneighbors } from "../neighbors/knn.ts";
 import type { CsrMatrix } from "../sparse_eigen.ts";
@@ -57,6 +57,17 @@ export interface SpectralAssignOptions {
   onWarning?: (message: string) => void;
 }
 
+/** {@linkcode SpectralAssignOptions}'s names, for {@linkcode checkOptions}. */
+const ASSIGN_OPTIONS = optionNames<SpectralAssignOptions>({
+  nClusters: true,
+  nComponents: true,
+  assignLabels: true,
+  nInit: true,
+  randomState: true,
+  eigenTol: true,
+  onWarning: true,
+});
+
 /** Options of {@linkcode spectralClustering}. */
 export interface SpectralClusteringOptions extends SpectralAssignOptions {
   /**
@@ -71,6 +82,20 @@ export interface SpectralClusteringOptions extends SpectralAssignOptions {
   /** Neighbours per sample (itself included) of the k-NN affinity. @default 10 */
   nNeighbors?: number;
 }
+
+/** {@linkcode SpectralClusteringOptions}'s names, for {@linkcode checkOptions}. */
+const SPECTRAL_OPTIONS = optionNames<SpectralClusteringOptions>({
+  nClusters: true,
+  nComponents: true,
+  assignLabels: true,
+  nInit: true,
+  randomState: true,
+  eigenTol: true,
+  onWarning: true,
+  affinity: true,
+  gamma: true,
+  nNeighbors: true,
+});
 
 /** A spectral clustering. */
 export interface SpectralClusteringResult {
@@ -199,6 +224,7 @@ export function spectralClusteringAffinity(
   affinity: Matrix | CsrMatrix,
   options: SpectralAssignOptions = {},
 ): SpectralClusteringResult {
+  checkOptions("fit spectral clustering", options, ASSIGN_OPTIONS);
   const n = "indptr" in affinity ? affinity.indptr.length - 1 : affinity.rows;
   const o = resolveAssign(options, "fit spectral clustering");
   if (!("indptr" in affinity) && affinity.cols !== n) {
@@ -310,6 +336,7 @@ export function spectralClustering(
   X: Matrix,
   options: SpectralClusteringOptions = {},
 ): SpectralClusteringResult {
+  checkOptions("fit spectral clustering", options, SPECTRAL_OPTIONS);
   const action = "fit spectral clustering";
   const affinity = options.affinity ?? "rbf";
   const gamma = options.gamma ?? 1;

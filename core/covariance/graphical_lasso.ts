@@ -15,7 +15,7 @@
 import type { Matrix } from "../matrix.ts";
 import { columnMeans, matrix } from "../matrix.ts";
 import { inverse, slogdet } from "../linalg.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 
 /** The solver diverged (non-finite precision): the problem is too ill-conditioned. */
 export class IllConditionedError extends RangeError {
@@ -67,6 +67,14 @@ export interface GraphicalLassoOptions {
   /** Outer (and inner) iteration cap. @default 100 */
   maxIter?: number;
 }
+
+/** {@linkcode GraphicalLassoOptions}'s names, for {@linkcode checkOptions}. */
+const GLASSO_OPTIONS = optionNames<GraphicalLassoOptions>({
+  covInit: true,
+  tol: true,
+  enetTol: true,
+  maxIter: true,
+});
 
 /** A graphical-lasso fit. */
 export interface GraphicalLassoResult {
@@ -152,6 +160,7 @@ export function graphicalLasso(
   alpha: number,
   options: GraphicalLassoOptions = {},
 ): GraphicalLassoResult {
+  checkOptions("fit the graphical lasso", options, GLASSO_OPTIONS);
   const p = empCov.rows;
   const tol = options.tol ?? 1e-4,
     enetTol = options.enetTol ?? 1e-4,
@@ -237,6 +246,16 @@ export interface GraphicalLassoCVOptions {
   maxIter?: number;
 }
 
+/** {@linkcode GraphicalLassoCVOptions}'s names, for {@linkcode checkOptions}. */
+const GLASSO_CV_OPTIONS = optionNames<GraphicalLassoCVOptions>({
+  nAlphas: true,
+  nRefinements: true,
+  cv: true,
+  tol: true,
+  enetTol: true,
+  maxIter: true,
+});
+
 /** The cross-validated fit: chosen α, the model refitted on all data, and the α grid's scores. */
 export interface GraphicalLassoCVResult extends GraphicalLassoResult {
   readonly alpha: number;
@@ -284,6 +303,7 @@ export function graphicalLassoCV(
   X: Matrix,
   options: GraphicalLassoCVOptions = {},
 ): GraphicalLassoCVResult {
+  checkOptions("fit the graphical lasso", options, GLASSO_CV_OPTIONS);
   const o = {
     nAlphas: options.nAlphas ?? 4,
     nRefinements: options.nRefinements ?? 4,

@@ -9,7 +9,7 @@
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate } from "../validate.ts";
+import { checkOptions, optionNames, validate } from "../validate.ts";
 
 /** The curves on offer. */
 export const CURVES = ["spiral", "rose", "hypotrochoid"] as const;
@@ -25,6 +25,9 @@ export interface CurveOptions {
   /** Seed of the legacy generator. @default 2 */
   seed?: number;
 }
+
+/** {@linkcode CurveOptions}'s names, for {@linkcode checkOptions}. */
+const CURVE_OPTIONS = optionNames<CurveOptions>({ nSamples: true, noise: true, seed: true });
 
 const DEFAULT_NOISE: Record<CurveName, number> = { spiral: 0.5, rose: 0.02, hypotrochoid: 0 };
 
@@ -59,6 +62,7 @@ function point(name: CurveName, t: number): [number, number] {
  * ```
  */
 export function makeCurve(name: CurveName, options: CurveOptions = {}): Matrix {
+  checkOptions("make a curve", options, CURVE_OPTIONS);
   const n = options.nSamples ?? 500;
   const noise = options.noise ?? DEFAULT_NOISE[name];
   const seed = options.seed ?? 2;

@@ -7,7 +7,7 @@
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate } from "../validate.ts";
+import { checkOptions, optionNames, validate } from "../validate.ts";
 
 /** Options of {@linkcode makeBlobs}. */
 export interface MakeBlobsOptions {
@@ -26,6 +26,17 @@ export interface MakeBlobsOptions {
   /** Seed or generator. @default 0 */
   randomState?: number | RandomState;
 }
+
+/** {@linkcode MakeBlobsOptions}'s names, for {@linkcode checkOptions}. */
+const BLOBS_OPTIONS = optionNames<MakeBlobsOptions>({
+  nSamples: true,
+  nFeatures: true,
+  centers: true,
+  clusterStd: true,
+  centerBox: true,
+  shuffle: true,
+  randomState: true,
+});
 
 /** Points, their blob index, and the blob centres. */
 export interface Blobs {
@@ -49,6 +60,7 @@ export interface Blobs {
  * and clusterStd ≥ 0 (one per centre when an array).
  */
 export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
+  checkOptions("make blobs", options, BLOBS_OPTIONS);
   const nSamples = options.nSamples ?? 100;
   const nFeatures = options.nFeatures ?? 2;
   const stdOption = options.clusterStd ?? 1;

@@ -12,7 +12,7 @@
  */
 import { linspace, type Matrix, matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate } from "../validate.ts";
+import { checkOptions, optionNames, validate } from "../validate.ts";
 
 /** Options shared by {@linkcode makeCircles} and {@linkcode makeMoons}. */
 export interface CurvesOptions {
@@ -26,11 +26,28 @@ export interface CurvesOptions {
   randomState?: number | RandomState;
 }
 
+/** {@linkcode CurvesOptions}'s names, for {@linkcode checkOptions}. */
+const MOONS_OPTIONS = optionNames<CurvesOptions>({
+  nSamples: true,
+  shuffle: true,
+  noise: true,
+  randomState: true,
+});
+
 /** Options of {@linkcode makeCircles}. */
 export interface MakeCirclesOptions extends CurvesOptions {
   /** Radius of the inner circle relative to the outer one, in [0, 1). @default 0.8 */
   factor?: number;
 }
+
+/** {@linkcode MakeCirclesOptions}'s names, for {@linkcode checkOptions}. */
+const CIRCLES_OPTIONS = optionNames<MakeCirclesOptions>({
+  nSamples: true,
+  shuffle: true,
+  noise: true,
+  randomState: true,
+  factor: true,
+});
 
 /** Points and the curve each came from (0 outer, 1 inner). */
 export interface CurvePoints {
@@ -53,6 +70,7 @@ export interface CurvePoints {
  * @throws {RangeError} when nSamples < 1, noise < 0 or factor ∉ [0, 1).
  */
 export function makeCircles(options: MakeCirclesOptions = {}): CurvePoints {
+  checkOptions("make circles", options, CIRCLES_OPTIONS);
   const factor = options.factor ?? 0.8;
   const { nSamples, noise, rng } = resolve("make circles", options);
   if (!(factor >= 0 && factor < 1)) {
@@ -84,6 +102,7 @@ export function makeCircles(options: MakeCirclesOptions = {}): CurvePoints {
  * @throws {RangeError} when nSamples < 1 or noise < 0.
  */
 export function makeMoons(options: CurvesOptions = {}): CurvePoints {
+  checkOptions("make moons", options, MOONS_OPTIONS);
   const { nSamples, noise, rng } = resolve("make moons", options);
   const nOut = Math.floor(nSamples / 2), nIn = nSamples - nOut;
   const tOut = linspace(0, Math.PI, nOut);

@@ -36,7 +36,7 @@
 import { columnMeans, type Matrix, matrix } from "../matrix.ts";
 import { symmetricEigen, symmetricEigenTridiagonal } from "../linalg.ts";
 import { nonZeros, sampleCovariance } from "./_sample_covariance.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import type { RandomState } from "../random.ts";
 import { randomizedSvd } from "./randomized_svd.ts";
 import { accumulate } from "./_centred_products.ts";
@@ -67,6 +67,16 @@ export interface PcaOptions {
   /** Seed (or generator) of the randomized solver. @default 0 */
   randomState?: number | RandomState;
 }
+
+/** {@linkcode PcaOptions}'s names, for {@linkcode checkOptions}. */
+const PCA_OPTIONS = optionNames<PcaOptions>({
+  nComponents: true,
+  svdSolver: true,
+  iteratedPower: true,
+  nOversamples: true,
+  powerIterationNormalizer: true,
+  randomState: true,
+});
 
 /** A fitted PCA. */
 export interface PcaModel {
@@ -104,6 +114,7 @@ export interface PcaModel {
  * @throws {RangeError} for fewer than 2 rows, a non-finite value, or nComponents out of [1, min(n, d)].
  */
 export function pca(X: Matrix, options: PcaOptions = {}): PcaModel {
+  checkOptions("fit PCA", options, PCA_OPTIONS);
   validateData("fit PCA", X, 2);
   const n = X.rows, d = X.cols;
   const most = Math.min(n, d);

@@ -20,7 +20,7 @@
  */
 import { type Matrix, matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { centredProducts, type ThinProducts, transposed } from "./_centred_products.ts";
 import { type Columns, luPermutedL, thinQr, thinSvd } from "./_thin_factorizations.ts";
 
@@ -44,6 +44,17 @@ export interface RandomizedSvdOptions {
    */
   mean?: Float64Array;
 }
+
+/** {@linkcode RandomizedSvdOptions}'s names, for {@linkcode checkOptions}. */
+const RANDOMIZED_SVD_OPTIONS = optionNames<RandomizedSvdOptions>({
+  nOversamples: true,
+  nIter: true,
+  powerIterationNormalizer: true,
+  transpose: true,
+  flipSign: true,
+  randomState: true,
+  mean: true,
+});
 
 /** A truncated SVD A ≈ U·diag(s)·Vt. */
 export interface TruncatedSvd {
@@ -78,6 +89,7 @@ export function randomizedSvd(
   nComponents: number,
   options: RandomizedSvdOptions = {},
 ): TruncatedSvd {
+  checkOptions("compute a randomized SVD", options, RANDOMIZED_SVD_OPTIONS);
   const what = "compute a randomized SVD";
   validateData(what, M, 1);
   const n = M.rows, d = M.cols;

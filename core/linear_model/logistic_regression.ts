@@ -19,7 +19,7 @@
  */
 import { assertFinite, type Matrix, matrix } from "../matrix.ts";
 import { lbfgs } from "../optimize/lbfgs.ts";
-import { validate } from "../validate.ts";
+import { checkOptions, optionNames, validate } from "../validate.ts";
 
 /** Options of {@linkcode logisticRegression}. */
 export interface LogisticRegressionOptions {
@@ -32,6 +32,14 @@ export interface LogisticRegressionOptions {
   /** Fit an (unpenalised) intercept. @default true */
   fitIntercept?: boolean;
 }
+
+/** {@linkcode LogisticRegressionOptions}'s names, for {@linkcode checkOptions}. */
+const LOGISTIC_OPTIONS = optionNames<LogisticRegressionOptions>({
+  C: true,
+  maxIter: true,
+  tol: true,
+  fitIntercept: true,
+});
 
 /** A fitted model. */
 export interface LogisticRegressionModel {
@@ -91,6 +99,7 @@ export function logisticRegression(
   y: ArrayLike<number>,
   options: LogisticRegressionOptions = {},
 ): LogisticRegressionModel {
+  checkOptions("fit logistic regression", options, LOGISTIC_OPTIONS);
   const o = { C: 1, maxIter: 100, tol: 1e-4, fitIntercept: true, ...options };
   validate("fit logistic regression", o, {
     fitIntercept: { kind: "oneOf", values: [true, false] },

@@ -19,7 +19,7 @@
 import { type Matrix, matrix } from "../matrix.ts";
 import { kneighbors } from "../neighbors/knn.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { pca } from "../decomposition/pca.ts";
 import { jointProbabilities, jointProbabilitiesNN, type SparseRows } from "./_affinities.ts";
 import { BarnesHut, exactGradient } from "./_gradients.ts";
@@ -56,6 +56,22 @@ export interface TsneOptions {
   /** Called after every iteration (`iteration` 1-based); `klDivergence` where it was computed. */
   onIteration?: (iteration: number, nIter: number, klDivergence: number | undefined) => void;
 }
+
+/** {@linkcode TsneOptions}'s names, for {@linkcode checkOptions}. */
+const TSNE_OPTIONS = optionNames<TsneOptions>({
+  nComponents: true,
+  perplexity: true,
+  earlyExaggeration: true,
+  learningRate: true,
+  nIter: true,
+  nIterWithoutProgress: true,
+  minGradNorm: true,
+  init: true,
+  method: true,
+  angle: true,
+  randomState: true,
+  onIteration: true,
+});
 
 /** A fitted t-SNE embedding. */
 export interface TsneResult {
@@ -96,6 +112,7 @@ type Objective = (Y: Float64Array, grad: Float64Array, computeError: boolean) =>
  * @throws {RangeError} for a parameter out of range, perplexity ≥ n, fewer than 2 rows or a non-finite value.
  */
 export function tsne(X: Matrix, options: TsneOptions = {}): TsneResult {
+  checkOptions("fit t-SNE", options, TSNE_OPTIONS);
   const o = {
     nComponents: options.nComponents ?? 2,
     perplexity: options.perplexity ?? 30,

@@ -43,7 +43,7 @@
  */
 import { type Matrix, matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { kneighbors } from "../neighbors/knn.ts";
 import {
   fuzzyUnion,
@@ -92,6 +92,24 @@ export interface UmapOptions {
   /** Receives umap-learn's warnings (parameters adjusted, spectral fallback). */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode UmapOptions}'s names, for {@linkcode checkOptions}. */
+const UMAP_OPTIONS = optionNames<UmapOptions>({
+  nComponents: true,
+  nNeighbors: true,
+  minDist: true,
+  spread: true,
+  nEpochs: true,
+  learningRate: true,
+  negativeSampleRate: true,
+  setOpMixRatio: true,
+  localConnectivity: true,
+  repulsionStrength: true,
+  init: true,
+  randomState: true,
+  onEpoch: true,
+  onWarning: true,
+});
 
 /** A fitted UMAP: the embedding, the graph, and {@linkcode UmapModel.transform}. */
 export interface UmapModel {
@@ -151,6 +169,12 @@ export interface FuzzySetOptions {
   localConnectivity?: number;
 }
 
+/** {@linkcode FuzzySetOptions}'s names, for {@linkcode checkOptions}. */
+const FUZZY_SET_OPTIONS = optionNames<FuzzySetOptions>({
+  setOpMixRatio: true,
+  localConnectivity: true,
+});
+
 /**
  * UMAP's fuzzy simplicial set of `X` with `nNeighbors` neighbours (the row
  * itself included), as umap-learn's `fuzzy_simplicial_set` on exact
@@ -173,6 +197,7 @@ export function fuzzySimplicialSet(
   nNeighbors: number,
   options: FuzzySetOptions = {},
 ): { graph: UmapGraph; sigmas: Float64Array; rhos: Float64Array } {
+  checkOptions("build the fuzzy simplicial set", options, FUZZY_SET_OPTIONS);
   const mix = options.setOpMixRatio ?? 1, lc = options.localConnectivity ?? 1;
   validate("build the fuzzy simplicial set", {
     nNeighbors,
@@ -249,6 +274,7 @@ function maxOf(v: Float64Array): number {
  * 2 rows or not finite, or an init matrix of the wrong shape.
  */
 export function umap(X: Matrix, options: UmapOptions = {}): UmapModel {
+  checkOptions("fit UMAP", options, UMAP_OPTIONS);
   const init = options.init ?? "spectral";
   const explicit = typeof init === "object";
   const o = {

@@ -14,7 +14,7 @@ import type { Matrix } from "../matrix.ts";
 import { takeRows } from "../matrix.ts";
 import { sqDist } from "../distance.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 
 /** Options of {@linkcode silhouetteScore}. */
 export interface SilhouetteOptions {
@@ -23,6 +23,9 @@ export interface SilhouetteOptions {
   /** Seed or generator for the subset. @default 0 */
   randomState?: number | RandomState;
 }
+
+/** {@linkcode SilhouetteOptions}'s names, for {@linkcode checkOptions}. */
+const SILHOUETTE_OPTIONS = optionNames<SilhouetteOptions>({ sampleSize: true, randomState: true });
 
 function relabel(labels: ArrayLike<number>): { codes: Int32Array; k: number } {
   const map = new Map<number, number>();
@@ -103,6 +106,7 @@ export function silhouetteScore(
   labels: ArrayLike<number>,
   options: SilhouetteOptions = {},
 ): number {
+  checkOptions("compute the silhouette", options, SILHOUETTE_OPTIONS);
   let Xs = X;
   let ls = labels;
   if (options.sampleSize !== undefined) {

@@ -33,7 +33,7 @@
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
 import { expAll, log, pairwiseSum } from "../math.ts";
 import { kmeans } from "../cluster/kmeans.ts";
 import { kmeansPlusPlus } from "../cluster/kmeans_plusplus.ts";
@@ -87,6 +87,19 @@ export interface GaussianMixtureOptions {
    */
   onWarning?: (message: string) => void;
 }
+
+/** {@linkcode GaussianMixtureOptions}'s names, for {@linkcode checkOptions}. */
+const GMM_OPTIONS = optionNames<GaussianMixtureOptions>({
+  nComponents: true,
+  covarianceType: true,
+  tol: true,
+  regCovar: true,
+  maxIter: true,
+  nInit: true,
+  initParams: true,
+  randomState: true,
+  onWarning: true,
+});
 
 /** A fitted Gaussian mixture (scikit-learn's fitted attributes and methods). */
 export interface GaussianMixtureModel {
@@ -219,6 +232,7 @@ export function gaussianMixture(
   X: Matrix,
   options: GaussianMixtureOptions = {},
 ): GaussianMixtureModel {
+  checkOptions(ACTION, options, GMM_OPTIONS);
   const o = resolve(X, options);
   const rs = options.randomState ?? 0;
   const rng = typeof rs === "number" ? new RandomState(rs) : rs;

@@ -9,6 +9,7 @@
  * @module
  */
 import { assertFinite, columnExtent, type Matrix, matrix } from "../matrix.ts";
+import { checkOptions } from "../validate.ts";
 
 /** Ranges below this count as zero (scikit-learn's 10 · float64 eps). */
 const ZERO_RANGE = 10 * Number.EPSILON;
@@ -45,6 +46,7 @@ export function minMaxScaler(
   x: Matrix,
   options: { featureRange?: readonly [number, number] } = {},
 ): MinMaxScaler {
+  checkOptions("fit the scaler", options, ["featureRange"]);
   const [lo, hi] = options.featureRange ?? [0, 1];
   if (!(lo < hi)) {
     throw new RangeError(
