@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { findAbParams, fuzzySimplicialSet, umap } from "../core/manifold/umap.ts";
 import { perVertexStates, tauRandInt } from "../core/manifold/_umap_layout.ts";
 import {
+  injectUmapSgdHelperFault,
   kernelPow,
   lastHelperBlocks,
   useUmapSgdThreads,
@@ -387,6 +388,36 @@ Deno.test("umap(): the WebAssembly SGD gives the JavaScript epochs' bits (2, 3 a
     assert.deepEqual(two.moved, js.moved, `transform on two threads, ${what}`);
   }
   if (twoCores()) assert.ok(helped > 0, "the helper thread ran blocks");
+});
+
+Deno.test({
+  name: "umap(): a helper thread that fails in the two-thread epochs makes the fit throw, not hang",
+  ignore: !twoCores(),
+  fn() {
+    // The helper takes a block and throws, as a trap in its kernel would:
+    // that block never ends, and the calling thread, which waits for it
+    // (its dependants, or the epoch's end), must leave with an error.
+    const X = blobs(31, 30, 4, 3, 2);
+    const opts = { nComponents: 3, init: "random", nEpochs: 40, randomState: 2 } as const;
+    useUmapSgdThreads("always");
+    try {
+      injectUmapSgdHelperFault(true);
+      try {
+        assert.throws(() => umap(X, opts), {
+          message:
+            "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
+        });
+      } finally {
+        injectUmapSgdHelperFault(false);
+      }
+      // The next fit starts a fresh helper, and gives the one-thread bits.
+      const two = umap(X, opts).embedding.data;
+      useUmapSgdThreads("never");
+      assert.deepEqual(two, umap(X, opts).embedding.data);
+    } finally {
+      useUmapSgdThreads("auto");
+    }
+  },
 });
 
 Deno.test("umap(): explicit init, a disconnected graph, nNeighbors ≥ n adjusted with a warning", () => {

@@ -90,7 +90,8 @@ let enabled = true;
  * The two-thread epochs' control slots (int32 indices at `ctl`, see the
  * .wat): the next block to take, the next to plan, each thread's current
  * block (INF when it holds none), the helper's count of blocks, the stop
- * flag, and whether the helper is up (set by `_umap_sgd_worker.ts`).
+ * flag, whether the helper is up, and whether it threw (both set by
+ * `_umap_sgd_worker.ts`; a thread waiting on the other traps on the last).
  */
 export const Ctl = {
   Next: 0,
@@ -100,6 +101,7 @@ export const Ctl = {
   Helper: 50,
   Stop: 64,
   Ready: 68,
+  Failed: 69,
 } as const;
 /** Block headers in the ring (a power of two). */
 const HEADERS = 1024;
@@ -125,6 +127,16 @@ export function useUmapSgdThreads(mode: "auto" | "always" | "never"): void {
 }
 /** Blocks the helper thread ran in the last two-thread layout (for tests and reports). */
 export let lastHelperBlocks = 0;
+
+let helperFault = false;
+/**
+ * For the tests: the next two-thread layouts' helper takes one block and
+ * throws instead of running it, as a trap in its kernel would, so that
+ * the calling thread's way out of waiting for that block is exercised.
+ */
+export function injectUmapSgdHelperFault(on: boolean): void {
+  helperFault = on;
+}
 
 /** Lets the layout use the kernel (the default) or the JavaScript epochs; the same bits either way. */
 export function useUmapSgdWasm(on: boolean): void {
@@ -302,6 +314,7 @@ export function sgdKernel(
         S.twoGB,
         S.moveOther ? 1 : 0,
       ],
+      fault: helperFault,
     },
     {
       wake: () => {
@@ -319,7 +332,23 @@ export function sgdKernel(
   return {
     epoch(n, alpha) {
       if (Atomics.load(ctl, Ctl.Planned) > 2 ** 30) restart(); // every block has ended
-      epochPar(...args(n, alpha), oCtl, oHdr, HEADERS - 1, oRing, ringBytes, oSc + 48 + 16 * S.dim);
+      try {
+        epochPar(
+          ...args(n, alpha),
+          oCtl,
+          oHdr,
+          HEADERS - 1,
+          oRing,
+          ringBytes,
+          oSc + 48 + 16 * S.dim,
+        );
+      } catch (e) {
+        // (the kernel traps when the helper failed: its blocks never end)
+        if (Atomics.load(ctl, Ctl.Failed) === 0) throw e;
+        throw new Error(
+          "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
+        );
+      }
     },
     finish() {
       lastHelperBlocks = Atomics.load(ctl, Ctl.Helper);

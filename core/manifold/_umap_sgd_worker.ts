@@ -10,7 +10,7 @@
 import { compiled, Ctl, kernelImports } from "./_umap_sgd.ts";
 import { onFirstMessage } from "../workers.ts";
 
-onFirstMessage((msg: { memory: WebAssembly.Memory; args: number[] }) => {
+onFirstMessage((msg: { memory: WebAssembly.Memory; args: number[]; fault: boolean }) => {
   const mod = compiled(true);
   if (!mod) return;
   const serve = new WebAssembly.Instance(mod, kernelImports(msg.memory)).exports.serve as (
@@ -19,5 +19,31 @@ onFirstMessage((msg: { memory: WebAssembly.Memory; args: number[] }) => {
   const ctl = new Int32Array(msg.memory.buffer, msg.args[0], 80);
   Atomics.store(ctl, Ctl.Ready, 1);
   Atomics.notify(ctl, Ctl.Ready);
-  serve(...msg.args);
+  try {
+    if (msg.fault) takeOneBlockAndThrow(ctl);
+    serve(...msg.args);
+  } catch (e) {
+    // The blocks it took will never end: the calling thread, spinning on
+    // them, reads this and throws instead of waiting forever.
+    Atomics.store(ctl, Ctl.Failed, 1);
+    throw e;
+  }
 });
+
+/** The tests' fault (`injectUmapSgdHelperFault`): the .wat's `take` of one block, then a throw. */
+function takeOneBlockAndThrow(ctl: Int32Array): never {
+  while (Atomics.load(ctl, Ctl.Stop) === 0) {
+    const x = Atomics.load(ctl, Ctl.Next), p = Atomics.load(ctl, Ctl.Planned);
+    if (x >= p) {
+      Atomics.store(ctl, Ctl.Cur1, 0x7fffffff);
+      Atomics.wait(ctl, Ctl.Planned, p, 1);
+      continue;
+    }
+    Atomics.store(ctl, Ctl.Cur1, x);
+    if (Atomics.compareExchange(ctl, Ctl.Next, x, x + 1) === x) {
+      Atomics.store(ctl, Ctl.Cur1 + 1, x + 1);
+      break;
+    }
+  }
+  throw new Error("injected fault");
+}

@@ -421,8 +421,12 @@
   ;; it is set before each take, so the other thread never reads it too
   ;; high), and + 4 the end of its last take; 136 the ring's next free
   ;; byte (thread 0's); 200 the helper's blocks; 256 stop; 260 the helper
-  ;; sleeps on `planned`; 264 alpha (f64); 272 the helper is up (set by
-  ;; _umap_sgd_worker.ts).
+  ;; sleeps on `planned`; 264 alpha (f64); 272 the helper is up, and 276
+  ;; the helper failed (both set by _umap_sgd_worker.ts). A thread waiting
+  ;; on the other checks 276 as it spins: a helper that threw holds blocks
+  ;; that will never end, and the calling thread traps (the layout throws)
+  ;; instead of waiting for them forever; a helper waiting on a calling
+  ;; thread that threw traps on stop (256).
   ;; Headers at hdr, 16 bytes per id & mask: the steps' address, their
   ;; count, the head row's address, dep (0: none; ids start at 1).
 
@@ -459,7 +463,10 @@
     (local.set $dep (i32.load offset=12 (local.get $h)))
     (if (local.get $dep) (then
       (local.set $other (i32.add (local.get $ctl) (i32.sub (i32.const 192) (i32.shl (local.get $me) (i32.const 6)))))
-      (loop $wait (br_if $wait (i32.le_u (i32.atomic.load (local.get $other)) (local.get $dep))))))
+      (loop $wait
+        (if (i32.or (i32.atomic.load offset=276 (local.get $ctl)) (i32.atomic.load offset=256 (local.get $ctl)))
+          (then unreachable))
+        (br_if $wait (i32.le_u (i32.atomic.load (local.get $other)) (local.get $dep))))))
     (local.set $p (i32.load (local.get $h)))
     (local.set $L (i32.load offset=4 (local.get $h)))
     (local.set $oj (i32.load offset=8 (local.get $h)))
@@ -578,7 +585,9 @@
         (br $main)))
       (br_if $main (i32.lt_u (local.get $i) (local.get $nEdges)))))
     ;; every block is taken: wait until the helper holds none
-    (loop $drain (br_if $drain (i32.ne (i32.atomic.load offset=192 (local.get $ctl)) (i32.const 0x7fffffff)))))
+    (loop $drain
+      (if (i32.atomic.load offset=276 (local.get $ctl)) (then unreachable))
+      (br_if $drain (i32.ne (i32.atomic.load offset=192 (local.get $ctl)) (i32.const 0x7fffffff)))))
 
   ;; The helper thread (thread 1): takes and runs planned blocks until `stop`;
   ;; after a while without any it sleeps on `planned` (epochPar wakes it).
