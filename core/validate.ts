@@ -136,6 +136,9 @@ export function validateWeights(
   return w;
 }
 
+/** Every key of an options type `T` set to `true` (see {@linkcode optionNames}). */
+export type OptionRecord<T> = { readonly [K in keyof Required<T>]: true };
+
 /**
  * The names of an options type, listed once as a record of every key set
  * to `true`: the compiler checks that the record names each key of `T` and
@@ -149,9 +152,7 @@ export function validateWeights(
  * assert.deepEqual(optionNames<DemoOptions>({ eps: true, minSamples: true }), ["eps", "minSamples"]);
  * ```
  */
-export function optionNames<T>(
-  names: { readonly [K in keyof Required<T>]: true },
-): readonly string[] {
+export function optionNames<T>(names: OptionRecord<T>): readonly string[] {
   return Object.keys(names);
 }
 

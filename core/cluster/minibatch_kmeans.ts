@@ -30,7 +30,13 @@
 import type { Matrix } from "../matrix.ts";
 import { assertFinite, columnVariances, gatherRows, matrix, takeRows } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
+import {
+  checkOptions,
+  optionNames,
+  type OptionRecord,
+  validate,
+  validateData,
+} from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
 import { residentRows } from "./_minibatch_dots.ts";
 import {
@@ -84,8 +90,8 @@ export interface MiniBatchKMeansOptions {
   onWarning?: (message: string) => void;
 }
 
-/** {@linkcode MiniBatchKMeansOptions}'s names, for {@linkcode checkOptions}. */
-const MINIBATCH_OPTIONS = optionNames<MiniBatchKMeansOptions>({
+/** {@linkcode MiniBatchKMeansOptions}'s names (the model's add to them). */
+const MINIBATCH_NAMES: OptionRecord<MiniBatchKMeansOptions> = {
   nClusters: true,
   init: true,
   maxIter: true,
@@ -97,7 +103,9 @@ const MINIBATCH_OPTIONS = optionNames<MiniBatchKMeansOptions>({
   reassignmentRatio: true,
   randomState: true,
   onWarning: true,
-});
+};
+/** {@linkcode MiniBatchKMeansOptions}'s names, for {@linkcode checkOptions}. */
+const MINIBATCH_OPTIONS = optionNames<MiniBatchKMeansOptions>(MINIBATCH_NAMES);
 
 /** A fitted mini-batch k-means model. */
 export interface MiniBatchKMeansResult {
@@ -339,17 +347,7 @@ export interface MiniBatchKMeansModelOptions extends MiniBatchKMeansOptions {
 
 /** {@linkcode MiniBatchKMeansModelOptions}'s names, for {@linkcode checkOptions}. */
 const MINIBATCH_MODEL_OPTIONS = optionNames<MiniBatchKMeansModelOptions>({
-  nClusters: true,
-  init: true,
-  maxIter: true,
-  batchSize: true,
-  tol: true,
-  maxNoImprovement: true,
-  initSize: true,
-  nInit: true,
-  reassignmentRatio: true,
-  randomState: true,
-  onWarning: true,
+  ...MINIBATCH_NAMES,
   computeLabels: true,
 });
 

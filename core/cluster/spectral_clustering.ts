@@ -19,7 +19,13 @@
  */
 import { type Matrix, matrix } from "../matrix.ts";
 import { RandomState } from "../random.ts";
-import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
+import {
+  checkOptions,
+  optionNames,
+  type OptionRecord,
+  validate,
+  validateData,
+} from "../validate.ts";
 import { exp } from "../math.ts";
 import { kneighbors } from "../neighbors/knn.ts";
 import type { CsrMatrix } from "../sparse_eigen.ts";
@@ -57,8 +63,8 @@ export interface SpectralAssignOptions {
   onWarning?: (message: string) => void;
 }
 
-/** {@linkcode SpectralAssignOptions}'s names, for {@linkcode checkOptions}. */
-const ASSIGN_OPTIONS = optionNames<SpectralAssignOptions>({
+/** {@linkcode SpectralAssignOptions}'s names (spectral clustering's add to them). */
+const ASSIGN_NAMES: OptionRecord<SpectralAssignOptions> = {
   nClusters: true,
   nComponents: true,
   assignLabels: true,
@@ -66,7 +72,9 @@ const ASSIGN_OPTIONS = optionNames<SpectralAssignOptions>({
   randomState: true,
   eigenTol: true,
   onWarning: true,
-});
+};
+/** {@linkcode SpectralAssignOptions}'s names, for {@linkcode checkOptions}. */
+const ASSIGN_OPTIONS = optionNames<SpectralAssignOptions>(ASSIGN_NAMES);
 
 /** Options of {@linkcode spectralClustering}. */
 export interface SpectralClusteringOptions extends SpectralAssignOptions {
@@ -85,13 +93,7 @@ export interface SpectralClusteringOptions extends SpectralAssignOptions {
 
 /** {@linkcode SpectralClusteringOptions}'s names, for {@linkcode checkOptions}. */
 const SPECTRAL_OPTIONS = optionNames<SpectralClusteringOptions>({
-  nClusters: true,
-  nComponents: true,
-  assignLabels: true,
-  nInit: true,
-  randomState: true,
-  eigenTol: true,
-  onWarning: true,
+  ...ASSIGN_NAMES,
   affinity: true,
   gamma: true,
   nNeighbors: true,
