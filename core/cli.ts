@@ -72,11 +72,16 @@ export function parseCli<const C extends RecipeCli>(
   try {
     values = parseArgv(argv, options);
   } catch (e) {
-    const msg = oneLine((e as Error).message).replace(/\. To specify.*$/, "").replace(
-      /\? To specify.*$/,
-      "?",
+    // (parseArgs's advice for a value starting with a dash, in our words)
+    const msg = oneLine((e as Error).message).replace(
+      /\? To specify an option argument starting with a dash use '(--[^=]+)=-XYZ'\.$/,
+      "? (write $1=-VALUE for a value that starts with a dash;",
     );
-    throw new UsageError(`Cannot parse the command line as ${lowerFirst(msg)} (see --help)`);
+    throw new UsageError(
+      `Cannot parse the command line as ${lowerFirst(msg)}${
+        msg.endsWith(";") ? " see --help)" : " (see --help)"
+      }`,
+    );
   }
   if (values.help) {
     console.log(helpText(cli));

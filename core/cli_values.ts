@@ -699,8 +699,11 @@ export function flagsFromValues<const C extends RecipeCli>(
  * Splits `argv` into raw flag values as Node's `util.parseArgs` does in
  * strict mode for the flags of `types` (string-valued or switches):
  * `--name value`, `--name=value`, `--switch`; anything else is an error with
- * parseArgs's words. Runtime-neutral, so the command line parses the same
- * way wherever the recipe runs.
+ * parseArgs's words. One difference: a value that reads as a negative
+ * number (`--preference -50`, `--seed -1`) is taken as the value, where
+ * parseArgs calls it ambiguous; no flag starts with a digit, so it cannot
+ * be one (the flag's range then judges it). Runtime-neutral, so the
+ * command line parses the same way wherever the recipe runs.
  *
  * @example
  * ```ts
@@ -709,11 +712,16 @@ export function flagsFromValues<const C extends RecipeCli>(
  * const types = { eps: "string", json: "boolean" } as const;
  * assert.deepEqual(parseArgv(["--eps", "0.5", "--json"], types), { eps: "0.5", json: true });
  * assert.deepEqual(parseArgv(["--eps=-1"], types), { eps: "-1" });
+ * assert.deepEqual(parseArgv(["--eps", "-0.5"], types), { eps: "-0.5" });
+ * assert.throws(() => parseArgv(["--eps", "--json"], types), /argument is ambiguous/);
  * assert.throws(() => parseArgv(["--bogus"], types), { message: "Unknown option '--bogus'" });
  * ```
  * @throws {TypeError} on an unknown flag, a missing or ambiguous value, a value given to a
  *   switch, or a positional argument.
  */
+/** A value that starts as a negative number does: `-1`, `-.5`, `-1e3`, `-Infinity`. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
 export function parseArgv(
   argv: readonly string[],
   types: Readonly<Record<string, "string" | "boolean">>,
@@ -750,7 +758,7 @@ export function parseArgv(
     }
     const next = argv[i + 1];
     if (next === undefined) throw new TypeError(`Option '--${name} <value>' argument missing`);
-    if (next.startsWith("-")) {
+    if (next.startsWith("-") && !NEGATIVE_NUMBER.test(next)) {
       throw new TypeError(
         `Option '--${name}' argument is ambiguous.\nDid you forget to specify the option argument for '--${name}'?\nTo specify an option argument starting with a dash use '--${name}=-XYZ'.`,
       );

@@ -233,6 +233,14 @@ Deno.test("parseCli: a bad value of each flag type is one line naming the flag, 
   }
   assert.throws(() => parseCli(every, ["--input-file", "a", "--fast=yes"]), /--fast/);
   assert.throws(() => parseCli(every, ["--input-file", "a", "--clusters"]), /argument missing/);
+  // A negative number is a value (its range judges it), another dash is not.
+  assert.throws(() => parseCli(every, ["--input-file", "a", "--eps", "-0.5"]), {
+    message: "Cannot run as --eps must be a number > 0: --eps=-0.5",
+  });
+  assert.throws(() => parseCli(every, ["--input-file", "a", "--eps", "--fast"]), {
+    message:
+      "Cannot parse the command line as option '--eps' argument is ambiguous. Did you forget to specify the option argument for '--eps'? (write --eps=-VALUE for a value that starts with a dash; see --help)",
+  });
 });
 
 Deno.test("helpText lists every flag with its range or choices and its default", () => {
