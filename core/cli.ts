@@ -20,7 +20,7 @@ import {
   UsageError,
 } from "./cli_values.ts";
 import { savePlot } from "./plot/render.ts";
-import { writeAtomic } from "./io/files.ts";
+import { makeFolderSync, writeAtomic } from "./io/files.ts";
 
 export * from "./cli_values.ts";
 import { stopAllWorkers } from "./workers.ts";
@@ -34,6 +34,8 @@ import {
 /**
  * Parses `argv` for a recipe: the common flags, and the recipe's own flags
  * typed and checked against its table (each default typed as declared).
+ * Inside {@linkcode runMain}, also creates the output folder (`--out`), so
+ * that one it cannot write is an error before the recipe's work.
  *
  * @example
  * ```ts
@@ -58,7 +60,8 @@ import {
  * assert.throws(() => parseCli(cli, ["--eps", "0"]), { message: /--eps must be a number > 0/ });
  * ```
  * @returns the arguments, or `undefined` when `--help` was asked for (the help is printed).
- * @throws {UsageError} on an unknown flag, a missing value, or a value outside its flag's range.
+ * @throws {UsageError} on an unknown flag, a missing value, or a value outside its flag's range;
+ *   inside runMain, the errors of {@linkcode makeFolderSync} for `--out`.
  */
 export function parseCli<const C extends RecipeCli>(
   cli: C,
@@ -87,7 +90,11 @@ export function parseCli<const C extends RecipeCli>(
     console.log(helpText(cli));
     return undefined;
   }
-  return flagsFromValues(cli, values);
+  const args = flagsFromValues(cli, values);
+  // A recipe run by runMain creates its output folder now: one it cannot
+  // write fails before the work, not after a long training.
+  if (preparingOut) makeFolderSync(args.out);
+  return args;
 }
 
 function lowerFirst(s: string): string {
@@ -155,6 +162,9 @@ function dirname(path: string): string {
   return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
 }
 
+/** Whether {@linkcode parseCli} creates the output folder (inside {@linkcode runMain}). */
+let preparingOut = false;
+
 /**
  * Runs a recipe's `main` with error handling: an error prints
  * `<recipe>: error: <message>` on one line of stderr and sets the exit code
@@ -169,6 +179,7 @@ export async function runMain(
 ): Promise<void> {
   const name = typeof cli === "string" ? cli : cli.name;
   watchInterrupts();
+  preparingOut = true;
   try {
     await main(argv);
   } catch (e) {
@@ -184,6 +195,7 @@ export async function runMain(
     console.error(`${name}: error: ${msg}`);
     Deno.exitCode = isInputError(e) ? 2 : 1;
   } finally {
+    preparingOut = false;
     stopWatchingInterrupts();
     stopAllWorkers(); // an idle helper thread would keep the process alive a moment
   }

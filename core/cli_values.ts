@@ -522,6 +522,12 @@ export function helpText(cli: RecipeCli): string {
   return `${cli.summary}\n\nUsage:\n  ${cli.command} [options]\n\nOptions:\n${rows.join("\n")}\n`;
 }
 
+/** An empty path (`--out ""` would mean the file system's root): a usage error. */
+function emptyPath(name: string, value: string | undefined): UsageError {
+  const what = value === "DIR" ? "a folder" : value === "FILE" ? "a file" : "a path";
+  return new UsageError(`Cannot run as --${name} must name ${what}: --${name}=""`);
+}
+
 /** The typed value of one flag from its raw command-line value (checked against the table). */
 function flagValue(name: string, f: FlagSpec, raw: string | boolean | undefined): unknown {
   if (f.type === "boolean") return raw === true;
@@ -532,6 +538,7 @@ function flagValue(name: string, f: FlagSpec, raw: string | boolean | undefined)
     return f.type === "list" && f.default ? [...f.default] : f.default;
   }
   const value = String(raw);
+  if (f.type === "path" && value === "") throw emptyPath(name, f.value);
   switch (f.type) {
     case "integer":
       return intFlag(value, name, f.min, f.max);
@@ -684,6 +691,7 @@ export function flagsFromValues<const C extends RecipeCli>(
   for (const [name, f] of Object.entries(cli.flags ?? {})) {
     flags[name] = flagValue(name, f, values[name]);
   }
+  if (values.out === "") throw emptyPath("out", COMMON.out.value);
   return {
     seed,
     out: (values.out as string | undefined) ?? `out/${cli.name}`,

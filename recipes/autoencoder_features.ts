@@ -179,13 +179,13 @@ export async function main(argv: string[]): Promise<void> {
       await saveModel(encoder, job.dir);
       log(`  saved the encoder to ${job.dir}/ (reuse it with --encoder ${job.dir})`);
     }
+    let encoder: tf.LayersModel;
     try {
-      await Deno.stat(`${job.dir}/model.json`);
+      encoder = await loadModel(job.dir);
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
       throw new UsageError(`Cannot load an encoder as there is no model.json in ${job.dir}`);
     }
-    const encoder = await loadModel(job.dir);
     const shape = encoder.inputs[0].shape, out = encoder.outputs[0].shape;
     if (shape.length !== 2 || shape[1] !== d || out.length !== 2) {
       throw new RangeError(

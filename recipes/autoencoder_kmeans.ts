@@ -198,7 +198,9 @@ export async function compute(
   const zeros = labels.filter((l) => l === 0).length, ones = labels.length - zeros;
   if (zeros === 0 || ones === 0) {
     throw new RangeError(
-      `Cannot cluster the 0s and 1s as the data holds ${zeros} zeros and ${ones} ones`,
+      `Cannot cluster the 0s and 1s as the data holds ${zeros} zeros and ${ones} ones${
+        data.from ? ` after its first ${data.from} images (TensorFlow 1's validation split)` : ""
+      }`,
     );
   }
 

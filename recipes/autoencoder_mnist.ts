@@ -144,8 +144,10 @@ export async function main(argv: string[]): Promise<void> {
   await saveModel(model, `${args.out}/model`);
 
   if (!args.plot) return;
-  // Step 4. Class histograms, test digits 10..14 with their reconstructions, loss curves.
-  const digits = [10, 11, 12, 13, 14].filter((i) => i < xTest.shape[0]);
+  // Step 4. Class histograms, test digits 10..14 with their reconstructions, loss curves
+  // (the first five when --test-limit leaves fewer than 15).
+  const first = xTest.shape[0] >= 15 ? 10 : 0;
+  const digits = [0, 1, 2, 3, 4].map((i) => first + i).filter((i) => i < xTest.shape[0]);
   const recon = tf.tidy(() =>
     (model.predict(tf.gather(xTest, digits)) as tf.Tensor).mul(255).round().dataSync()
   );

