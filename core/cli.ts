@@ -34,8 +34,9 @@ import {
 /**
  * Parses `argv` for a recipe: the common flags, and the recipe's own flags
  * typed and checked against its table (each default typed as declared).
- * Inside {@linkcode runMain}, also creates the output folder (`--out`), so
- * that one it cannot write is an error before the recipe's work.
+ * Inside {@linkcode runMain}, also creates the output folder (`--out`) where
+ * the run will write there (it plots, or the recipe `savesModel`), so that
+ * one it cannot write is an error before the recipe's work.
  *
  * @example
  * ```ts
@@ -91,9 +92,9 @@ export function parseCli<const C extends RecipeCli>(
     return undefined;
   }
   const args = flagsFromValues(cli, values);
-  // A recipe run by runMain creates its output folder now: one it cannot
-  // write fails before the work, not after a long training.
-  if (preparingOut) makeFolderSync(args.out);
+  // A recipe run by runMain that will write creates its output folder now:
+  // one it cannot write fails before the work, not after a long training.
+  if (preparingOut && (args.plot || cli.savesModel)) makeFolderSync(args.out);
   return args;
 }
 

@@ -84,7 +84,8 @@ export interface IntegerFlag extends FlagBase {
 
 /**
  * A finite number flag, `> min` with `exclusiveMin` (else `>= min`) and
- * `<= max`: a `number`, or one of its `keywords` (e.g. `auto`) as given.
+ * `< max` with `exclusiveMax` (else `<= max`): a `number`, or one of its
+ * `keywords` (e.g. `auto`) as given.
  *
  * @example
  * ```ts
@@ -107,10 +108,12 @@ export interface NumberFlag extends FlagBase {
   readonly type: "number";
   /** Lower bound (none when absent). */
   readonly min?: number;
-  /** Upper bound, inclusive (none when absent). */
+  /** Upper bound, inclusive unless `exclusiveMax` (none when absent). */
   readonly max?: number;
   /** `min` itself is excluded. */
   readonly exclusiveMin?: boolean;
+  /** `max` itself is excluded. */
+  readonly exclusiveMax?: boolean;
   /** Words accepted instead of a number, passed through as given. */
   readonly keywords?: readonly string[];
   /** Value when the flag is absent (else `undefined`). */
@@ -346,6 +349,12 @@ export interface RecipeCli {
   readonly defaultInput?: string;
   /** Default of `--seed`. @default 0 */
   readonly defaultSeed?: number;
+  /**
+   * The recipe writes to `--out` even with `--no-plot` (a trained model):
+   * its folder is then created before the work in every run, not only in
+   * runs that plot. @default false
+   */
+  readonly savesModel?: boolean;
 }
 
 /** The common flags every recipe takes, parsed. */
@@ -435,9 +444,11 @@ export function allFlags(cli: RecipeCli): Record<string, FlagSpec> {
 }
 
 /** "> 0 and <= 1" (empty when unbounded). */
-function bounds(f: { min?: number; max?: number; exclusiveMin?: boolean }): string {
+function bounds(
+  f: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean },
+): string {
   const lo = f.min === undefined ? "" : `${f.exclusiveMin ? ">" : ">="} ${f.min}`;
-  const hi = f.max === undefined ? "" : `<= ${f.max}`;
+  const hi = f.max === undefined ? "" : `${f.exclusiveMax ? "<" : "<="} ${f.max}`;
   return [lo, hi].filter(Boolean).join(" and ");
 }
 
@@ -493,9 +504,13 @@ export function flagHelp(f: FlagSpec): string {
 }
 
 /** One line of `--help`: `--name VALUE  Description, range (default: …)`. */
-function helpLine(name: string, f: FlagSpec): string {
-  const left = `  --${name}${f.type === "boolean" ? "" : ` ${f.value ?? PLACEHOLDER[f.type]}`}`;
-  return `${left.padEnd(26)} ${flagHelp(f)}`;
+function helpLine(name: string, f: FlagSpec, width: number): string {
+  return `${helpLeft(name, f).padEnd(width)} ${flagHelp(f)}`;
+}
+
+/** A help line's left column: the flag and its value's placeholder. */
+function helpLeft(name: string, f: FlagSpec): string {
+  return `  --${name}${f.type === "boolean" ? "" : ` ${f.value ?? PLACEHOLDER[f.type]}`}`;
 }
 
 /**
@@ -518,7 +533,10 @@ function helpLine(name: string, f: FlagSpec): string {
  * ```
  */
 export function helpText(cli: RecipeCli): string {
-  const rows = Object.entries(allFlags(cli)).map(([name, f]) => helpLine(name, f));
+  const flags = Object.entries(allFlags(cli));
+  // (the descriptions in one column, after the recipe's longest flag)
+  const width = Math.max(26, ...flags.map(([name, f]) => helpLeft(name, f).length + 1));
+  const rows = flags.map(([name, f]) => helpLine(name, f, width));
   return `${cli.summary}\n\nUsage:\n  ${cli.command} [options]\n\nOptions:\n${rows.join("\n")}\n`;
 }
 
@@ -573,6 +591,7 @@ interface NumberRange {
   min?: number;
   max?: number;
   exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
 }
 
 /** A finite number within `f`'s bounds, or a UsageError naming the flag, the range and the value. */
@@ -583,7 +602,7 @@ function checkNumber(
 ): number {
   const v = value.trim() === "" ? NaN : Number(value);
   const lowOk = f.min === undefined || (f.exclusiveMin ? v > f.min : v >= f.min);
-  const highOk = f.max === undefined || v <= f.max;
+  const highOk = f.max === undefined || (f.exclusiveMax ? v < f.max : v <= f.max);
   if (!Number.isFinite(v) || !lowOk || !highOk) {
     throw new UsageError(
       `Cannot run as --${name} must be ${numberText(f)}: --${name}=${shown(value)}`,
@@ -608,7 +627,8 @@ export function numberFlag(value: string, name: string, range: NumberRange = {})
 
 /**
  * Parses a comma-separated list of numbers, each checked as {@linkcode numberFlag}
- * (integers only with `integer`); used by `parseCli` for list flags.
+ * (integers only with `integer`), none twice (each item is a run or a panel
+ * of its own: a repeat would redo one); used by `parseCli` for list flags.
  *
  * @example
  * ```ts
@@ -616,20 +636,28 @@ export function numberFlag(value: string, name: string, range: NumberRange = {})
  * import assert from "node:assert/strict";
  * assert.deepEqual(listFlag("5, 15,30", "perplexities", { min: 0, exclusiveMin: true }), [5, 15, 30]);
  * assert.throws(() => listFlag("5,,30", "perplexities"), { name: "UsageError" });
+ * assert.throws(() => listFlag("5,30,5", "perplexities"), {
+ *   message: "Cannot run as --perplexities lists 5 twice: --perplexities=5,30,5",
+ * });
  * ```
- * @throws {UsageError} naming the flag and the bad item.
+ * @throws {UsageError} naming the flag and the bad or repeated item.
  */
 export function listFlag(
   value: string,
   name: string,
   range: NumberRange & { integer?: boolean } = {},
 ): number[] {
-  return value.split(",").map((item) => {
+  const items = value.split(",").map((item) => {
     if (range.integer) {
       return intFlag(item, name, range.min ?? -Infinity, range.max ?? Infinity);
     }
     return numberFlag(item, name, range);
   });
+  const twice = items.find((v, i) => items.indexOf(v) !== i);
+  if (twice !== undefined) {
+    throw new UsageError(`Cannot run as --${name} lists ${twice} twice: --${name}=${shown(value)}`);
+  }
+  return items;
 }
 
 /** Parses a flag restricted to a set of words; used by `parseCli` for choice flags. */
@@ -703,6 +731,9 @@ export function flagsFromValues<const C extends RecipeCli>(
   };
 }
 
+/** A value that starts as a negative number does: `-1`, `-.5`, `-1e3`, `-Infinity`. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
 /**
  * Splits `argv` into raw flag values as Node's `util.parseArgs` does in
  * strict mode for the flags of `types` (string-valued or switches):
@@ -727,9 +758,6 @@ export function flagsFromValues<const C extends RecipeCli>(
  * @throws {TypeError} on an unknown flag, a missing or ambiguous value, a value given to a
  *   switch, or a positional argument.
  */
-/** A value that starts as a negative number does: `-1`, `-.5`, `-1e3`, `-Infinity`. */
-const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
-
 export function parseArgv(
   argv: readonly string[],
   types: Readonly<Record<string, "string" | "boolean">>,

@@ -15,6 +15,7 @@
  */
 import { type Matrix, matrix } from "./matrix.ts";
 import { symmetricEigen } from "./linalg.ts";
+import { checkOptions, optionNames } from "./validate.ts";
 
 /** A square sparse matrix in compressed sparse row form (SciPy's `csr_matrix`). */
 export interface CsrMatrix {
@@ -140,12 +141,22 @@ function restartVector(n: number, seed: number): Float64Array {
  * ```
  * @throws {RangeError} unless 1 ≤ k < n, or when v0 has the wrong length.
  */
+/** {@linkcode EigshOptions}' names, for {@linkcode checkOptions}. */
+const EIGSH_OPTIONS = optionNames<EigshOptions>({
+  tol: true,
+  ncv: true,
+  maxRestarts: true,
+  v0: true,
+  checkMultiplicity: true,
+});
+
 export function eigshSmallest(
   A: CsrMatrix | MatVec,
   n: number,
   k: number,
   options: EigshOptions = {},
 ): EigshResult {
+  checkOptions("find eigenpairs", options, EIGSH_OPTIONS);
   if (!Number.isInteger(n) || n < 2 || !Number.isInteger(k) || k < 1 || k >= n) {
     throw new RangeError(
       `Cannot find eigenpairs as k must be an integer in [1, n - 1]: k=${k}, n=${n}`,

@@ -46,6 +46,7 @@ export const CLI = {
     "Logistic regression on raw features against the same on an autoencoder's codes (BatchNorm + LeakyReLU layers), with the encoder saved and reloaded.",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_features.ts",
   defaultInput: "data/classification.csv",
+  savesModel: true,
   flags: {
     "bottleneck": {
       type: "list",

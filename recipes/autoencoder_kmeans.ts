@@ -57,6 +57,7 @@ export const CLI = {
   name: "autoencoder_kmeans",
   summary: "k-means (k = 2) on the 2-D codes of a dense autoencoder trained on MNIST's 0s and 1s.",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_kmeans.ts",
+  savesModel: true,
   flags: {
     "epochs": withDefault(TRAINING_FLAGS.epochs, 10),
     "batch-size": TRAINING_FLAGS["batch-size"],

@@ -39,6 +39,7 @@ export const CLI = {
   name: "autoencoder_mnist",
   summary: "A 784-32-784 dense autoencoder on MNIST (Adadelta, binary cross-entropy).",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/autoencoder_mnist.ts",
+  savesModel: true,
   flags: {
     "epochs": withDefault(TRAINING_FLAGS.epochs, 100),
     "batch-size": TRAINING_FLAGS["batch-size"],

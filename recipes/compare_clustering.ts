@@ -176,9 +176,9 @@ export const CLI = {
       min: 2,
       max: 20000,
     }),
-    "xi": override("OPTICS's xi, below 1.", { type: "number", min: 0, max: 1 }),
+    "xi": override("OPTICS's xi.", { type: "number", min: 0, max: 1, exclusiveMax: true }),
     "min-cluster-size": override(
-      "OPTICS's min_cluster_size: a fraction of n (≤ 1) or a count.",
+      "OPTICS's min_cluster_size: a fraction of n (≤ 1) or a whole count.",
       { type: "number", min: 0, exclusiveMin: true },
     ),
     "hdbscan-min-cluster-size": override("HDBSCAN's min_cluster_size.", {
@@ -325,9 +325,6 @@ export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
   for (const key of Object.keys(DEFAULT_BASE) as (keyof Params)[]) {
     const v = f[key];
     if (v !== undefined) given[key] = v;
-  }
-  if (given.xi !== undefined && given.xi >= 1) {
-    throw new UsageError(`Cannot run as --xi must be < 1: --xi=${given.xi}`);
   }
   const mcs = given["min-cluster-size"];
   if (mcs !== undefined && mcs > 1 && !Number.isInteger(mcs)) {

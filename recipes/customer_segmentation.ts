@@ -26,6 +26,7 @@ import {
   type RecipeCli,
   type RecipeOutput,
   runMain,
+  UsageError,
 } from "../core/cli.ts";
 import { loadWholesale, parseWholesale, type Spending } from "../core/datasets/wholesale.ts";
 import { estimateBandwidth, meanShift } from "../core/cluster/mean_shift.ts";
@@ -46,8 +47,7 @@ export const CLI = {
       min: 0,
       exclusiveMin: true,
       max: 1,
-      default: 0.8,
-      description: "Neighbour fraction for the bandwidth estimate.",
+      description: "Neighbour fraction for the bandwidth estimate (default: 0.8).",
     },
     "bandwidth": {
       type: "number",
@@ -67,7 +67,11 @@ export function options(argv: string[]) {
 
 /** The recipe's settings from its typed flags (the command line's or the site's form's). */
 export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
-  return { args, quantile: args.flags.quantile, fixedBandwidth: args.flags.bandwidth };
+  const { quantile, bandwidth } = args.flags;
+  if (quantile !== undefined && bandwidth !== undefined) {
+    throw new UsageError("Cannot run as --quantile and --bandwidth exclude each other");
+  }
+  return { args, quantile: quantile ?? 0.8, fixedBandwidth: bandwidth };
 }
 
 /** The data from the file's bytes (the site hands them over; the command line reads the file). */

@@ -77,9 +77,9 @@ export const CLI = {
       type: "number",
       min: 0,
       max: 1,
-      default: 0.05,
+      exclusiveMax: true,
       description:
-        "OPTICS: the steepness (relative drop in reachability) that bounds a cluster, below 1.",
+        "OPTICS's steepness (relative drop in reachability) that bounds a cluster (default: 0.05).",
     },
     "eps": {
       type: "number",
@@ -131,12 +131,29 @@ export function settings(args: CliArgs<FlagsOf<typeof CLI>>) {
       `Cannot run as OPTICS needs --min-samples >= 2 (1 would mean all samples): --min-samples=${minSamples}`,
     );
   }
-  if (xi >= 1) throw new UsageError(`Cannot run as --xi must be < 1: --xi=${xi}`);
+  if (algorithm !== "optics" && xi !== undefined) {
+    throw new UsageError(`Cannot run as --xi is for --algorithm optics: --algorithm=${algorithm}`);
+  }
   if (algorithm === "hdbscan" && eps !== undefined) {
     throw new UsageError(`Cannot run as HDBSCAN takes no eps: --eps=${eps}`);
   }
+  if (algorithm === "optics" && eps !== undefined) {
+    // (a cut at eps, as DBSCAN's: ξ and the smallest cluster play no part)
+    const unused = xi !== undefined
+      ? "--xi"
+      : minClusterSize !== undefined
+      ? "--min-cluster-size"
+      : "";
+    if (unused) {
+      throw new UsageError(
+        `Cannot run as OPTICS cut at --eps takes no ${unused}: --eps=${eps}, ${unused}=${
+          xi ?? minClusterSize
+        }`,
+      );
+    }
+  }
   const grid = eps === undefined || algorithm === "optics" ? Array.from(EPS_GRID) : [eps];
-  return { args, minSamples, grid, algorithm, xi, minClusterSize, cut: eps };
+  return { args, minSamples, grid, algorithm, xi: xi ?? 0.05, minClusterSize, cut: eps };
 }
 
 export async function main(argv: string[]): Promise<void> {

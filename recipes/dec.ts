@@ -94,6 +94,7 @@ export const CLI = {
   summary:
     "Deep embedded clustering of the 70,000 MNIST digits: k-means baseline, autoencoder pretraining, AE + k-means, DEC.",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/dec.ts",
+  savesModel: true,
   flags: {
     "stage": {
       type: "choice",

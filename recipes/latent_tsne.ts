@@ -86,6 +86,7 @@ export const CLI = {
   summary:
     "k-means and t-SNE of the 64-d codes of an elu conv autoencoder trained on MNIST (or of your own features).",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/latent_tsne.ts",
+  savesModel: true,
   flags: {
     "epochs": withDefault(TRAINING_FLAGS.epochs, 20),
     "batch-size": TRAINING_FLAGS["batch-size"],

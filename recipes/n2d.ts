@@ -90,6 +90,7 @@ export const CLI = {
   summary:
     "N2D on the 70,000 MNIST digits: DEC's autoencoder, UMAP of its codes, a Gaussian mixture; with the ablation.",
   command: "deno run --cached-only --allow-read --allow-write=out recipes/n2d.ts",
+  savesModel: true,
   flags: {
     "pretrain-epochs": {
       type: "integer",

@@ -75,6 +75,10 @@ Deno.test("CsvChunker's errors are parseNumericCsv's, with the line number", asy
     ["1,\n", {}],
     ["a,b\n", { header: true }],
     ["a,b\n1,2\n", { header: true, columns: ["c"] }],
+    ["1,2\n3,1e151\n", {}],
+    ["1,2\n-2e300,4\n", {}],
+    ["12,5.5\n1,2\n", { header: true }],
+    [`1,${"\u0001x".repeat(100)}\n`, {}],
   ];
   for (const [text, options] of bad) {
     await t.step(JSON.stringify(text), () => {

@@ -112,3 +112,27 @@ Deno.test("writeAtomic writes through a temporary file; readJson names bad JSON"
   await assert.rejects(readJson(path), { name: "SyntaxError", message: /a\.json/ });
   assert.equal((await readBytes(path)).length, 5);
 });
+
+Deno.test("parseNumericCsv: values beyond ±1e150, a header of numbers, a binary cell cut to 60 characters", () => {
+  // Each was read: squared distances of 1e308 were Infinity (a figure of an
+  // infinite inertia), a header-less file lost its first row to the names.
+  assert.throws(() => parseNumericCsv("1,2\n1e308,5\n"), {
+    name: "RangeError",
+    message:
+      'Cannot use input as line 2, column 1 is beyond ±1e+150, where squared distances overflow: "1e308"',
+  });
+  assert.equal(parseNumericCsv("1e150,-1e150\n").X.data[1], -1e150);
+  assert.throws(() => parseNumericCsv("\n12669,9656\n7057,9810\n", { header: true }), {
+    name: "SyntaxError",
+    message:
+      'Cannot parse input as its header must name the columns, not hold numbers: line 2 = "12669,9656"',
+  });
+  // Increasing numbers are names: pandas' column numbers, years, wavelengths.
+  assert.deepEqual(parseNumericCsv("0,1\n3,4\n", { header: true }).names, ["0", "1"]);
+  assert.deepEqual(parseNumericCsv("2019,2020\n3,4\n", { header: true }).names, ["2019", "2020"]);
+  const noise = "\u0000\u00ff".repeat(500);
+  assert.throws(
+    () => parseNumericCsv(`${noise}\n`),
+    (e: Error) => /…"$/.test(e.message) && e.message.length < 400,
+  );
+});

@@ -660,7 +660,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => ["--min-cluster-size", "2.5"],
     /--min-cluster-size must be a fraction in \(0, 1\] or a whole count: --min-cluster-size=2.5/,
   ],
-  ["compare_clustering", () => ["--xi", "1.5"], /--xi must be a number >= 0 and <= 1: --xi=1.5/],
+  ["compare_clustering", () => ["--xi", "1"], /--xi must be a number >= 0 and < 1: --xi=1/],
   [
     "compare_clustering",
     () => ["--n-clusters", "0"],
@@ -788,8 +788,24 @@ const BAD: [string, () => string[], RegExp][] = [
     /--min-cluster-size is for --algorithm hdbscan or optics: --algorithm=dbscan/,
   ],
   ["dbscan", () => ["--algorithm", "kmeans"], /--algorithm must be one of dbscan, hdbscan, optics/],
-  ["dbscan", () => ["--algorithm", "optics", "--xi", "2"], /--xi must be a number >= 0 and <= 1/],
-  ["dbscan", () => ["--algorithm", "optics", "--xi", "1"], /--xi must be < 1: --xi=1/],
+  ["dbscan", () => ["--algorithm", "optics", "--xi", "2"], /--xi must be a number >= 0 and < 1/],
+  [
+    "dbscan",
+    () => ["--algorithm", "optics", "--xi", "1"],
+    /--xi must be a number >= 0 and < 1: --xi=1/,
+  ],
+  ["dbscan", () => ["--xi", "0.1"], /--xi is for --algorithm optics: --algorithm=dbscan/],
+  [
+    "dbscan",
+    () => ["--algorithm", "optics", "--eps", "0.8", "--xi", "0.1"],
+    /OPTICS cut at --eps takes no --xi: --eps=0.8, --xi=0.1/,
+  ],
+  [
+    "customer_segmentation",
+    () => ["--quantile", "0.5", "--bandwidth", "2000"],
+    /--quantile and --bandwidth exclude each other/,
+  ],
+  ["dbscan", () => ["--algorithm", "hdbscan", "--xi", "0.1"], /--xi is for --algorithm optics/],
   [
     "dbscan",
     () => ["--algorithm", "optics", "--min-samples", "1"],

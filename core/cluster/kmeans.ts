@@ -409,6 +409,7 @@ export function* kmeansSteps(
   init: Matrix,
   options: { maxIter?: number; tol?: number; sampleWeight?: Float64Array } = {},
 ): Generator<KMeansStep, void, undefined> {
+  checkOptions("run k-means steps", options, ["maxIter", "tol", "sampleWeight"]);
   const w = options.sampleWeight;
   const maxIter = options.maxIter ?? 300;
   const tol = options.tol ?? 0;

@@ -9,6 +9,7 @@
 import { matrix } from "../matrix.ts";
 import type { RandomState } from "../random.ts";
 import { kmeans } from "./kmeans.ts";
+import { checkOptions, optionNames } from "../validate.ts";
 
 /** A fitted scalar quantizer. */
 export interface Quantizer {
@@ -35,11 +36,18 @@ export interface Quantizer {
  * assert.equal(q.lookup[9], q.levels[0]);
  * ```
  */
+/** {@linkcode fitQuantizer}'s option names, for {@linkcode checkOptions}. */
+const QUANTIZER_OPTIONS = optionNames<{ nInit?: number; randomState?: number | RandomState }>({
+  nInit: true,
+  randomState: true,
+});
+
 export function fitQuantizer(
   values: Uint8Array,
   nLevels: number,
   options: { nInit?: number; randomState?: number | RandomState } = {},
 ): Quantizer {
+  checkOptions("fit the quantizer", options, QUANTIZER_OPTIONS);
   const counts = new Float64Array(256);
   for (const v of values) counts[v]++;
   const distinct: number[] = [];

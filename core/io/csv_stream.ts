@@ -6,7 +6,7 @@
  * The rows follow {@linkcode parseNumericCsv}'s rules (RFC 4180 quoting as
  * `d3-dsv`'s `csvParseRows`; "\n", "\r\n" or "\r" line ends; blank lines
  * skipped; cells trimmed; every row as wide as the first; every kept cell a
- * finite number) and its one-line errors, which name the line (the record
+ * finite number within ±MAX_CELL; a header not of numbers) and its one-line errors, which name the line (the record
  * number, counting blank lines; a quoted line break does not start a new
  * one). Text after a closing quote is kept as part of the cell (so `"1"x`
  * is the cell `1x`, not a number).
@@ -15,7 +15,14 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
-import type { NumericCsvOptions } from "./numeric_csv.ts";
+import {
+  cellError,
+  checkHeader,
+  CSV_OPTIONS,
+  MAX_CELL,
+  type NumericCsvOptions,
+} from "./numeric_csv.ts";
+import { checkOptions } from "../validate.ts";
 
 /** Options of {@linkcode csvChunks} and {@linkcode CsvChunker}. */
 export interface CsvChunksOptions extends NumericCsvOptions {
@@ -69,6 +76,7 @@ export class CsvChunker {
    * @throws {RangeError} when `chunkRows` is not an integer ≥ 1.
    */
   constructor(options: CsvChunksOptions = {}) {
+    checkOptions("read CSV chunks", options, [...CSV_OPTIONS, "chunkRows"]);
     this.#source = options.source ?? "input";
     this.#header = options.header ?? false;
     this.#columns = options.columns;
@@ -226,6 +234,7 @@ export class CsvChunker {
     if (cells.length === 1 && cells[0].trim() === "") return;
     if (this.#header && this.#names === undefined) {
       this.#names = cells.map((c) => c.trim());
+      checkHeader(this.#source, this.#names, line);
       return;
     }
     const source = this.#source;
@@ -251,20 +260,7 @@ export class CsvChunker {
       const j = keep[c];
       const cell = cells[j].trim();
       const v = cell === "" ? NaN : Number(cell);
-      if (!Number.isFinite(v)) {
-        if (Number.isNaN(v) && !/^[+-]?nan$/i.test(cell)) {
-          throw new SyntaxError(
-            `Cannot parse ${source} as line ${line}, column ${j + 1} is not a number: ${
-              JSON.stringify(cells[j])
-            }`,
-          );
-        }
-        throw new RangeError(
-          `Cannot use ${source} as line ${line}, column ${j + 1} is not finite: ${
-            JSON.stringify(cells[j])
-          }`,
-        );
-      }
+      if (!(Math.abs(v) <= MAX_CELL)) throw cellError(source, line, j + 1, cells[j], v);
       buf[o + c] = v;
     }
     this.#rowsTotal++;

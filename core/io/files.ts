@@ -46,13 +46,15 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Creates the folder `path` and its parents where missing, at once (so that
- * a recipe finds an output folder it cannot write before a long run, not
+ * Creates the folder `path` and its parents where missing, and writes and
+ * removes an empty file in it, at once (so that a recipe finds an output
+ * folder it cannot write, missing or read-only, before a long run, not
  * after it), with the same one-line errors.
  */
 export function makeFolderSync(path: string): void {
   try {
     Deno.mkdirSync(path, { recursive: true });
+    Deno.removeSync(Deno.makeTempFileSync({ dir: path, suffix: ".tmp" }));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Deno.errors.NotFound(

@@ -9,6 +9,7 @@ import { csvParseRows } from "d3-dsv";
 import type { Matrix } from "../matrix.ts";
 import { matrix } from "../matrix.ts";
 import { readText } from "./files.ts";
+import { checkOptions, optionNames } from "../validate.ts";
 
 /** Options of {@linkcode parseNumericCsv}. */
 export interface NumericCsvOptions {
@@ -20,6 +21,68 @@ export interface NumericCsvOptions {
   source?: string;
 }
 
+/**
+ * The largest magnitude a cell may have: beyond it a squared distance
+ * between two rows, or a variance, overflows to Infinity (2·1e150 squared
+ * is 4e300, and a sum of a few thousand of them stays finite), and every
+ * estimator's figures would be Infinity or NaN.
+ */
+export const MAX_CELL = 1e150;
+
+/**
+ * The one-line error of a cell that is not a finite number of at most
+ * {@linkcode MAX_CELL} in magnitude (`v`, its value; NaN when it is not a
+ * number), shown cut to 60 characters (a binary file's first "cell" can be
+ * a kilobyte of noise).
+ */
+export function cellError(
+  source: string,
+  line: number,
+  col: number,
+  cell: string,
+  v: number,
+): Error {
+  const raw = cell.length > 60 ? `${cell.slice(0, 60)}…` : cell;
+  const at = `line ${line}, column ${col}`;
+  if (Number.isNaN(v) && !/^[+-]?nan$/i.test(cell.trim())) {
+    return new SyntaxError(
+      `Cannot parse ${source} as ${at} is not a number: ${JSON.stringify(raw)}`,
+    );
+  }
+  if (!Number.isFinite(v)) {
+    return new RangeError(`Cannot use ${source} as ${at} is not finite: ${JSON.stringify(raw)}`);
+  }
+  return new RangeError(
+    `Cannot use ${source} as ${at} is beyond ±${MAX_CELL}, where squared distances overflow: ${
+      JSON.stringify(raw)
+    }`,
+  );
+}
+
+/**
+ * Throws when a header line (`names`, at `line`) is numbers, the first
+ * data row read as column names; except numbers that increase from column
+ * to column, as column numbers (pandas' 0, 1, … for an unnamed table),
+ * years or wavelengths do, and a data row seldom does.
+ */
+export function checkHeader(source: string, names: readonly string[], line: number): void {
+  const v = names.map((c) => c === "" ? NaN : Number(c));
+  if (!v.every(Number.isFinite)) return;
+  if (v.every((x, j) => j === 0 || x > v[j - 1])) return;
+  throw new SyntaxError(
+    `Cannot parse ${source} as its header must name the columns, not hold numbers: line ${line} = ${
+      JSON.stringify(names.join(",").slice(0, 60))
+    }`,
+  );
+}
+
+/** {@linkcode NumericCsvOptions}' names, for {@linkcode checkOptions}. */
+export const CSV_OPTIONS: readonly string[] = optionNames<NumericCsvOptions>({
+  header: true,
+  columns: true,
+  source: true,
+});
+
 /** A parsed table: the values and the column names (from the header, or "0", "1", …). */
 export interface NumericTable {
   readonly X: Matrix;
@@ -28,7 +91,9 @@ export interface NumericTable {
 
 /**
  * Parses numeric CSV text. Blank lines are skipped; every other line must
- * have the same number of cells, each a finite number.
+ * have the same number of cells, each a finite number of at most
+ * {@linkcode MAX_CELL} in magnitude. A header must not be numbers (see
+ * {@linkcode checkHeader}): the first row would be lost as names.
  *
  * @example
  * ```ts
@@ -41,10 +106,11 @@ export interface NumericTable {
  *   message: 'Cannot parse input as line 2, column 2 is not a number: "x"',
  * });
  * ```
- * @throws {SyntaxError} on a non-numeric cell or a ragged row.
- * @throws {RangeError} on a non-finite value or an empty table.
+ * @throws {SyntaxError} on a non-numeric cell, a ragged row, or a header of numbers.
+ * @throws {RangeError} on a non-finite value, one beyond ±MAX_CELL, or an empty table.
  */
 export function parseNumericCsv(text: string, options: NumericCsvOptions = {}): NumericTable {
+  checkOptions("parse CSV", options, CSV_OPTIONS);
   const source = options.source ?? "input";
   const lines = csvParseRows(text);
   let lineNo = 0;
@@ -53,8 +119,10 @@ export function parseNumericCsv(text: string, options: NumericCsvOptions = {}): 
   for (const cells of lines) {
     lineNo++;
     if (cells.length === 1 && cells[0].trim() === "") continue;
-    if (options.header && names === undefined) names = cells.map((c) => c.trim());
-    else rows.push({ line: lineNo, cells });
+    if (options.header && names === undefined) {
+      names = cells.map((c) => c.trim());
+      checkHeader(source, names, lineNo);
+    } else rows.push({ line: lineNo, cells });
   }
   if (rows.length === 0) {
     throw new RangeError(`Cannot parse ${source} as it has no data rows: rows=0`);
@@ -80,20 +148,7 @@ export function parseNumericCsv(text: string, options: NumericCsvOptions = {}): 
     keep.forEach((j, c) => {
       const cell = cells[j].trim();
       const v = cell === "" ? NaN : Number(cell);
-      if (Number.isNaN(v) && !/^[+-]?nan$/i.test(cell)) {
-        throw new SyntaxError(
-          `Cannot parse ${source} as line ${line}, column ${j + 1} is not a number: ${
-            JSON.stringify(cells[j])
-          }`,
-        );
-      }
-      if (!Number.isFinite(v)) {
-        throw new RangeError(
-          `Cannot use ${source} as line ${line}, column ${j + 1} is not finite: ${
-            JSON.stringify(cells[j])
-          }`,
-        );
-      }
+      if (!(Math.abs(v) <= MAX_CELL)) throw cellError(source, line, j + 1, cells[j], v);
       X.data[i * keep.length + c] = v;
     });
   });

@@ -6,6 +6,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { kneighbors } from "./knn.ts";
+import { checkOptions, optionNames } from "../validate.ts";
 
 /** A directed sparse graph on n nodes: `neighbors[i]` lists i's out-edges. */
 export interface SparseGraph {
@@ -32,6 +33,7 @@ export function kneighborsGraph(
   k: number,
   options: { includeSelf?: boolean } = {},
 ): SparseGraph {
+  checkOptions("build the k-NN graph", options, ["includeSelf"]);
   const includeSelf = options.includeSelf ?? false;
   const nn = kneighbors(X, k, { includeSelf });
   const neighbors = Array.from({ length: X.rows }, (_, i) => nn.indices.slice(i * k, (i + 1) * k));

@@ -10,6 +10,7 @@ import { sqDist } from "../distance.ts";
 import { buildKdTree, kdTreeQuery } from "./_kd_tree.ts";
 import { gemmKneighbors } from "./_knn_gemm.ts";
 import { parallelTreeQuery } from "./_kd_parallel.ts";
+import { checkOptions, optionNames } from "../validate.ts";
 
 /** Up to this many columns, `"auto"` picks the k-d tree (for enough rows). */
 export const KD_TREE_MAX_DIMS = 15;
@@ -53,6 +54,7 @@ export function kneighbors(
   k: number,
   options: { includeSelf?: boolean; algorithm?: "auto" | "brute" | "kd_tree" | "gemm" } = {},
 ): KNeighbors {
+  checkOptions("find neighbours", options, ["includeSelf", "algorithm"]);
   const n = X.rows;
   const self = options.includeSelf ?? false;
   const most = self ? n : n - 1;

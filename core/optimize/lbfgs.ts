@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { checkOptions, optionNames } from "../validate.ts";
 
 /** Options of {@linkcode lbfgs}. */
 export interface LbfgsOptions {
@@ -98,7 +99,17 @@ interface LinePoint {
  * @returns the last iterate and why the run stopped; `converged: false` at `maxIter` or when no step decreases f.
  * @throws {RangeError} on an option out of range, or a non-finite f or gradient at x0.
  */
+/** {@linkcode LbfgsOptions}' names, for {@linkcode checkOptions}. */
+const LBFGS_OPTIONS = optionNames<LbfgsOptions>({
+  maxIter: true,
+  gtol: true,
+  ftol: true,
+  memory: true,
+  maxLineSearch: true,
+});
+
 export function lbfgs(fg: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  checkOptions("minimise with L-BFGS", options, LBFGS_OPTIONS);
   const o = {
     maxIter: 100,
     gtol: 1e-5,

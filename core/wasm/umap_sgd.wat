@@ -583,6 +583,9 @@
           (i32.add (local.get $sc) (i32.const 48)) (local.get $d8) (local.get $a) (local.get $b)
           (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
         (br $main)))
+      ;; nothing to run or plan: the helper's blocks hold the ring (a helper
+      ;; that failed would hold it forever)
+      (if (i32.atomic.load offset=276 (local.get $ctl)) (then unreachable))
       (br_if $main (i32.lt_u (local.get $i) (local.get $nEdges)))))
     ;; every block is taken: wait until the helper holds none
     (loop $drain
