@@ -731,6 +731,9 @@ export function flagsFromValues<const C extends RecipeCli>(
   };
 }
 
+/** A word of the command line as an error shows it: at most 60 characters. */
+const cut = (word: string) => word.length > 60 ? `${word.slice(0, 60)}…` : word;
+
 /** A value that starts as a negative number does: `-1`, `-.5`, `-1e3`, `-Infinity`. */
 const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
 
@@ -768,21 +771,25 @@ export function parseArgv(
     if (arg === "--") {
       if (i + 1 < argv.length) {
         throw new TypeError(
-          `Unexpected argument '${argv[i + 1]}'. This command does not take positional arguments`,
+          `Unexpected argument '${
+            cut(argv[i + 1])
+          }'. This command does not take positional arguments`,
         );
       }
       break;
     }
     if (!arg.startsWith("-") || arg === "-") {
       throw new TypeError(
-        `Unexpected argument '${arg}'. This command does not take positional arguments`,
+        `Unexpected argument '${cut(arg)}'. This command does not take positional arguments`,
       );
     }
     if (!arg.startsWith("--")) throw new TypeError(`Unknown option '${arg.slice(0, 2)}'`);
     const eq = arg.indexOf("=");
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const type = Object.hasOwn(types, name) ? types[name] : undefined;
-    if (type === undefined) throw new TypeError(`Unknown option '${name ? `--${name}` : arg}'`);
+    if (type === undefined) {
+      throw new TypeError(`Unknown option '${cut(name ? `--${name}` : arg)}'`);
+    }
     if (type === "boolean") {
       if (eq >= 0) throw new TypeError(`Option '--${name}' does not take an argument`);
       values[name] = true;

@@ -233,6 +233,12 @@ Deno.test("parseCli: a bad value of each flag type is one line naming the flag, 
   }
   assert.throws(() => parseCli(every, ["--input-file", "a", "--fast=yes"]), /--fast/);
   assert.throws(() => parseCli(every, ["--input-file", "a", "--clusters"]), /argument missing/);
+  // A long stray word is shown cut to 60 characters.
+  assert.throws(() => parseCli(every, ["x".repeat(500)]), {
+    message: `Cannot parse the command line as unexpected argument '${
+      "x".repeat(60)
+    }…'. This command does not take positional arguments (see --help)`,
+  });
   // A negative number is a value (its range judges it), another dash is not.
   assert.throws(() => parseCli(every, ["--input-file", "a", "--eps", "-0.5"]), {
     message: "Cannot run as --eps must be a number > 0: --eps=-0.5",
