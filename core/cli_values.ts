@@ -52,6 +52,12 @@ export interface FlagBase {
   readonly value?: string;
   /** The flag must be given, and not empty (`Cannot run as --x is required`). */
   readonly required?: boolean;
+  /**
+   * What `--help` shows as the default of a flag without `default`, whose
+   * absence the recipe tells apart from any value (e.g. `--xi`, refused
+   * where it has no effect, 0.05 otherwise).
+   */
+  readonly defaultHelp?: string;
 }
 
 /**
@@ -481,6 +487,9 @@ function rangeText(f: FlagSpec): string {
 /** The " (default: …)" of a help line ("" when there is none to show). */
 function defaultText(f: FlagSpec): string {
   if (f.required) return " (required)";
+  if (f.type !== "boolean" && f.default === undefined && f.defaultHelp) {
+    return ` (default: ${f.defaultHelp})`;
+  }
   if (f.type === "boolean" || f.default === undefined) return "";
   const d = f.type === "list" ? f.default.join(",") : String(f.default);
   return d === "" ? "" : ` (default: ${d})`;

@@ -47,7 +47,8 @@ export const CLI = {
       min: 0,
       exclusiveMin: true,
       max: 1,
-      description: "Neighbour fraction for the bandwidth estimate (default: 0.8).",
+      description: "Neighbour fraction for the bandwidth estimate.",
+      defaultHelp: "0.8",
     },
     "bandwidth": {
       type: "number",

@@ -70,16 +70,16 @@ export const CLI = {
       value: "N",
       min: 2,
       max: 1e9,
-      description:
-        "HDBSCAN's and OPTICS's smallest cluster (default: 5 for HDBSCAN, --min-samples for OPTICS).",
+      description: "HDBSCAN's and OPTICS's smallest cluster.",
+      defaultHelp: "5 for HDBSCAN, --min-samples for OPTICS",
     },
     "xi": {
       type: "number",
       min: 0,
       max: 1,
       exclusiveMax: true,
-      description:
-        "OPTICS's steepness (relative drop in reachability) that bounds a cluster (default: 0.05).",
+      description: "OPTICS's steepness (relative drop in reachability) that bounds a cluster.",
+      defaultHelp: "0.05",
     },
     "eps": {
       type: "number",

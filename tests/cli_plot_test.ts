@@ -10,6 +10,7 @@ import {
   runMain,
   UsageError,
 } from "../core/cli.ts";
+import { flagHelp } from "../core/cli_values.ts";
 import {
   annotatedHeatmap,
   barChart,
@@ -277,6 +278,22 @@ Deno.test("helpText lists every flag with its range or choices and its default",
       "  --fast                   Go fast\n",
     ]
   ) assert.ok(e.includes(line), `${JSON.stringify(line)} in\n${e}`);
+  // A flag whose absence the recipe tells apart shows its default from
+  // defaultHelp; an exclusive maximum reads "<".
+  const xi = {
+    type: "number",
+    min: 0,
+    max: 1,
+    exclusiveMax: true,
+    defaultHelp: "0.05",
+    description: "Steepness.",
+  } as const;
+  assert.equal(flagHelp(xi), "Steepness, a number >= 0 and < 1 (default: 0.05)");
+  const parsed = parseCli({ ...cli, flags: { xi } }, [])!;
+  assert.equal(parsed.flags.xi, undefined);
+  assert.throws(() => parseCli({ ...cli, flags: { xi } }, ["--xi", "1"]), {
+    message: "Cannot run as --xi must be a number >= 0 and < 1: --xi=1",
+  });
 });
 
 Deno.test("every recipe's flag table: plain data, a range for each number, defaults in range", async () => {
