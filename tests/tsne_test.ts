@@ -188,6 +188,22 @@ Deno.test("tsne() rejects bad parameters and data with one clear message", () =>
     () => tsne(data, { perplexity: 2, init: matrix(9, 2) }),
     /init must be 10x2: init=9x2/,
   );
+  const nanInit = matrix(10, 2, new RandomState(1).randn(20));
+  nanInit.data[5] = NaN;
+  assert.throws(
+    () => tsne(data, { perplexity: 2, init: nanInit }),
+    /init must be finite: init\[2\]\[1\]=NaN/,
+  );
+  // Identical samples (PCA's start has no spread), or a start at one point:
+  // Barnes–Hut's repulsion would be 0/0, and its tree split a NaN forever
+  // (a hang; scikit-learn 1.2.1 crashes). Exact, or a random start, runs.
+  const same = matrix(12, 3, new Float64Array(36).fill(2));
+  const onePoint = /Barnes-Hut as the initial embedding puts all 12 samples at one point/;
+  assert.throws(() => tsne(same, { perplexity: 2 }), onePoint);
+  const spread = matrix(12, 3, new RandomState(2).randn(36));
+  assert.throws(() => tsne(spread, { perplexity: 2, init: matrix(12, 2) }), onePoint);
+  assert.ok(tsne(same, { perplexity: 2, init: "random" }).embedding.data.every(Number.isFinite));
+  assert.ok(tsne(same, { perplexity: 2, method: "exact" }).embedding.data.every(Number.isFinite));
 });
 
 Deno.test("the Barnes–Hut gradient is the same on one core and on two", async () => {

@@ -90,6 +90,12 @@ export class SpaceTree {
         const v = pos[i * d + a];
         if (v < lo) lo = v;
         if (v > hi) hi = v;
+        // (a NaN would fall in no box and split its leaf forever)
+        if (!Number.isFinite(v)) {
+          throw new RangeError(
+            `Cannot fit t-SNE as its embedding is no longer finite: row ${i}, column ${a} = ${v}`,
+          );
+        }
       }
       // As scikit-learn: M = max(M·(1 + 1e-3·sign M), M + 1e-3), so every point is inside.
       hi = Math.max(hi * (1 + 1e-3 * Math.sign(hi)), hi + 1e-3);

@@ -23,6 +23,7 @@ import { checkOptions, optionNames, validate, validateData } from "../validate.t
 import { pca } from "../decomposition/pca.ts";
 import { jointProbabilities, jointProbabilitiesNN, type SparseRows } from "./_affinities.ts";
 import { BarnesHut, exactGradient } from "./_gradients.ts";
+import { DUPLICATE_EPSILON } from "./_space_tree.ts";
 
 /** Iterations with exaggerated P (scikit-learn's `_EXPLORATION_N_ITER`). */
 const EXPLORATION_N_ITER = 250;
@@ -153,6 +154,16 @@ export function tsne(X: Matrix, options: TsneOptions = {}): TsneResult {
       `Cannot fit t-SNE as init must be ${n}x${dim}: init=${init.rows}x${init.cols}`,
     );
   }
+  if (typeof init === "object") {
+    const bad = init.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new RangeError(
+        `Cannot fit t-SNE as init must be finite: init[${Math.floor(bad / dim)}][${bad % dim}]=${
+          init.data[bad]
+        }`,
+      );
+    }
+  }
   const learningRate = o.learningRate === "auto"
     ? Math.max(n / o.earlyExaggeration / 4, 50)
     : o.learningRate;
@@ -190,6 +201,13 @@ export function tsne(X: Matrix, options: TsneOptions = {}): TsneResult {
 
   // Step 2. Initial embedding.
   const Y = initialEmbedding(X, dim, init, rng);
+  if (o.method === "barnes_hut" && onePoint(Y, n, dim)) {
+    // Barnes–Hut skips a point's duplicates, so its repulsion would be 0/0
+    // (scikit-learn 1.2.1 crashes on it; PCA of identical samples is such a start).
+    throw new RangeError(
+      `Cannot fit t-SNE by Barnes-Hut as the initial embedding puts all ${n} samples at one point (identical samples with init "pca"?): use init "random" or method "exact"`,
+    );
+  }
 
   // Step 3. Two phases of gradient descent.
   const run = (
@@ -215,6 +233,16 @@ export function tsne(X: Matrix, options: TsneOptions = {}): TsneResult {
     ({ error, it } = run(objective(1), it + 1, o.nIter, 0.8, o.nIterWithoutProgress));
   }
   return { embedding: matrix(n, dim, Y), klDivergence: error, nIter: it, learningRate };
+}
+
+/** Whether every row of Y (n × dim) is within the tree's duplicate distance of the first. */
+function onePoint(Y: Float64Array, n: number, dim: number): boolean {
+  for (let i = 1; i < n; i++) {
+    for (let a = 0; a < dim; a++) {
+      if (!(Math.abs(Y[i * dim + a] - Y[a]) <= DUPLICATE_EPSILON)) return false;
+    }
+  }
+  return true;
 }
 
 function initialEmbedding(
