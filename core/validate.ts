@@ -83,6 +83,36 @@ export function validate(
  * many values as its shape needs, every value finite.
  */
 export function validateData(action: string, X: Matrix, minRows = 1): void {
+  validateShape(action, X, minRows);
+  assertFinite(X);
+}
+
+/**
+ * {@linkcode validateData} without the finiteness check (for estimators
+ * that set non-finite rows aside, as HDBSCAN): at least `minRows` rows and
+ * one column, and a Float64Array of as many values as the shape needs (a
+ * plain array or a Float32Array, which JavaScript callers can pass, would
+ * otherwise fail inside some estimators and not others).
+ *
+ * @example
+ * ```ts
+ * import { validateShape } from "./validate.ts";
+ * import assert from "node:assert/strict";
+ * validateShape("fit HDBSCAN", { rows: 1, cols: 2, data: new Float64Array([NaN, 1]) }); // fine
+ * assert.throws(() => validateShape("fit HDBSCAN", { rows: 2, cols: 2, data: new Float64Array(3) }), {
+ *   message: "Cannot fit HDBSCAN as the data holds fewer values than its 2 x 2 shape: length=3",
+ * });
+ * ```
+ * @throws {TypeError} when the data is not a Float64Array.
+ * @throws {RangeError} on too few rows, no column, or too few values.
+ */
+export function validateShape(action: string, X: Matrix, minRows = 1): void {
+  if (!(X.data instanceof Float64Array)) {
+    const kind = (X.data as unknown as object)?.constructor?.name ?? String(X.data);
+    throw new TypeError(
+      `Cannot ${action} as the data must be a Float64Array (matrix() or fromRows() makes one): data=${kind}`,
+    );
+  }
   if (X.rows < minRows || X.cols < 1) {
     throw new RangeError(
       `Cannot ${action} as the data needs at least ${minRows} row(s) and 1 column: rows=${X.rows}, cols=${X.cols}`,
@@ -93,7 +123,6 @@ export function validateData(action: string, X: Matrix, minRows = 1): void {
       `Cannot ${action} as the data holds fewer values than its ${X.rows} x ${X.cols} shape: length=${X.data.length}`,
     );
   }
-  assertFinite(X);
 }
 
 /**

@@ -4,8 +4,9 @@
  * of eight; the row gather copies the rows asked for, across its groups.
  */
 import assert from "node:assert/strict";
-import { assertFinite, gatherRows, matrix, takeRows } from "../core/matrix.ts";
+import { assertFinite, gatherRows, type Matrix, matrix, takeRows } from "../core/matrix.ts";
 import { validateData } from "../core/validate.ts";
+import { gaussianMixture, hdbscan, kmeans, meanShift, miniBatchKMeans } from "../core/mod.ts";
 
 Deno.test("assertFinite names the first NaN or ±∞, at every position of its blocks of eight", () => {
   for (const cols of [1, 3, 8]) {
@@ -59,4 +60,34 @@ Deno.test("validateData rejects a matrix whose data is shorter than its shape, i
     },
   );
   validateData("fit k-means", { rows: 3, cols: 2, data: new Float64Array(6) });
+});
+
+Deno.test("every estimator refuses data that is not a Float64Array, and HDBSCAN a short one", () => {
+  // A JavaScript caller can pass a plain array or a Float32Array: some
+  // estimators failed inside ("x.subarray is not a function"), others ran;
+  // HDBSCAN, which sets NaN rows aside, read the missing values as NaN rows.
+  // deno-lint-ignore no-explicit-any
+  const as = (data: unknown) => ({ rows: 3, cols: 2, data }) as any;
+  const fits: [string, (X: Matrix) => unknown][] = [
+    ["fit k-means", (X) => kmeans(X, { nClusters: 2 })],
+    ["fit the Gaussian mixture", (X) => gaussianMixture(X, { nComponents: 1 })],
+    ["fit mean shift", (X) => meanShift(X, { bandwidth: 1 })],
+    ["fit mini-batch k-means", (X) => miniBatchKMeans(X, { nClusters: 2 })],
+    ["fit HDBSCAN", (X) => hdbscan(X, { minClusterSize: 2 })],
+  ];
+  for (const [action, fit] of fits) {
+    for (
+      const [data, kind] of [[[1, 2, 3, 4, 5, 6], "Array"], [new Float32Array(6), "Float32Array"]]
+    ) {
+      assert.throws(() => fit(as(data)), {
+        name: "TypeError",
+        message:
+          `Cannot ${action} as the data must be a Float64Array (matrix() or fromRows() makes one): data=${kind}`,
+      });
+    }
+  }
+  assert.throws(() => hdbscan(as(new Float64Array(5)), { minClusterSize: 2 }), {
+    name: "RangeError",
+    message: "Cannot fit HDBSCAN as the data holds fewer values than its 3 x 2 shape: length=5",
+  });
 });

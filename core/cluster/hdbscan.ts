@@ -42,7 +42,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { checkOptions, optionNames, validate, validateData } from "../validate.ts";
+import { checkOptions, optionNames, validate, validateData, validateShape } from "../validate.ts";
 import { coreDistances, primMst } from "./_hdbscan_mst.ts";
 import { condenseTree, selectClusters, singleLinkage } from "./_hdbscan_tree.ts";
 import { pairwiseSum } from "../math.ts";
@@ -147,7 +147,7 @@ export function hdbscan(X: Matrix, options: HdbscanOptions = {}): HdbscanResult 
     allowSingleCluster: { kind: "oneOf", values: [true, false] },
     metric: { kind: "oneOf", values: ["euclidean"] },
   });
-  if (X.rows < 1 || X.cols < 1) validateData(action, X);
+  validateShape(action, X); // (its NaN and ±∞ rows are set aside below)
 
   // Step 0. Rows whose sum is NaN (−3) or ±∞ (−2) are set aside.
   const N = X.rows, d = X.cols;
