@@ -93,12 +93,32 @@ function connectedSpectral(
   return vectors ?? fallback("the eigensolver did not converge");
 }
 
+/** Whether the graph of the non-zero entries of W (nc × nc, symmetric) is connected. */
+function denseConnected(W: Float64Array, nc: number): boolean {
+  const seen = new Uint8Array(nc), stack = [0];
+  seen[0] = 1;
+  let reached = 1;
+  while (stack.length) {
+    const i = stack.pop()!;
+    for (let j = 0; j < nc; j++) {
+      if (!seen[j] && W[i * nc + j] !== 0) {
+        seen[j] = 1;
+        reached++;
+        stack.push(j);
+      }
+    }
+  }
+  return reached === nc;
+}
+
 /**
  * Embedding of the component centroids, as umap-learn's `component_layout`:
  * scikit-learn's `SpectralEmbedding` of exp(−‖cᵢ − cⱼ‖²) (normalised
  * Laplacian, eigenvectors divided by √degree, signs fixed so each vector's
  * largest |entry| is positive, first dropped), over its maximum. Draws the
- * ARPACK start vector (uniform(−1, 1, nc)) that scikit-learn draws.
+ * ARPACK start vector (uniform(−1, 1, nc)) that scikit-learn draws, and
+ * warns as its `spectral_embedding` does when exp(−‖cᵢ − cⱼ‖²) underflows
+ * to 0 between two groups of centroids (the affinity graph is disconnected).
  */
 function componentLayout(
   X: Matrix,
@@ -106,6 +126,7 @@ function componentLayout(
   labels: Int32Array,
   dim: number,
   rng: RandomState,
+  warn: (m: string) => void,
 ): Float64Array {
   const d = X.cols;
   const cent = new Float64Array(nc * d), cnt = new Float64Array(nc);
@@ -125,6 +146,9 @@ function componentLayout(
       }
       W[i * nc + j] = exp(-s);
     }
+  }
+  if (!denseConnected(W, nc)) {
+    warn("Graph is not fully connected, spectral embedding may not work as expected.");
   }
   const dd = new Float64Array(nc);
   for (let i = 0; i < nc; i++) {
@@ -181,7 +205,7 @@ export function spectralLayout(
   if (nc === 1) return connectedSpectral(G, dim, rng, warn);
   let meta: Float64Array;
   if (nc > 2 * dim) {
-    meta = componentLayout(X, nc, labels, dim, rng);
+    meta = componentLayout(X, nc, labels, dim, rng, warn);
   } else {
     const k = Math.ceil(nc / 2);
     meta = new Float64Array(nc * dim);
