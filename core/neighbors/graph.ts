@@ -6,7 +6,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { kneighbors } from "./knn.ts";
-import { checkOptions, optionNames } from "../validate.ts";
+import { checkOptions } from "../validate.ts";
 
 /** A directed sparse graph on n nodes: `neighbors[i]` lists i's out-edges. */
 export interface SparseGraph {

@@ -10,7 +10,7 @@ import { sqDist } from "../distance.ts";
 import { buildKdTree, kdTreeQuery } from "./_kd_tree.ts";
 import { gemmKneighbors } from "./_knn_gemm.ts";
 import { parallelTreeQuery } from "./_kd_parallel.ts";
-import { checkOptions, optionNames } from "../validate.ts";
+import { checkOptions } from "../validate.ts";
 
 /** Up to this many columns, `"auto"` picks the k-d tree (for enough rows). */
 export const KD_TREE_MAX_DIMS = 15;
