@@ -30,13 +30,16 @@ onFirstMessage((msg: { memory: WebAssembly.Memory; args: number[]; fault: boolea
   }
 });
 
-/** The tests' fault (`injectUmapSgdHelperFault`): the .wat's `take` of one block, then a throw. */
+/**
+ * The tests' fault (`injectUmapSgdHelperFault`): the .wat's `take` of one
+ * block, then a throw. It spins without sleeping, so that it takes one of
+ * the first blocks planned (the calling thread takes them too).
+ */
 function takeOneBlockAndThrow(ctl: Int32Array): never {
   while (Atomics.load(ctl, Ctl.Stop) === 0) {
     const x = Atomics.load(ctl, Ctl.Next), p = Atomics.load(ctl, Ctl.Planned);
     if (x >= p) {
       Atomics.store(ctl, Ctl.Cur1, 0x7fffffff);
-      Atomics.wait(ctl, Ctl.Planned, p, 1);
       continue;
     }
     Atomics.store(ctl, Ctl.Cur1, x);
