@@ -209,12 +209,37 @@ export class RandomState {
 
   /** Shuffles `array` in place as legacy `shuffle` (Fisher–Yates from the end). */
   shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
+    // interval(i) and nextUint32 written out in one loop, the same draws:
+    // a single loop is optimised within its first call, where the calls
+    // ran in the interpreter (a first permutation of 10⁵ took 17–22 ms
+    // against 2.5–6 ms once warm).
+    const key = this.#key;
+    let pos = this.#pos;
     for (let i = array.length - 1; i > 0; i--) {
-      const j = this.interval(i);
+      let mask = i;
+      mask |= mask >>> 1;
+      mask |= mask >>> 2;
+      mask |= mask >>> 4;
+      mask |= mask >>> 8;
+      mask |= mask >>> 16;
+      let j: number;
+      do {
+        if (pos >= N) {
+          this.#generate();
+          pos = 0;
+        }
+        let y = key[pos++];
+        y ^= y >>> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^= y >>> 18;
+        j = (y & mask) >>> 0;
+      } while (j > i);
       const tmp = array[i];
       array[i] = array[j];
       array[j] = tmp;
     }
+    this.#pos = pos;
     return array;
   }
 

@@ -1,7 +1,10 @@
 /** core/cluster/bisecting_kmeans.ts against scikit-learn 1.2.1's BisectingKMeans. */
 import assert from "node:assert/strict";
 import { bisectingKMeans } from "../core/cluster/bisecting_kmeans.ts";
+import { useBisectingWasm, workspace } from "../core/cluster/_bisecting_kernels.ts";
+import { makeBlobs } from "../core/datasets/make_blobs.ts";
 import { fromRows } from "../core/matrix.ts";
+import { RandomState } from "../core/random.ts";
 import { assertClose } from "./_assert.ts";
 
 Deno.test("bisectingKMeans() splits a line of three pairs by hand", () => {
@@ -50,6 +53,49 @@ Deno.test("bisectingKMeans() equals scikit-learn 1.2.1: labels exactly, centres 
       `${what}: ${r.inertia}`,
     );
   }
+});
+
+Deno.test("bisectingKMeans(): the WebAssembly loops give the JavaScript loops' bits", () => {
+  // One chunk and several (n = 7, 300, 2,000), the plane case and others,
+  // weights, both strategies and inits, several runs per bisection.
+  let cases = 0;
+  for (const n of [7, 300, 2000]) {
+    for (const d of [1, 2, 3, 6]) {
+      const { X } = makeBlobs({ nSamples: n, nFeatures: d, centers: 5, clusterStd: 2, randomState: n + d });
+      const rs = new RandomState(d);
+      const sampleWeight = Float64Array.from({ length: n }, () => 2 * rs.nextDouble());
+      assert.ok(workspace(X, 6, undefined).wasm, "the WebAssembly kernel runs");
+      for (const init of ["random", "k-means++"] as const) {
+        for (const bisectingStrategy of ["biggest_inertia", "largest_cluster"] as const) {
+          for (const weighted of [false, true]) {
+            const options = {
+              nClusters: Math.min(n, 6),
+              init,
+              bisectingStrategy,
+              nInit: weighted ? 2 : 1,
+              randomState: 1,
+              sampleWeight: weighted ? sampleWeight : undefined,
+            };
+            const fast = bisectingKMeans(X, options);
+            useBisectingWasm(false);
+            let slow;
+            try {
+              slow = bisectingKMeans(X, options);
+            } finally {
+              useBisectingWasm(true);
+            }
+            const what = JSON.stringify({ n, d, init, bisectingStrategy, weighted });
+            assert.deepEqual(fast.labels, slow.labels, what);
+            assert.deepEqual(fast.centers.data, slow.centers.data, what);
+            assert.ok(Object.is(fast.inertia, slow.inertia), what);
+            assert.deepEqual(fast.predict(X), slow.predict(X), what);
+            cases++;
+          }
+        }
+      }
+    }
+  }
+  assert.equal(cases, 96);
 });
 
 Deno.test("bisectingKMeans() predict() goes down the tree as scikit-learn", () => {

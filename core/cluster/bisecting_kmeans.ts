@@ -26,13 +26,12 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { columnMeans, matrix, takeRows } from "../matrix.ts";
-import { sqDist } from "../distance.ts";
+import { matrix, takeRows } from "../matrix.ts";
 import { RandomState } from "../random.ts";
 import { checkOptions, optionNames, validate, validateData, validateWeights } from "../validate.ts";
 import { plusPlus } from "./kmeans_plusplus.ts";
-import { finishCenters, inertiaOf, nearestCenter } from "./_kmeans_common.ts";
-import { CHUNK } from "./_kmeans_protocol.ts";
+import { finishCenters, nearestCenter } from "./_kmeans_common.ts";
+import { type Workspace, workspace } from "./_bisecting_kernels.ts";
 
 /** Options of {@linkcode bisectingKMeans}. */
 export interface BisectingKMeansOptions {
@@ -150,66 +149,55 @@ export function bisectingKMeans(
 
   // Step 1. Centre the data once (scikit-learn: X -= X.mean(axis=0)). The
   // centred rows, x − mean, are formed as each leaf's samples are gathered,
-  // so no centred copy is kept; the root's centre is their mean.
-  const mean = columnMeans(X);
-  const x = X.data;
+  // so no centred copy is kept; the root's centre is their mean. One
+  // workspace serves every bisection (fresh memory costs its first touch,
+  // page faults, each time); its loops run in WebAssembly where they can.
+  const work = workspace(X, o.nClusters, w);
+  const { mean } = work;
+  // The column means as core/matrix.ts's columnMeans: column sums (v − 0
+  // is v) over n; then the sum of the centred rows (in the module's memory).
+  mean.fill(0);
+  work.colsum(work.x, work.cbuf.fill(0).subarray(0, d), n, mean);
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  const sum = work.next.fill(0).subarray(0, d);
+  work.colsum(work.x, mean, n, sum);
   const rootCenter = new Float64Array(d);
-  for (let i = 0, o = 0; i < n; i++, o += d) {
-    for (let j = 0; j < d; j++) rootCenter[j] += x[o + j] - mean[j];
-  }
-  for (let j = 0; j < d; j++) rootCenter[j] /= n;
+  for (let j = 0; j < d; j++) rootCenter[j] = sum[j] / n;
   const root: Node = leaf(rootCenter, 0, n, 0);
 
-  // Step 2. Bisect the leaf with the largest score, nClusters − 1 times. One
-  // workspace serves every bisection: fresh memory costs its first touch
-  // (page faults) each time.
-  const work: Workspace = {
-    order: new Int32Array(n),
-    gathered: new Float64Array(n * d),
-    labels: [new Int32Array(n), new Int32Array(n)],
-    spare: new Int32Array(n),
-  };
+  // Step 2. Bisect the leaf with the largest score, nClusters − 1 times.
   for (let i = 0; i < n; i++) work.order[i] = i;
   for (let s = 1; s < o.nClusters; s++) {
     let target: Node | undefined;
     for (const node of leaves(root)) {
       if (target === undefined || node.score > target.score) target = node;
     }
-    bisect(X, mean, w, target!, rng, o, work);
+    bisect(target!, rng, o, work, d);
   }
 
   // Step 3. Leaves in depth-first order are the clusters.
-  const labels = new Int32Array(n).fill(-1);
+  const labels = work.labels[0];
   const centers = matrix(o.nClusters, d);
   let c = 0;
   for (const node of leaves(root)) {
-    for (let p = node.lo; p < node.hi; p++) labels[work.order[p]] = c;
+    work.scatter(node.lo, node.hi, c, labels);
     for (let j = 0; j < d; j++) centers.data[c * d + j] = node.center[j] + mean[j];
     node.label = c++;
   }
-  const inertia = inertiaOf(X, centers, labels, w);
+  // The inertia on X and the final centres (as _kmeans_common's inertiaOf).
+  work.cbuf.set(centers.data);
+  work.sums[0] = 0;
+  work.sqdist(work.x, n, labels, work.w, false);
   return {
-    labels,
+    labels: labels.slice(),
     centers,
-    inertia,
+    inertia: work.sums[0],
     predict: (Y: Matrix) => predictTree(root, mean, Y),
   };
 }
 
 function leaf(center: Float64Array, lo: number, hi: number, score: number): Node {
   return { center, lo, hi, score, left: null, right: null, label: -1 };
-}
-
-/**
- * The bisections' shared buffers: the samples in leaf order (each leaf a
- * run of it), a leaf's centred samples, two label arrays (the best run's
- * and the next run's) and room for a split.
- */
-interface Workspace {
-  order: Int32Array;
-  gathered: Float64Array;
-  labels: [Int32Array, Int32Array];
-  spare: Int32Array;
 }
 
 function* leaves(node: Node): Generator<Node> {
@@ -233,22 +221,16 @@ interface Inner {
  * centred (x − mean); its children keep its run of `work.order`, the half
  * labelled 0 first, each in the node's order.
  */
-function bisect(
-  X: Matrix,
-  mean: Float64Array,
-  w: Float64Array | undefined,
-  node: Node,
-  rng: RandomState,
-  o: Inner,
-  work: Workspace,
-): void {
+function bisect(node: Node, rng: RandomState, o: Inner, work: Workspace, d: number): void {
   const idx = work.order.subarray(node.lo, node.hi);
-  const m = idx.length, d = X.cols, x = X.data;
+  const m = idx.length;
   const Xs = matrix(m, d, work.gathered.subarray(0, m * d));
-  for (let r = 0; r < m; r++) {
-    for (let j = 0, o = idx[r] * d; j < d; j++) Xs.data[r * d + j] = x[o + j] - mean[j];
+  work.gather(work.x, work.mean, idx, Xs.data);
+  let ws: Float64Array | undefined;
+  if (work.w) {
+    ws = work.gatheredW!.subarray(0, m);
+    for (let r = 0; r < m; r++) ws[r] = work.w[idx[r]];
   }
-  const ws = w ? Float64Array.from(idx, (i) => w[i]) : undefined;
   if (m < 2) {
     throw new RangeError(
       `Cannot fit bisecting k-means as the cluster to bisect has fewer than 2 samples: n_samples=${m}`,
@@ -264,7 +246,7 @@ function bisect(
     } else {
       init = plusPlus(Xs, 2, rng, {}).centers;
     }
-    const run = lloyd(Xs, init, o.maxIter, o.tol, free.subarray(0, m), ws);
+    const run = lloyd(Xs, init, o.maxIter, o.tol, free.subarray(0, m), ws, work);
     if (best === undefined || run.inertia < best.inertia * (1 - 1e-6)) {
       best = run;
       [free, held] = [held, free]; // the next run writes over the old best's labels
@@ -273,21 +255,17 @@ function bisect(
   const { labels, centers } = best!;
   const scores = [0, 0];
   if (o.bisectingStrategy === "biggest_inertia") {
-    for (let i = 0; i < m; i++) {
-      scores[labels[i]] += (ws ? ws[i] : 1) * sqDist(Xs, i, centers, labels[i]);
-    }
+    work.cbuf.set(centers.data);
+    work.sums[0] = work.sums[1] = 0;
+    work.sqdist(Xs.data, m, labels, ws, true);
+    scores[0] = work.sums[0];
+    scores[1] = work.sums[1];
   } else {
     for (let i = 0; i < m; i++) scores[labels[i]]++;
   }
   // A stable split of the node's run: label 0 in place (never ahead of the
   // reading), label 1 through the spare buffer.
-  let n0 = 0, n1 = 0;
-  for (let i = 0; i < m; i++) {
-    if (labels[i] === 0) idx[n0++] = idx[i];
-    else work.spare[n1++] = idx[i];
-  }
-  idx.set(work.spare.subarray(0, n1), n0);
-  const mid = node.lo + n0;
+  const mid = node.lo + work.split(idx, labels);
   node.left = leaf(centers.data.slice(0, d), node.lo, mid, scores[0]);
   node.right = leaf(centers.data.slice(d, 2 * d), mid, node.hi, scores[1]);
 }
@@ -303,7 +281,7 @@ interface TwoMeans {
  * (the first centre on ties), update the (weighted) means, stop when the
  * labels repeat or Σ shift² ≤ tol; without strict convergence, relabel
  * against the final centres. The assignment and the sums share one pass;
- * the sums are taken per chunk of {@linkcode CHUNK} samples and the chunks
+ * the sums are taken per chunk of 256 samples (`CHUNK`) and the chunks
  * added in order, exactly as `updateCenters` (so the same centres, bit for
  * bit, as `kmeans`). The labels go into `labels` (X.rows long).
  */
@@ -313,18 +291,15 @@ function lloyd(
   maxIter: number,
   tol: number,
   labels: Int32Array,
-  w?: Float64Array,
+  w: Float64Array | undefined,
+  work: Workspace,
 ): TwoMeans {
-  const n = X.rows, d = X.cols, x = X.data;
-  let centers = matrix(2, d, init.data.slice());
-  let next = matrix(2, d);
+  const d = X.cols, m = X.rows;
+  let centers = matrix(2, d, work.centers);
+  let next = matrix(2, d, work.next);
+  centers.data.set(init.data);
   labels.fill(-1);
   const shift = new Float64Array(2);
-  const counts = new Float64Array(2);
-  const one = n <= CHUNK;
-  const psum = new Float64Array(2 * d), pcount = new Float64Array(2);
-  // One assignment pass; with `sums`, also the chunked sums into next.data
-  // and the cluster weights into counts. Returns whether any label changed.
   const pass = (sums: boolean): boolean => {
     const c = centers.data;
     let n0 = 0, n1 = 0;
@@ -332,53 +307,12 @@ function lloyd(
       n0 += c[j] * c[j];
       n1 += c[d + j] * c[d + j];
     }
-    const tot = next.data;
-    if (sums) {
-      tot.fill(0);
-      counts.fill(0);
-    }
-    const acc = one ? tot : psum, cnt = one ? counts : pcount;
-    let changed = false;
-    for (let from = 0; from < n; from += CHUNK) {
-      const to = Math.min(n, from + CHUNK);
-      if (sums && !one) {
-        psum.fill(0);
-        pcount.fill(0);
-      }
-      if (d === 2 && sums && !w) {
-        if (planeChunk(x, labels, from, to, acc, cnt, c, n0, n1)) changed = true;
-      } else {
-        for (let i = from; i < to; i++) {
-          const o = i * d;
-          let s0 = 0, s1 = 0;
-          for (let j = 0; j < d; j++) {
-            s0 += x[o + j] * c[j];
-            s1 += x[o + j] * c[d + j];
-          }
-          const label = n1 - 2 * s1 < n0 - 2 * s0 ? 1 : 0;
-          if (labels[i] !== label) {
-            labels[i] = label;
-            changed = true;
-          }
-          if (!sums) continue;
-          const wi = w ? w[i] : 1;
-          cnt[label] += wi;
-          for (let j = 0, t = label * d; j < d; j++) acc[t + j] += wi * x[o + j];
-        }
-      }
-      if (!sums || one) continue;
-      for (let k = 0; k < 2; k++) {
-        if (pcount[k] === 0) continue;
-        counts[k] += pcount[k];
-        for (let t = k * d, e = t + d; t < e; t++) tot[t] += psum[t];
-      }
-    }
-    return changed;
+    return work.pass(X.data, m, c, n0, n1, labels, sums, next.data, w);
   };
   let strict = false;
   for (let it = 0; it < maxIter; it++) {
     const changed = pass(true);
-    finishCenters(X, labels, centers, next, counts, shift, w);
+    finishCenters(X, labels, centers, next, work.counts, shift, w);
     [centers, next] = [next, centers];
     if (!changed) {
       strict = true;
@@ -387,38 +321,10 @@ function lloyd(
     if (shift[0] * shift[0] + shift[1] * shift[1] <= tol) break;
   }
   if (!strict) pass(false);
-  return { labels, centers, inertia: inertiaOf(X, centers, labels, w) };
-}
-
-/**
- * The plane (d = 2, no weights) case of one chunk of {@linkcode lloyd}'s
- * pass, unrolled with the same arithmetic; true when a label changed.
- */
-function planeChunk(
-  x: Float64Array,
-  labels: Int32Array,
-  from: number,
-  to: number,
-  acc: Float64Array,
-  cnt: Float64Array,
-  c: Float64Array,
-  n0: number,
-  n1: number,
-): boolean {
-  const c00 = c[0], c01 = c[1], c10 = c[2], c11 = c[3];
-  let changed = false;
-  for (let i = from; i < to; i++) {
-    const a = x[2 * i], b = x[2 * i + 1];
-    const label = n1 - 2 * (a * c10 + b * c11) < n0 - 2 * (a * c00 + b * c01) ? 1 : 0;
-    if (labels[i] !== label) {
-      labels[i] = label;
-      changed = true;
-    }
-    cnt[label] += 1;
-    acc[2 * label] += a;
-    acc[2 * label + 1] += b;
-  }
-  return changed;
+  work.cbuf.set(centers.data);
+  work.sums[0] = 0;
+  work.sqdist(X.data, m, labels, w, false);
+  return { labels, centers: matrix(2, d, centers.data.slice()), inertia: work.sums[0] };
 }
 
 /** scikit-learn's `_predict_recursive`: the nearer child at each split. */
