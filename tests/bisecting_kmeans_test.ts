@@ -61,7 +61,13 @@ Deno.test("bisectingKMeans(): the WebAssembly loops give the JavaScript loops' b
   let cases = 0;
   for (const n of [7, 300, 2000]) {
     for (const d of [1, 2, 3, 6]) {
-      const { X } = makeBlobs({ nSamples: n, nFeatures: d, centers: 5, clusterStd: 2, randomState: n + d });
+      const { X } = makeBlobs({
+        nSamples: n,
+        nFeatures: d,
+        centers: 5,
+        clusterStd: 2,
+        randomState: n + d,
+      });
       const rs = new RandomState(d);
       const sampleWeight = Float64Array.from({ length: n }, () => 2 * rs.nextDouble());
       assert.ok(workspace(X, 6, undefined).wasm, "the WebAssembly kernel runs");
