@@ -91,3 +91,29 @@ Deno.test("rose and hypotrochoid curves have the requested size and are seeded",
   }
   assert.throws(() => makeCurve("spiral", { nSamples: 0 }), /nSamples/);
 });
+
+Deno.test("RandomState.permutation() of 4,096 or more (the WebAssembly kernel) draws as NumPy and as shuffle()", () => {
+  // NumPy 1.24: rs = RandomState(seed); rs.rand(3); p = rs.permutation(n);
+  // p[:4], p[-3:], Σ i·p[i] mod 1e9+7, then rs.randint(0, 2**31 - 1).
+  const cases = [
+    [0, 100000, [61426, 73377, 12967, 80719], [41993, 97639, 95939], 124552793, 257557778],
+    [7, 4096, [895, 500, 2447, 735], [1372, 1639, 919], 252726313, 874134851],
+    [123, 70001, [7776, 8966, 19468, 48671], [46203, 15377, 63206], 872564061, 1113895615],
+  ] as const;
+  for (const [seed, n, head, tail, sum, next] of cases) {
+    const rs = new RandomState(seed);
+    rs.rand(3);
+    const p = rs.permutation(n);
+    assert.deepEqual(Array.from(p.subarray(0, 4)), head);
+    assert.deepEqual(Array.from(p.subarray(n - 3)), tail);
+    let s = 0n;
+    for (let i = 0; i < n; i++) s += BigInt(i) * BigInt(p[i]);
+    assert.equal(Number(s % 1000000007n), sum);
+    assert.equal(rs.randint(0, 2 ** 31 - 1, 1)[0], next);
+    // The JavaScript shuffle of 0..n−1 from the same state: the same array and state.
+    const js = new RandomState(seed);
+    js.rand(3);
+    assert.deepEqual(js.shuffle(Int32Array.from({ length: n }, (_, i) => i)), p);
+    assert.equal(js.randint(0, 2 ** 31 - 1, 1)[0], next);
+  }
+});

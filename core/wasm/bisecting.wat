@@ -1,6 +1,6 @@
 ;; Bisecting k-means' loops over the samples (core/cluster/bisecting_kmeans.ts):
 ;; the float64 operations of its JavaScript loops, in the same order, so the
-;; same bits. Compiled by scripts/build_bisecting.ts into bisecting_wasm.ts;
+;; same bits. Compiled by scripts/build_wat.ts into bisecting_wasm.ts;
 ;; hand-written. Every address is a byte offset the caller chose in the
 ;; memory it imports; sample rows are d float64 values, labels int32.
 (module
