@@ -209,8 +209,17 @@ export function fuzzySimplicialSet(
     localConnectivity: { kind: "number", min: 0 },
   });
   validateData("build the fuzzy simplicial set", X);
-  const n = X.rows, k = nNeighbors;
-  const X32 = asFloat32(X);
+  return fuzzySet(asFloat32(X), nNeighbors, mix, lc);
+}
+
+/** {@linkcode fuzzySimplicialSet} on rows already rounded to float32 (and checked). */
+function fuzzySet(
+  X32: Matrix,
+  k: number,
+  mix: number,
+  lc: number,
+): { graph: UmapGraph; sigmas: Float64Array; rhos: Float64Array } {
+  const n = X32.rows;
   const nn = kneighbors(X32, k, { includeSelf: true });
   const dists = umapDistances(X32, X32, nn.indices, k);
   const { sigmas, rhos } = smoothKnnDist(dists, n, k, k, lc);
@@ -324,10 +333,9 @@ export function umap(X: Matrix, options: UmapOptions = {}): UmapModel {
     k = n - 1;
   }
   const { a, b } = fitAb(o.spread, o.minDist);
-  const { graph, sigmas, rhos } = fuzzySimplicialSet(X, k, {
-    setOpMixRatio: o.setOpMixRatio,
-    localConnectivity: o.localConnectivity,
-  });
+  // The rows in float32 once, for the graph and for transform().
+  const X32 = asFloat32(X);
+  const { graph, sigmas, rhos } = fuzzySet(X32, k, o.setOpMixRatio, o.localConnectivity);
   if (graph.values.length === 0) {
     throw new RangeError(
       `Cannot ${action} as the neighbour graph has no edges: nNeighbors=${k}, rows=${n}`,
@@ -400,7 +408,6 @@ export function umap(X: Matrix, options: UmapOptions = {}): UmapModel {
   });
   const embedding = matrix(n, dim, emb);
   const userEpochs = options.nEpochs;
-  const X32 = asFloat32(X);
 
   const transform = (newX: Matrix): Matrix => {
     const act = "transform with UMAP";
