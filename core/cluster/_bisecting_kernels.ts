@@ -282,8 +282,7 @@ function jsWorkspace(X: Matrix, w: Float64Array | undefined, a: Arrays): Workspa
         for (let j = 0, o = idx[r] * d; j < d; j++) out[r * d + j] = x[o + j] - mean[j];
       }
     },
-    pass: (xs, m, c, n0, n1, labels, sums, tot, wr) =>
-      passJs(xs, m, d, c, n0, n1, labels, sums, tot, f.counts, f.psum, f.pcount, wr),
+    pass: (...args) => passJs(args, d, f),
     sqdist: (x, m, labels, wr, byLabel) => {
       const Xm: Matrix = { rows: m, cols: d, data: x };
       const C: Matrix = { rows: f.cbuf.length / d, cols: d, data: f.cbuf };
@@ -309,19 +308,9 @@ function jsWorkspace(X: Matrix, w: Float64Array | undefined, a: Arrays): Workspa
 
 /** The JavaScript assignment pass (see {@linkcode Workspace.pass}). */
 function passJs(
-  x: Float64Array,
-  n: number,
+  [x, n, c, n0, n1, labels, sums, tot, w]: Parameters<Workspace["pass"]>,
   d: number,
-  c: Float64Array,
-  n0: number,
-  n1: number,
-  labels: Int32Array,
-  sums: boolean,
-  tot: Float64Array,
-  counts: Float64Array,
-  psum: Float64Array,
-  pcount: Float64Array,
-  w: Float64Array | undefined,
+  { counts, psum, pcount }: Arrays,
 ): boolean {
   if (sums) {
     tot.fill(0);
