@@ -218,31 +218,34 @@ export class RandomState {
     // against 2.5–6 ms once warm).
     const key = this.#key;
     let pos = this.#pos;
-    for (let i = array.length - 1; i > 0; i--) {
-      let mask = i;
-      mask |= mask >>> 1;
-      mask |= mask >>> 2;
-      mask |= mask >>> 4;
-      mask |= mask >>> 8;
-      mask |= mask >>> 16;
-      let j: number;
-      do {
-        if (pos >= N) {
-          this.#generate();
-          pos = 0;
-        }
-        let y = key[pos++];
-        y ^= y >>> 11;
-        y ^= (y << 7) & 0x9d2c5680;
-        y ^= (y << 15) & 0xefc60000;
-        y ^= y >>> 18;
-        j = (y & mask) >>> 0;
-      } while (j > i);
-      const tmp = array[i];
-      array[i] = array[j];
-      array[j] = tmp;
+    try {
+      for (let i = array.length - 1; i > 0; i--) {
+        let mask = i;
+        mask |= mask >>> 1;
+        mask |= mask >>> 2;
+        mask |= mask >>> 4;
+        mask |= mask >>> 8;
+        mask |= mask >>> 16;
+        let j: number;
+        do {
+          if (pos >= N) {
+            this.#generate();
+            pos = 0;
+          }
+          let y = key[pos++];
+          y ^= y >>> 11;
+          y ^= (y << 7) & 0x9d2c5680;
+          y ^= (y << 15) & 0xefc60000;
+          y ^= y >>> 18;
+          j = (y & mask) >>> 0;
+        } while (j > i);
+        const tmp = array[i];
+        array[i] = array[j];
+        array[j] = tmp;
+      }
+    } finally {
+      this.#pos = pos; // (also when an assignment throws: the key has moved on)
     }
-    this.#pos = pos;
     return array;
   }
 
@@ -269,10 +272,10 @@ export class RandomState {
 const WASM_PERMUTATION_MIN = 4096;
 /** Largest permutation the kernel takes (its memory holds it); beyond, JavaScript. */
 const WASM_PERMUTATION_MAX = 2 ** 26;
-let mt:
-  | { memory: WebAssembly.Memory; permutation: (st: number, out: number, n: number) => void }
-  | null
-  | undefined;
+/** Bytes of the kept kernel's memory; a larger permutation gets a memory of its own, dropped after it. */
+const KEPT_BYTES = 4 * 2 ** 20;
+let mtModule: WebAssembly.Module | null | undefined;
+let kept: WebAssembly.Memory | undefined;
 
 /**
  * `permutation(n)` on the kernel from the generator's key and position
@@ -284,35 +287,23 @@ function wasmPermutation(
   n: number,
 ): { out: Int32Array; pos: number } | undefined {
   if (n > WASM_PERMUTATION_MAX) return undefined;
-  if (mt === undefined) {
-    mt = null;
-    try {
-      const module = compileBase64(MT19937_WASM);
-      if (module) {
-        const memory = new WebAssembly.Memory({ initial: 1 });
-        const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-        mt = {
-          memory,
-          permutation: exports.permutation as (st: number, out: number, n: number) => void,
-        };
-      }
-    } catch {
-      mt = null;
-    }
-  }
-  if (!mt) return undefined;
+  if (mtModule === undefined) mtModule = compileBase64(MT19937_WASM);
+  if (!mtModule) return undefined;
   // The state: the key's 624 words and the position; then the n outputs.
   const state = 4 * (N + 4), need = state + 4 * n;
+  let memory: WebAssembly.Memory;
   try {
-    const have = mt.memory.buffer.byteLength;
-    if (have < need) mt.memory.grow(Math.ceil((need - have) / 65536));
+    memory = need <= KEPT_BYTES
+      ? (kept ??= new WebAssembly.Memory({ initial: KEPT_BYTES / 65536 }))
+      : new WebAssembly.Memory({ initial: Math.ceil(need / 65536) });
   } catch {
-    return undefined;
+    return undefined; // out of memory: JavaScript
   }
-  const buffer = mt.memory.buffer;
+  const { exports } = new WebAssembly.Instance(mtModule, { env: { memory } });
+  const buffer = memory.buffer;
   new Uint32Array(buffer, 0, N).set(key);
   new Int32Array(buffer, 4 * N, 1)[0] = pos;
-  mt.permutation(0, state, n);
+  (exports.permutation as (st: number, out: number, n: number) => void)(0, state, n);
   key.set(new Uint32Array(buffer, 0, N));
   return {
     out: new Int32Array(buffer, state, n).slice(),

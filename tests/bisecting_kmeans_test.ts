@@ -102,6 +102,14 @@ Deno.test("bisectingKMeans(): the WebAssembly loops give the JavaScript loops' b
     }
   }
   assert.equal(cases, 96);
+  // Data longer than rows × cols (allowed): the same fit, still in WebAssembly.
+  const { X } = makeBlobs({ nSamples: 500, nFeatures: 3, centers: 4, randomState: 2 });
+  const long = { rows: 500, cols: 3, data: Float64Array.of(...X.data, 7, 8, 9) };
+  assert.ok(workspace(long, 4, undefined).wasm);
+  const a = bisectingKMeans(X, { nClusters: 4 }), b = bisectingKMeans(long, { nClusters: 4 });
+  assert.deepEqual(a.labels, b.labels);
+  assert.deepEqual(a.centers.data, b.centers.data);
+  assert.equal(a.inertia, b.inertia);
 });
 
 Deno.test("bisectingKMeans() predict() goes down the tree as scikit-learn", () => {

@@ -139,10 +139,15 @@ interface Alloc {
   i32(length: number): Int32Array;
 }
 
-/** The workspace's arrays for n × d samples and k clusters. */
-function arrays(al: Alloc, n: number, d: number, k: number, weighted: boolean) {
+/**
+ * The workspace's arrays for n × d samples and k clusters; with `copyX` a
+ * copy of the samples (the kernel's), else an empty `x`. The copy comes
+ * first, at offset 0, so that no other array (the weights) is ever at 0,
+ * the kernels' "none".
+ */
+function arrays(al: Alloc, n: number, d: number, k: number, weighted: boolean, copyX: boolean) {
   return {
-    x: al.f64(n * d),
+    x: al.f64(copyX ? n * d : 0),
     w: weighted ? al.f64(n) : undefined,
     mean: al.f64(d),
     order: al.i32(n),
@@ -179,16 +184,20 @@ export function workspace(X: Matrix, k: number, w: Float64Array | undefined): Wo
     d,
     k,
     w !== undefined,
+    true,
   );
   if (wasmAllowed && bytes <= MAX_BYTES) {
     if (module === undefined) module = compileBase64(BISECTING_WASM);
-    if (module) {
-      try {
-        return wasmWorkspace(module, X, k, w, bytes);
-      } catch {
-        // out of memory: JavaScript below
+    let memory: WebAssembly.Memory | undefined;
+    try {
+      // Never grown: growing would detach every view.
+      if (module) {
+        memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
       }
+    } catch {
+      // out of memory: JavaScript below
     }
+    if (memory) return wasmWorkspace(module!, memory, X, k, w);
   }
   const a = arrays(
     { f64: (len) => new Float64Array(len), i32: (len) => new Int32Array(len) },
@@ -196,20 +205,19 @@ export function workspace(X: Matrix, k: number, w: Float64Array | undefined): Wo
     d,
     k,
     w !== undefined,
+    false,
   );
   return jsWorkspace(X, w, a);
 }
 
 function wasmWorkspace(
   mod: WebAssembly.Module,
+  memory: WebAssembly.Memory,
   X: Matrix,
   k: number,
   w: Float64Array | undefined,
-  bytes: number,
 ): Workspace {
   const n = X.rows, d = X.cols;
-  // Never grown: growing would detach every view below.
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const e = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
   let at = 0;
   const take = (size: number, len: number) => {
@@ -226,8 +234,9 @@ function wasmWorkspace(
     d,
     k,
     w !== undefined,
+    true,
   );
-  a.x.set(X.data);
+  a.x.set(X.data.subarray(0, n * d));
   if (w) a.w!.set(w);
   const ptr = (v: Float64Array | Int32Array | undefined) => {
     if (v === undefined) return 0;

@@ -175,7 +175,9 @@ export function bisectingKMeans(
     bisect(target!, rng, o, work, d);
   }
 
-  // Step 3. Leaves in depth-first order are the clusters.
+  // Step 3. Leaves in depth-first order are the clusters. The model keeps
+  // copies, not views of the workspace (its memory would stay alive).
+  const treeMean = mean.slice();
   const labels = work.labels[0];
   const centers = matrix(o.nClusters, d);
   let c = 0;
@@ -192,7 +194,7 @@ export function bisectingKMeans(
     labels: labels.slice(),
     centers,
     inertia: work.sums[0],
-    predict: (Y: Matrix) => predictTree(root, mean, Y),
+    predict: (Y: Matrix) => predictTree(root, treeMean, Y),
   };
 }
 
