@@ -10,6 +10,7 @@ import {
   injectUmapSgdHelperFault,
   kernelPow,
   lastHelperBlocks,
+  sgdKernel,
   useUmapSgdThreads,
   useUmapSgdWasm,
 } from "../core/manifold/_umap_sgd.ts";
@@ -394,39 +395,104 @@ Deno.test({
   name: "umap(): a helper thread that fails in the two-thread epochs makes the fit throw, not hang",
   ignore: !twoCores(),
   fn() {
-    // The helper takes a block and throws, as a trap in its kernel would:
-    // that block never ends, and the calling thread, which waits for it
-    // (its dependants, or the epoch's end), must leave with an error. The
-    // layout is long enough (thousands of blocks) for the helper to take
-    // one even on a loaded machine; a fit it missed entirely is tried again.
+    // The helper takes a block and throws, as a trap in its kernel would
+    // (10-d: both threads run blocks), or throws instead of planning (2-d:
+    // it plans them): blocks never end, and the calling thread, which waits
+    // for them (their dependants, or the epoch's end), must leave with an
+    // error. The layout is long enough (thousands of blocks) for the helper
+    // to take one even on a loaded machine; a fit it missed entirely is
+    // tried again.
     const X = blobs(33, 1500, 8, 6, 2);
-    const opts = { nComponents: 2, init: "random", nEpochs: 10, randomState: 2 } as const;
-    useUmapSgdThreads("always");
-    try {
-      injectUmapSgdHelperFault(true);
-      let error: Error | undefined;
+    for (const nComponents of [2, 10]) {
+      const opts = { nComponents, init: "random", nEpochs: 10, randomState: 2 } as const;
+      useUmapSgdThreads("always");
       try {
-        for (let attempt = 0; attempt < 5 && !error; attempt++) {
-          try {
-            umap(X, opts);
-          } catch (e) {
-            error = e as Error;
+        injectUmapSgdHelperFault(true);
+        let error: Error | undefined;
+        try {
+          for (let attempt = 0; attempt < 5 && !error; attempt++) {
+            try {
+              umap(X, opts);
+            } catch (e) {
+              error = e as Error;
+            }
           }
+        } finally {
+          injectUmapSgdHelperFault(false);
         }
+        assert.equal(
+          error?.message,
+          "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
+          `${nComponents}-d`,
+        );
+        // The next fit starts a fresh helper, and gives the one-thread bits.
+        const two = umap(X, opts).embedding.data;
+        useUmapSgdThreads("never");
+        assert.deepEqual(two, umap(X, opts).embedding.data);
       } finally {
-        injectUmapSgdHelperFault(false);
+        useUmapSgdThreads("auto");
       }
-      assert.equal(
-        error?.message,
-        "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
-      );
-      // The next fit starts a fresh helper, and gives the one-thread bits.
-      const two = umap(X, opts).embedding.data;
-      useUmapSgdThreads("never");
-      assert.deepEqual(two, umap(X, opts).embedding.data);
-    } finally {
-      useUmapSgdThreads("auto");
     }
+  },
+});
+
+Deno.test({
+  name:
+    "umap's SGD planned on the helper: a long block beside thousands of short ones neither stalls nor changes the bits",
+  ignore: !twoCores(),
+  fn() {
+    // As transform() lays out new rows against fixed ones: row 1 has one
+    // edge, then row 0 has 4,000 (one block of 4,000 steps an epoch: almost
+    // no negatives at this rate), then rows 2–3,000 one each. No block
+    // writes a row another reads, so the calling thread runs the short
+    // blocks beside the long one, a step of it per block. More than the
+    // ring's 1,023 headers of them go by before it ends: the helper, which
+    // may not plan more than that past the long block's id, must not be
+    // left waiting while the calling thread waits for its next block.
+    const nHead = 3001, nTail = 2000, dim = 2, rs = new RandomState(5);
+    const head: number[] = [1], tail: number[] = [3];
+    for (let e = 0; e < 4000; e++) head.push(0), tail.push(e % nTail);
+    for (let j = 2; j < nHead; j++) head.push(j), tail.push((j * 7) % nTail);
+    const nEdges = head.length, nEpochs = 4; // (epoch 0 samples nothing)
+    const base = {
+      head: Int32Array.from(head),
+      tail: Int32Array.from(tail),
+      epochsPerSample: new Float64Array(nEdges).fill(1),
+      states: Int32Array.from(rs.randint(-(2 ** 31), 2 ** 31 - 1, 6 * nHead)),
+    };
+    const headEmb0 = rs.uniform(-10, 10, nHead * dim), tailEmb = rs.uniform(-10, 10, nTail * dim);
+    const run = (threads: "always" | "never") => {
+      useUmapSgdThreads(threads);
+      try {
+        const headEmb = headEmb0.slice();
+        const A = { ...base, headEmb, tailEmb, states: base.states.slice() };
+        const S = {
+          nVertices: nTail,
+          dim,
+          a: 1.58,
+          b: 0.9,
+          twoAB: 2 * 1.58 * 0.9,
+          twoGB: 2 * 0.9,
+          moveOther: false,
+        };
+        const kernel = sgdKernel(A, S, 0.001, nEpochs)!;
+        try {
+          for (let n = 0; n < nEpochs; n++) kernel.epoch(n, 1 - n / nEpochs);
+        } finally {
+          kernel.finish();
+        }
+        return headEmb;
+      } finally {
+        useUmapSgdThreads("auto");
+      }
+    };
+    const one = run("never"), two = run("always");
+    assert.ok(
+      lastHelperBlocks > (nEpochs - 1) * nHead,
+      `the helper planned ${lastHelperBlocks} blocks`,
+    );
+    assert.deepEqual(two, one);
+    assert.notDeepEqual(one, headEmb0);
   },
 });
 

@@ -357,7 +357,7 @@ export function optimizeLayout(
   const states = perVertexStates(P.seeds, headEmb, headEmb.length / dim, dim);
   const scalars = { nVertices, dim, a, b, twoAB: 2 * a * b, twoGB: 2 * gamma * b, moveOther };
   const arrays = { headEmb, tailEmb, head, tail, epochsPerSample, states };
-  const kernel = sgdKernel(arrays, scalars, P.negativeSampleRate, nEdges * nEpochs);
+  const kernel = sgdKernel(arrays, scalars, P.negativeSampleRate, nEpochs);
   let S: EpochState | undefined;
   if (!kernel) {
     const epns = new Float64Array(nEdges);

@@ -23,7 +23,19 @@
  * touches a block's rows before its steps, so that their cache misses
  * overlap. In 10-D the epochs took 0.78–0.80× the one-thread time on
  * 20,000 rows and 0.56× on 70,000 (epoch by epoch in turn); in 2-D they
- * were slower (1.08–1.28×), so 2-D layouts stay on one thread.
+ * were slower (1.08–1.28×), the rows being shared between the cores for
+ * steps that short.
+ *
+ * So below 8 dimensions (from 2,000 rows) the helper only plans: it
+ * gathers every epoch's blocks ahead into the ring, with their deps, and
+ * this thread runs them in order, two side by side as the one-thread
+ * kernel does, a block beside the other only when its dep is below that
+ * one's id (the one-thread kernel's test, so its bits). Planning, which
+ * never reads the embedding, was a fifth to a third of the one-thread
+ * epochs: 20,000 × 50 to 2-D took 5.8–6.2 s of SGD against 7.2 s on one
+ * thread, and 5.2–5.4 s once this thread stopped touching a block's rows
+ * first (its rows fit in the cache; on 70,000 rows the touches changed
+ * nothing either: 15.4–15.5 s against 15.8–15.9 s, one thread 24.7 s).
  *
  * Private helper of `_umap_layout.ts`; the JavaScript epochs remain for
  * engines without WebAssembly (and as the tests' reference).
@@ -102,6 +114,12 @@ export const Ctl = {
   Stop: 64,
   Ready: 68,
   Failed: 69,
+  /** Planning on the helper (`plan`/`epochRun`): the calling thread's watermark and next id. */
+  RunLow: 32,
+  RunNext: 33,
+  /** …the ring's next free byte (the helper's), and the first epoch to plan, plus one. */
+  PlanSp: 51,
+  Go: 70,
 } as const;
 /** Block headers in the ring (a power of two). */
 const HEADERS = 1024;
@@ -114,18 +132,21 @@ const MIN_THREAD_WORK = 2_000_000;
  * often between the cores for steps that short).
  */
 const MIN_THREAD_DIM = 8, MIN_THREAD_ROWS = 15_000;
+/** Below 8 dimensions, the helper plans the blocks from this many rows (measured, see the module's text). */
+const MIN_PLAN_ROWS = 2_000;
 let threadMode: "auto" | "always" | "never" = "auto";
 
 /**
  * Whether the kernel's epochs use a second thread: by size (`"auto"`, the
  * default), whenever a second core can be used (`"always"`, for the tests,
  * which then also wait for the helper to be up before the first epoch), or
- * never. The same bits in every case.
+ * never. From 8 dimensions both threads run blocks; below, the helper plans
+ * them and the calling thread runs them. The same bits in every case.
  */
 export function useUmapSgdThreads(mode: "auto" | "always" | "never"): void {
   threadMode = mode;
 }
-/** Blocks the helper thread ran in the last two-thread layout (for tests and reports). */
+/** Blocks the helper thread ran (or, planning, planned) in the last two-thread layout (for tests and reports). */
 export let lastHelperBlocks = 0;
 
 let helperFault = false;
@@ -177,15 +198,19 @@ export function sgdKernel(
   A: SgdArrays,
   S: SgdScalars,
   negativeSampleRate: number,
-  work = 0,
+  nEpochs = 0,
 ): SgdKernel | undefined {
-  const big = work >= MIN_THREAD_WORK && S.dim >= MIN_THREAD_DIM && S.nVertices >= MIN_THREAD_ROWS;
+  const nEdges = A.head.length, work = nEdges * nEpochs;
+  const wide = S.dim >= MIN_THREAD_DIM;
+  const big = work >= MIN_THREAD_WORK &&
+    (wide ? S.nVertices >= MIN_THREAD_ROWS : S.nVertices >= MIN_PLAN_ROWS);
+  // (planning ahead numbers every block of the layout: ids stay below 2^30)
   const wantThreads = enabled && (threadMode === "always" || (threadMode === "auto" && big)) &&
-    twoCores() && compiled(true) !== null;
+    (wide || work + nEpochs < 2 ** 30) && twoCores() && compiled(true) !== null;
+  const planAhead = wantThreads && !wide;
   const mod = enabled ? compiled(wantThreads) : null;
   if (!mod) return undefined;
   const sameEmb = A.headEmb === A.tailEmb;
-  const nEdges = A.head.length;
   let at = TABLES;
   const place = (bytes: number) => {
     const o = at;
@@ -215,6 +240,7 @@ export function sgdKernel(
   const oHdr = wantThreads ? place(16 * HEADERS) : 0;
   const oRing = wantThreads ? place(ringBytes) : 0;
   const oDiff1 = wantThreads ? place(8 * S.dim) : 0;
+  const oPlanSc = planAhead ? place(48 + 4 * cap) : 0; // the planning helper's scratch and rows
   let memory: WebAssembly.Memory;
   let exports: WebAssembly.Exports;
   try {
@@ -276,22 +302,107 @@ export function sgdKernel(
     A.headEmb.set(H);
     if (!sameEmb && S.moveOther) A.tailEmb.set(T);
   };
-  if (!wantThreads) {
-    const epoch = exports.epoch as (...args: number[]) => void;
-    const last = new Int32Array(buf, oSc + 8, 1); // the last block's number
+  const epochOne = exports.epoch as (...args: number[]) => void;
+  const last = new Int32Array(buf, oSc + 8, 1); // the last block's number
+  const oneEpoch = (n: number, alpha: number) => {
+    if (last[0] > 2 ** 30) {
+      stamps.fill(0);
+      last[0] = 0;
+    }
+    epochOne(...args(n, alpha));
+  };
+  if (!wantThreads) return { epoch: oneEpoch, finish };
+  const ctl = new Int32Array(buf, oCtl, 80);
+  const failed = (e: unknown) => {
+    // (the kernel traps when the helper failed: its blocks never end)
+    if (Atomics.load(ctl, Ctl.Failed) === 0) return e;
+    return new Error(
+      "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
+    );
+  };
+  const wake = () => {
+    Atomics.store(ctl, Ctl.Stop, 1);
+    Atomics.notify(ctl, Ctl.Planned);
+    Atomics.notify(ctl, Ctl.Go);
+  };
+  const awaitHelper = () => {
+    // The tests' layouts end before a worker is up: wait for it (at most 5 s).
+    for (let t = 0; t < 100 && Atomics.load(ctl, Ctl.Ready) === 0; t++) {
+      Atomics.wait(ctl, Ctl.Ready, 0, 50);
+    }
+  };
+  if (planAhead) {
+    // The helper plans every epoch's blocks from the first epoch after it is
+    // up; until then this thread runs whole epochs alone.
+    const helper = startWorker(
+      new URL("./_umap_sgd_worker.ts", import.meta.url),
+      {
+        memory,
+        ctl: oCtl,
+        plan: true,
+        args: [
+          ...args(0, 0).slice(0, 1),
+          0, // the first epoch, from `Go`
+          nEpochs,
+          S.dim,
+          S.nVertices,
+          S.moveOther ? 1 : 0,
+          ...args(0, 0).slice(10, 21),
+          oPlanSc,
+          cap,
+          room,
+          oCtl,
+          oHdr,
+          HEADERS - 1,
+          oRing,
+          ringBytes,
+          oPlanSc + 48,
+        ],
+        fault: helperFault,
+      },
+      { wake },
+    );
+    if (helper && threadMode === "always") awaitHelper();
+    const epochRun = exports.epochRun as (...args: number[]) => void;
+    let planned = false;
     return {
       epoch(n, alpha) {
-        if (last[0] > 2 ** 30) {
-          stamps.fill(0);
-          last[0] = 0;
+        if (!planned && helper?.running && Atomics.load(ctl, Ctl.Ready) === 1) {
+          stamps.fill(0); // block ids from 1: a stamp of 0 is no block
+          ctl[Ctl.Planned] = ctl[Ctl.RunNext] = 1;
+          ctl[Ctl.PlanSp] = 0;
+          Atomics.store(ctl, Ctl.RunLow, 1);
+          Atomics.store(ctl, Ctl.Go, n + 1);
+          Atomics.notify(ctl, Ctl.Go);
+          planned = true;
         }
-        epoch(...args(n, alpha));
+        if (!planned) return oneEpoch(n, alpha);
+        try {
+          epochRun(
+            S.dim,
+            alpha,
+            S.a,
+            S.b,
+            S.twoAB,
+            S.twoGB,
+            S.moveOther ? 1 : 0,
+            oSc,
+            oCtl,
+            oHdr,
+            HEADERS - 1,
+          );
+        } catch (e) {
+          throw failed(e);
+        }
       },
-      finish,
+      finish() {
+        lastHelperBlocks = planned ? Atomics.load(ctl, Ctl.Planned) - 1 : 0;
+        helper?.stop();
+        finish();
+      },
     };
   }
   const epochPar = exports.epochPar as (...args: number[]) => void;
-  const ctl = new Int32Array(buf, oCtl, 80);
   const restart = () => {
     stamps.fill(0);
     ctl[Ctl.Next] = ctl[Ctl.Planned] = 1; // ids from 1: a stamp of 0 is no block
@@ -302,6 +413,8 @@ export function sgdKernel(
     new URL("./_umap_sgd_worker.ts", import.meta.url),
     {
       memory,
+      ctl: oCtl,
+      plan: false,
       args: [
         oCtl,
         oHdr,
@@ -316,19 +429,9 @@ export function sgdKernel(
       ],
       fault: helperFault,
     },
-    {
-      wake: () => {
-        Atomics.store(ctl, Ctl.Stop, 1);
-        Atomics.notify(ctl, Ctl.Planned);
-      },
-    },
+    { wake },
   );
-  if (helper && threadMode === "always") {
-    // The tests' layouts end before a worker is up: wait for it (at most 5 s).
-    for (let t = 0; t < 100 && Atomics.load(ctl, Ctl.Ready) === 0; t++) {
-      Atomics.wait(ctl, Ctl.Ready, 0, 50);
-    }
-  }
+  if (helper && threadMode === "always") awaitHelper();
   return {
     epoch(n, alpha) {
       if (Atomics.load(ctl, Ctl.Planned) > 2 ** 30) restart(); // every block has ended
@@ -343,11 +446,7 @@ export function sgdKernel(
           oSc + 48 + 16 * S.dim,
         );
       } catch (e) {
-        // (the kernel traps when the helper failed: its blocks never end)
-        if (Atomics.load(ctl, Ctl.Failed) === 0) throw e;
-        throw new Error(
-          "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
-        );
+        throw failed(e);
       }
     },
     finish() {

@@ -2,7 +2,8 @@
 ;; `epochAny`): the same float64 operations in the same order, so the same bits.
 ;; Compiled by scripts/build_umap_sgd.ts into umap_sgd_wasm.ts, on an ordinary
 ;; memory (`epoch`) and on a shared one (`epochPar` and `serve`, the same epochs
-;; on two threads; see the section at the end); hand-written.
+;; on two threads; `plan` and `epochRun`, planned on one thread and run on the
+;; other; see the sections at the end); hand-written.
 ;;
 ;; Memory (the caller fills it, see core/manifold/_umap_sgd.ts):
 ;;   0      POW2[2098]     2^k at k + 1074            (core/math.ts)
@@ -506,14 +507,13 @@
 
   ;; Where block `id` may put up to capB bytes of steps in the ring when no
   ;; block below w runs or waits: after the live blocks' steps (from w's to
-  ;; the next free byte), wrapping to the start; −1 when there is no room,
-  ;; or no free header.
-  (func $fit (param $w i32) (param $id i32) (param $ctl i32) (param $hdr i32) (param $mask i32)
+  ;; sp, the next free byte), wrapping to the start; −1 when there is no
+  ;; room, or no free header.
+  (func $fit (param $w i32) (param $id i32) (param $sp i32) (param $hdr i32) (param $mask i32)
     (param $ring i32) (param $ringBytes i32) (param $capB i32) (result i32)
-    (local $sp i32) (local $s0 i32)
+    (local $s0 i32)
     (if (i32.ge_u (i32.sub (local.get $id) (local.get $w)) (local.get $mask)) (then (return (i32.const -1))))
     (if (i32.eq (local.get $w) (local.get $id)) (then (return (i32.const 0))))
-    (local.set $sp (i32.load offset=136 (local.get $ctl)))
     (local.set $s0 (i32.sub
       (i32.load (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $w) (local.get $mask)) (i32.const 4))))
       (local.get $ring)))
@@ -550,13 +550,13 @@
         (local.set $id (i32.atomic.load offset=64 (local.get $ctl)))
         ;; room for the block, by the last watermark w seen (no block below
         ;; it runs or waits), else by a new one
-        (local.set $sp (call $fit (local.get $w) (local.get $id) (local.get $ctl) (local.get $hdr) (local.get $mask)
+        (local.set $sp (call $fit (local.get $w) (local.get $id) (i32.load offset=136 (local.get $ctl)) (local.get $hdr) (local.get $mask)
           (local.get $ring) (local.get $ringBytes) (local.get $capB)))
         (if (i32.lt_s (local.get $sp) (i32.const 0)) (then
           ;; (a watermark read earlier may show a lower id: keep the highest)
           (local.set $s0 (call $watermark (local.get $ctl)))
           (local.set $w (select (local.get $s0) (local.get $w) (i32.gt_u (local.get $s0) (local.get $w))))
-          (local.set $sp (call $fit (local.get $w) (local.get $id) (local.get $ctl) (local.get $hdr) (local.get $mask)
+          (local.set $sp (call $fit (local.get $w) (local.get $id) (i32.load offset=136 (local.get $ctl)) (local.get $hdr) (local.get $mask)
             (local.get $ring) (local.get $ringBytes) (local.get $capB)))
           (br_if $plan_end (i32.lt_s (local.get $sp) (i32.const 0)))))
         (local.set $i (call $gather (local.get $i) (i32.add (local.get $ring) (local.get $sp)) (local.get $cap)
@@ -624,4 +624,241 @@
       (i32.atomic.store offset=260 (local.get $ctl) (i32.const 0))
       (local.set $spin (i32.const 0))
       (br $serve)))
+
+  ;; ---- Planning on the helper, steps on the calling thread ----
+  ;;
+  ;; In few dimensions a step is short, and two threads that both run
+  ;; blocks share rows too often to gain (see _umap_sgd.ts); but about a
+  ;; third of the one-thread epoch is gather's planning, which never reads
+  ;; the embedding. So the helper plans the blocks of every epoch ahead
+  ;; into the ring (`plan`: gather with each block's dep, and a header of no
+  ;; steps at each epoch's end), and the calling thread runs them in order,
+  ;; two side by side as `epoch` does (`epochRun`). A block starts beside
+  ;; the other lane's only when its dep is below that block's id: no block
+  ;; since then writes a row it touches or reads a row it writes, and the
+  ;; blocks in between have ended. That is `epoch`'s test, so these are
+  ;; `epoch`'s bits.
+  ;;
+  ;; Control (byte offsets at ctl): 64 planned, the first id not yet
+  ;; planned (the helper's); 128 the calling thread's watermark (no block
+  ;; below it has steps still to be read: written every 32 ids, and exactly
+  ;; before that thread waits for a block, with both its lanes empty, so
+  ;; that the helper is never left waiting for room a lane holds), and 132
+  ;; its next id (that thread's cache line); 204 the ring's next free byte (the helper's); 256 stop;
+  ;; 272 the helper is up and 276 it failed (set by _umap_sgd_worker.ts);
+  ;; 280 the first epoch to plan, plus one (0 until the calling thread says
+  ;; go).
+
+  ;; A short wait between two reads of a slot the other thread writes.
+  (func $pause (param $k i32)
+    (loop $p
+      (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+      (br_if $p (i32.gt_s (local.get $k) (i32.const 0)))))
+
+  ;; The helper: plans epochs n0 to nEpochs − 1 (arguments as epochPar's;
+  ;; sc: 48 bytes of its own scratch, rows: cap int32), waiting while the
+  ;; ring or the headers are full; returns at the end, or on stop.
+  (func (export "plan")
+    (param $nEdges i32) (param $n0 i32) (param $nEpochs i32) (param $dim i32) (param $nV i32)
+    (param $moveOther i32) (param $H i32) (param $T i32) (param $head i32) (param $tail i32)
+    (param $eps i32) (param $epns i32) (param $eons i32) (param $eonns i32)
+    (param $states i32) (param $st i32) (param $tOff i32) (param $sc i32) (param $cap i32) (param $room i32)
+    (param $ctl i32) (param $hdr i32) (param $mask i32) (param $ring i32) (param $ringBytes i32) (param $rows i32)
+    (local $n i32) (local $nf f64) (local $i i32) (local $id i32) (local $w i32) (local $sp i32)
+    (local $capB i32) (local $h i32) (local $d8 i32) (local $L i32)
+    (local.set $d8 (i32.shl (local.get $dim) (i32.const 3)))
+    (local.set $capB (i32.shl (local.get $cap) (i32.const 2)))
+    (local.set $id (i32.load offset=64 (local.get $ctl)))
+    (local.set $w (i32.atomic.load offset=128 (local.get $ctl)))
+    (local.set $n (local.get $n0))
+    (block $done (loop $epochs
+      (br_if $done (i32.ge_u (local.get $n) (local.get $nEpochs)))
+      (local.set $nf (f64.convert_i32_u (local.get $n)))
+      (local.set $i (call $find (i32.const 0) (local.get $nEdges) (local.get $eons) (local.get $nf)))
+      (loop $blocks
+        ;; room for the block's steps (the epoch's end needs a header only),
+        ;; by the last watermark read, else by a newer one
+        (loop $wait
+          (local.set $sp (select
+            (call $fit (local.get $w) (local.get $id) (i32.load offset=204 (local.get $ctl)) (local.get $hdr)
+              (local.get $mask) (local.get $ring) (local.get $ringBytes) (local.get $capB))
+            (select (i32.load offset=204 (local.get $ctl)) (i32.const -1)
+              (i32.lt_u (i32.sub (local.get $id) (local.get $w)) (local.get $mask)))
+            (i32.lt_u (local.get $i) (local.get $nEdges))))
+          (if (i32.lt_s (local.get $sp) (i32.const 0)) (then
+            (if (i32.atomic.load offset=256 (local.get $ctl)) (then (return)))
+            (call $pause (i32.const 64))
+            (local.set $w (i32.atomic.load offset=128 (local.get $ctl)))
+            (br $wait))))
+        (local.set $h (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $id) (local.get $mask)) (i32.const 4))))
+        (i32.store (local.get $h) (i32.add (local.get $ring) (local.get $sp)))
+        (if (i32.ge_u (local.get $i) (local.get $nEdges)) (then
+          ;; the epoch's end: a header of no steps
+          (i32.store offset=4 (local.get $h) (i32.const 0))
+          (local.set $id (i32.add (local.get $id) (i32.const 1)))
+          (i32.atomic.store offset=64 (local.get $ctl) (local.get $id))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $epochs)))
+        (local.set $i (call $gather (local.get $i) (i32.add (local.get $ring) (local.get $sp)) (local.get $cap)
+          (local.get $room) (local.get $nEdges) (local.get $nf) (local.get $head) (local.get $tail) (local.get $eps)
+          (local.get $epns) (local.get $eons) (local.get $eonns) (local.get $states) (local.get $T)
+          (local.get $d8) (local.get $nV) (local.get $moveOther) (local.get $tOff) (local.get $st)
+          (local.get $id) (local.get $id) (local.get $sc) (local.get $rows) (i32.const 1)))
+        (local.set $L (i32.load offset=16 (local.get $sc)))
+        (i32.store offset=4 (local.get $h) (local.get $L))
+        (i32.store offset=8 (local.get $h)
+          (i32.add (local.get $H) (i32.mul (i32.load offset=24 (local.get $sc)) (local.get $d8))))
+        (i32.store offset=12 (local.get $h) (i32.load offset=28 (local.get $sc)))
+        (i32.store offset=204 (local.get $ctl) (i32.add (local.get $sp) (i32.shl (local.get $L) (i32.const 2))))
+        (local.set $id (i32.add (local.get $id) (i32.const 1)))
+        (i32.atomic.store offset=64 (local.get $ctl) (local.get $id))
+        (br $blocks)))))
+
+  ;; The first id not yet planned, once it is above `id` (a failed helper traps).
+  (func $await (param $ctl i32) (param $id i32) (result i32)
+    (local $p i32)
+    (loop $wait
+      (local.set $p (i32.atomic.load offset=64 (local.get $ctl)))
+      (if (i32.le_u (local.get $p) (local.get $id)) (then
+        (if (i32.atomic.load offset=276 (local.get $ctl)) (then unreachable))
+        (call $pause (i32.const 64))
+        (br $wait))))
+    (local.get $p))
+
+  ;; The lowest id whose steps may still be read: a live lane's, else id.
+  (func $low (param $id i32) (param $idA i32) (param $remA i32) (param $idB i32) (param $remB i32) (result i32)
+    (if (local.get $remA) (then (local.set $id (local.get $idA))))
+    (if (i32.and (i32.ne (local.get $remB) (i32.const 0)) (i32.lt_u (local.get $idB) (local.get $id)))
+      (then (local.set $id (local.get $idB))))
+    (local.get $id))
+
+  ;; The calling thread: one epoch of planned blocks, up to the epoch's end
+  ;; header (sc: the scratch of `epoch`; ctl, hdr, mask as `plan`'s).
+  (func (export "epochRun")
+    (param $dim i32) (param $alpha f64) (param $a f64) (param $b f64) (param $twoAB f64) (param $twoGB f64)
+    (param $moveOther i32) (param $sc i32) (param $ctl i32) (param $hdr i32) (param $mask i32)
+    (local $d8 i32) (local $diffA i32) (local $diffB i32) (local $id i32) (local $avail i32) (local $end i32)
+    (local $h i32) (local $pA i32) (local $pB i32) (local $remA i32) (local $remB i32)
+    (local $ojA i32) (local $ojB i32) (local $idA i32) (local $idB i32) (local $m i32)
+    (local.set $d8 (i32.shl (local.get $dim) (i32.const 3)))
+    (local.set $diffA (i32.add (local.get $sc) (i32.const 48)))
+    (local.set $diffB (i32.add (local.get $diffA) (local.get $d8)))
+    (local.set $id (i32.load offset=132 (local.get $ctl)))
+    (block $main_end (loop $main
+      (if (i32.and (i32.eqz (local.get $remA)) (i32.eqz (local.get $end))) (then
+        (if (i32.ge_u (local.get $id) (local.get $avail)) (then
+          (local.set $avail (i32.atomic.load offset=64 (local.get $ctl)))
+          (if (i32.ge_u (local.get $id) (local.get $avail)) (then
+            ;; not planned yet: B's block ends alone first, and the exact
+            ;; watermark goes out (the helper may wait for the room that
+            ;; B's block holds), then this thread waits
+            (block $wB_end (loop $wB
+              (br_if $wB_end (i32.eqz (local.get $remB)))
+              (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+                (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+              (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+              (local.set $remB (i32.sub (local.get $remB) (i32.const 1)))
+              (br $wB)))
+            (i32.atomic.store offset=128 (local.get $ctl) (local.get $id))
+            (local.set $avail (call $await (local.get $ctl) (local.get $id)))))))
+        (local.set $h (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $id) (local.get $mask)) (i32.const 4))))
+        (local.set $remA (i32.load offset=4 (local.get $h)))
+        (if (local.get $remA)
+          (then
+            (if (i32.and (i32.ne (local.get $remB) (i32.const 0))
+                         (i32.ge_u (i32.load offset=12 (local.get $h)) (local.get $idB))) (then
+              ;; a block since B's matters to it: B finishes first
+              (block $fb_end (loop $fb
+                (br_if $fb_end (i32.eqz (local.get $remB)))
+                (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+                  (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+                (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+                (local.set $remB (i32.sub (local.get $remB) (i32.const 1)))
+                (br $fb)))))
+            (local.set $pA (i32.load (local.get $h)))
+            (local.set $ojA (i32.load offset=8 (local.get $h)))
+            (local.set $idA (local.get $id)))
+          (else (local.set $end (i32.const 1))))
+        (local.set $id (i32.add (local.get $id) (i32.const 1)))
+        ;; the watermark every 32 ids (a store per block would keep the
+        ;; helper's copy of this cache line, which it polls when it waits
+        ;; for room, changing hands)
+        (if (i32.eqz (i32.and (local.get $id) (i32.const 31))) (then
+          (i32.atomic.store offset=128 (local.get $ctl)
+            (call $low (local.get $id) (local.get $idA) (local.get $remA) (local.get $idB) (local.get $remB)))))))
+      (if (i32.and (i32.eqz (local.get $remB)) (i32.eqz (local.get $end))) (then
+        (if (i32.ge_u (local.get $id) (local.get $avail)) (then
+          (local.set $avail (i32.atomic.load offset=64 (local.get $ctl)))
+          (if (i32.ge_u (local.get $id) (local.get $avail)) (then
+            ;; not planned yet: A's block ends alone first, and the exact
+            ;; watermark goes out (the helper may wait for the room that
+            ;; A's block holds), then this thread waits
+            (block $wA_end (loop $wA
+              (br_if $wA_end (i32.eqz (local.get $remA)))
+              (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+                (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+              (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+              (local.set $remA (i32.sub (local.get $remA) (i32.const 1)))
+              (br $wA)))
+            (i32.atomic.store offset=128 (local.get $ctl) (local.get $id))
+            (local.set $avail (call $await (local.get $ctl) (local.get $id)))))))
+        (local.set $h (i32.add (local.get $hdr) (i32.shl (i32.and (local.get $id) (local.get $mask)) (i32.const 4))))
+        (local.set $remB (i32.load offset=4 (local.get $h)))
+        (if (local.get $remB)
+          (then
+            (if (i32.and (i32.ne (local.get $remA) (i32.const 0))
+                         (i32.ge_u (i32.load offset=12 (local.get $h)) (local.get $idA))) (then
+              ;; a block since A's matters to it: A finishes first
+              (block $fa_end (loop $fa
+                (br_if $fa_end (i32.eqz (local.get $remA)))
+                (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+                  (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+                (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+                (local.set $remA (i32.sub (local.get $remA) (i32.const 1)))
+                (br $fa)))))
+            (local.set $pB (i32.load (local.get $h)))
+            (local.set $ojB (i32.load offset=8 (local.get $h)))
+            (local.set $idB (local.get $id)))
+          (else (local.set $end (i32.const 1))))
+        (local.set $id (i32.add (local.get $id) (i32.const 1)))
+        ;; the watermark every 32 ids (a store per block would keep the
+        ;; helper's copy of this cache line, which it polls when it waits
+        ;; for room, changing hands)
+        (if (i32.eqz (i32.and (local.get $id) (i32.const 31))) (then
+          (i32.atomic.store offset=128 (local.get $ctl)
+            (call $low (local.get $id) (local.get $idA) (local.get $remA) (local.get $idB) (local.get $remB)))))))
+      ;; a lane without a block: the epoch's end was read; the other finishes alone
+      (if (i32.eqz (i32.and (i32.ne (local.get $remA) (i32.const 0)) (i32.ne (local.get $remB) (i32.const 0)))) (then
+        (block $ra_end (loop $ra
+          (br_if $ra_end (i32.eqz (local.get $remA)))
+          (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+            (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+          (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+          (local.set $remA (i32.sub (local.get $remA) (i32.const 1)))
+          (br $ra)))
+        (block $rb_end (loop $rb
+          (br_if $rb_end (i32.eqz (local.get $remB)))
+          (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+            (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+          (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+          (local.set $remB (i32.sub (local.get $remB) (i32.const 1)))
+          (br $rb)))
+        (br_if $main_end (local.get $end))
+        (br $main)))
+      ;; both lanes: a step of each in turn until one block ends
+      (local.set $m (select (local.get $remA) (local.get $remB) (i32.lt_u (local.get $remA) (local.get $remB))))
+      (local.set $remA (i32.sub (local.get $remA) (local.get $m)))
+      (local.set $remB (i32.sub (local.get $remB) (local.get $m)))
+      (block $both_end (loop $both
+        (call $step (local.get $ojA) (i32.load (local.get $pA)) (local.get $diffA) (local.get $d8)
+          (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+        (call $step (local.get $ojB) (i32.load (local.get $pB)) (local.get $diffB) (local.get $d8)
+          (local.get $alpha) (local.get $a) (local.get $b) (local.get $twoAB) (local.get $twoGB) (local.get $moveOther))
+        (local.set $pA (i32.add (local.get $pA) (i32.const 4)))
+        (local.set $pB (i32.add (local.get $pB) (i32.const 4)))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br_if $both (local.get $m))))
+      (br $main)))
+    (i32.store offset=132 (local.get $ctl) (local.get $id))
+    (i32.atomic.store offset=128 (local.get $ctl) (local.get $id)))
 )
