@@ -46,8 +46,7 @@ interface Case {
 const NN_NAMES = ["nn-dense", "nn-conv", "nn-dec"];
 
 const blobs = (n: number, k: number) => makeBlobs({ nSamples: n, centers: k, randomState: 0 });
-const uniform = (n: number, d: number) =>
-  matrix(n, d, new RandomState(0).rand(n * d));
+const uniform = (n: number, d: number) => matrix(n, d, new RandomState(0).rand(n * d));
 
 const CASES: Case[] = [
   ...(["lloyd", "elkan"] as const).flatMap((algorithm) => [
