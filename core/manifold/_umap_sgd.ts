@@ -94,6 +94,9 @@ export interface SgdKernel {
   finish(): void;
 }
 
+/** The helper thread's module (one `new URL` for both kinds of helper: the bundler rewrites it). */
+const helperUrl = () => new URL("./_umap_sgd_worker.ts", import.meta.url);
+
 const TABLES = 20480; // bytes of powTables, rounded up (the .wat's layout)
 const modules = new Map<boolean, WebAssembly.Module | null>();
 let enabled = true;
@@ -335,7 +338,7 @@ export function sgdKernel(
     // The helper plans every epoch's blocks from the first epoch after it is
     // up; until then this thread runs whole epochs alone.
     const helper = startWorker(
-      new URL("./_umap_sgd_worker.ts", import.meta.url),
+      helperUrl(),
       {
         memory,
         ctl: oCtl,
@@ -410,7 +413,7 @@ export function sgdKernel(
   restart();
   ctl[Ctl.Cur0] = ctl[Ctl.Cur1] = 0x7fffffff;
   const helper: WorkerHandle | undefined = startWorker(
-    new URL("./_umap_sgd_worker.ts", import.meta.url),
+    helperUrl(),
     {
       memory,
       ctl: oCtl,
