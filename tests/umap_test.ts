@@ -14,7 +14,7 @@ import {
   useUmapSgdThreads,
   useUmapSgdWasm,
 } from "../core/manifold/_umap_sgd.ts";
-import { twoCores } from "../core/workers.ts";
+import { stopAllWorkers, twoCores } from "../core/workers.ts";
 import { powPositive } from "../core/math.ts";
 import { connectedComponents, spectralLayout } from "../core/manifold/_umap_spectral.ts";
 import {
@@ -487,12 +487,39 @@ Deno.test({
       }
     };
     const one = run("never"), two = run("always");
-    assert.ok(
-      lastHelperBlocks > (nEpochs - 1) * nHead,
-      `the helper planned ${lastHelperBlocks} blocks`,
-    );
+    // Epochs 1–3 (epoch 0 samples nothing): rows 1, 0, then 2–3,000, a block each.
+    assert.equal(lastHelperBlocks, (nEpochs - 1) * nHead, "the blocks the helper planned");
     assert.deepEqual(two, one);
     assert.notDeepEqual(one, headEmb0);
+  },
+});
+
+Deno.test({
+  name:
+    "umap(): stopping the helper that plans a 2-d layout's blocks (stopAllWorkers) makes the fit throw, not hang",
+  ignore: !twoCores(),
+  fn() {
+    // The calling thread waits for blocks the stopped helper will never
+    // plan (it is at most 1,023 blocks ahead, an epoch here is about 1,500).
+    const X = blobs(33, 1500, 8, 6, 2);
+    useUmapSgdThreads("always");
+    try {
+      assert.throws(
+        () =>
+          umap(X, {
+            nComponents: 2,
+            nEpochs: 10,
+            randomState: 2,
+            onEpoch: (e) => e === 3 && stopAllWorkers(),
+          }),
+        {
+          message:
+            "Cannot lay out UMAP's embedding as its second thread was stopped (stopAllWorkers) before the layout ended, which leaves an epoch unfinished",
+        },
+      );
+    } finally {
+      useUmapSgdThreads("auto");
+    }
   },
 });
 

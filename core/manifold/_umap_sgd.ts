@@ -120,9 +120,10 @@ export const Ctl = {
   /** Planning on the helper (`plan`/`epochRun`): the calling thread's watermark and next id. */
   RunLow: 32,
   RunNext: 33,
-  /** …the ring's next free byte (the helper's), and the first epoch to plan, plus one. */
+  /** …the ring's next free byte (the helper's), the first epoch to plan plus one, and whether `plan` returned. */
   PlanSp: 51,
   Go: 70,
+  Ended: 71,
 } as const;
 /** Block headers in the ring (a power of two). */
 const HEADERS = 1024;
@@ -201,15 +202,24 @@ export function sgdKernel(
   A: SgdArrays,
   S: SgdScalars,
   negativeSampleRate: number,
-  nEpochs = 0,
+  nEpochs: number,
 ): SgdKernel | undefined {
   const nEdges = A.head.length, work = nEdges * nEpochs;
   const wide = S.dim >= MIN_THREAD_DIM;
   const big = work >= MIN_THREAD_WORK &&
     (wide ? S.nVertices >= MIN_THREAD_ROWS : S.nVertices >= MIN_PLAN_ROWS);
-  // (planning ahead numbers every block of the layout: ids stay below 2^30)
+  // (the gather's room for a sample's steps, and a block's capacity; see below)
+  const room = 2 * Math.ceil(negativeSampleRate) + 4;
+  const cap = Math.max(4096, 2 * room);
+  // Planning ahead numbers every block of the layout, and ids must stay
+  // below 2^30. An epoch's blocks are at most its end's header, one per run
+  // of edges that share a head, and one per cap − room steps beyond (a
+  // sampled edge makes at most `room` steps).
+  let runs = nEdges > 0 ? 1 : 0;
+  for (let i = 1; i < nEdges; i++) if (A.head[i] !== A.head[i - 1]) runs++;
+  const blocks = nEpochs * (1 + runs + Math.ceil((nEdges * room) / (cap - room)));
   const wantThreads = enabled && (threadMode === "always" || (threadMode === "auto" && big)) &&
-    (wide || work + nEpochs < 2 ** 30) && twoCores() && compiled(true) !== null;
+    (wide || blocks < 2 ** 30) && twoCores() && compiled(true) !== null;
   const planAhead = wantThreads && !wide;
   const mod = enabled ? compiled(wantThreads) : null;
   if (!mod) return undefined;
@@ -233,8 +243,6 @@ export function sgdKernel(
   const nHead = A.headEmb.length / S.dim;
   const nRows = sameEmb ? nHead : nHead + A.tailEmb.length / S.dim;
   const oStamps = place(8 * nRows);
-  const room = 2 * Math.ceil(negativeSampleRate) + 4;
-  const cap = Math.max(4096, 2 * room);
   const oSc = place(48 + 16 * S.dim + 16 * cap);
   // Two threads: the control slots, the block headers, the ring of planned
   // steps, and the helper's difference row.
@@ -317,11 +325,19 @@ export function sgdKernel(
   if (!wantThreads) return { epoch: oneEpoch, finish };
   const ctl = new Int32Array(buf, oCtl, 80);
   const failed = (e: unknown) => {
-    // (the kernel traps when the helper failed: its blocks never end)
-    if (Atomics.load(ctl, Ctl.Failed) === 0) return e;
-    return new Error(
-      "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
-    );
+    // (the kernel traps when the helper failed or was stopped: blocks that
+    // it took, or was to plan, never end)
+    if (Atomics.load(ctl, Ctl.Failed) !== 0) {
+      return new Error(
+        "Cannot lay out UMAP's embedding as its second thread failed in an epoch, which is left unfinished",
+      );
+    }
+    if (Atomics.load(ctl, Ctl.Stop) !== 0 || Atomics.load(ctl, Ctl.Ended) !== 0) {
+      return new Error(
+        "Cannot lay out UMAP's embedding as its second thread was stopped (stopAllWorkers) before the layout ended, which leaves an epoch unfinished",
+      );
+    }
+    return e;
   };
   const wake = () => {
     Atomics.store(ctl, Ctl.Stop, 1);
@@ -367,9 +383,15 @@ export function sgdKernel(
     );
     if (helper && threadMode === "always") awaitHelper();
     const epochRun = exports.epochRun as (...args: number[]) => void;
-    let planned = false;
+    let planned = false, from = 0, next = 0;
     return {
       epoch(n, alpha) {
+        // (the helper plans the epochs from the first it is given, in order)
+        if (n !== next++ || n >= nEpochs) {
+          throw new Error(
+            `Cannot run UMAP's epoch ${n} out of order: epoch ${next - 1} of ${nEpochs} was next`,
+          );
+        }
         if (!planned && helper?.running && Atomics.load(ctl, Ctl.Ready) === 1) {
           stamps.fill(0); // block ids from 1: a stamp of 0 is no block
           ctl[Ctl.Planned] = ctl[Ctl.RunNext] = 1;
@@ -378,6 +400,7 @@ export function sgdKernel(
           Atomics.store(ctl, Ctl.Go, n + 1);
           Atomics.notify(ctl, Ctl.Go);
           planned = true;
+          from = n;
         }
         if (!planned) return oneEpoch(n, alpha);
         try {
@@ -399,7 +422,8 @@ export function sgdKernel(
         }
       },
       finish() {
-        lastHelperBlocks = planned ? Atomics.load(ctl, Ctl.Planned) - 1 : 0;
+        // (the blocks it planned, less each epoch's end header)
+        lastHelperBlocks = planned ? Atomics.load(ctl, Ctl.Planned) - 1 - (nEpochs - from) : 0;
         helper?.stop();
         finish();
       },

@@ -32,7 +32,12 @@ onFirstMessage(
         if (msg.fault) throw new Error("injected fault");
         const args = msg.args.slice();
         args[1] = Atomics.load(ctl, Ctl.Go) - 1;
-        (exports.plan as (...args: number[]) => void)(...args);
+        try {
+          (exports.plan as (...args: number[]) => void)(...args);
+        } finally {
+          // (planned to the last epoch, or stopped: nothing more will come)
+          Atomics.store(ctl, Ctl.Ended, 1);
+        }
       } else {
         if (msg.fault) takeOneBlockAndThrow(ctl);
         (exports.serve as (...args: number[]) => void)(...msg.args);
