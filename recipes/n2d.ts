@@ -27,17 +27,17 @@
  *
  * The mixture starts, as scikit-learn's does, from one k-means run
  * (`nInit` 1, the original's choice), and that start decides. Seed 0 here
- * (2 cores, 5.9 min with `--no-plot`: pretraining 267 s to loss 0.01458,
- * UMAP 73 s): N2D ACC 0.8278, NMI 0.8819, ARI 0.8074 — the 1s split over
- * two components and the 3s and 8s share one. scikit-learn 1.2.1's
+ * (2 cores, 5.6 min with `--no-plot`: pretraining 280 s to loss 0.01458,
+ * UMAP 45 s; the plots add 33 s): N2D ACC 0.8278, NMI 0.8819, ARI
+ * 0.8074 — the 1s split over two components and the 3s and 8s share one.
+ * scikit-learn 1.2.1's
  * `GaussianMixture` on the same UMAP codes gives exactly these clusters;
  * scikit-learn 1.9.1, whose k-means starts elsewhere, gives 0.9684, and 2
  * of its 10 random states fail as ours did. `--gmm-n-init 10` keeps the
  * best of ten starts (by likelihood): ACC 0.9684, NMI 0.9200, ARI 0.9316
  * (+6 s). On the same codes UMAP + k-means (20 restarts) gives 0.9661,
  * AE + k-means 0.8134. Seeds 1 and 2: ACC 0.9689 and 0.9698 (NMI 0.9215,
- * 0.9234), the same with ten starts; 8.3 and 7.8 min with the earlier
- * UMAP (seed 0 took 7.7 min then).
+ * 0.9234), the same with ten starts; 5.3 and 5.5 min.
  *
  * Saved under `out/n2d/`: the autoencoder in `pretrained/` (reuse it with
  * `--pretrained out/n2d/pretrained`), every clustering's labels in
