@@ -215,11 +215,13 @@ export function sgdKernel(
   // below 2^30. An epoch's blocks are at most its end's header, one per run
   // of edges that share a head, and one per cap − room steps beyond (a
   // sampled edge makes at most `room` steps).
-  let runs = nEdges > 0 ? 1 : 0;
-  for (let i = 1; i < nEdges; i++) if (A.head[i] !== A.head[i - 1]) runs++;
-  const blocks = nEpochs * (1 + runs + Math.ceil((nEdges * room) / (cap - room)));
+  const fewBlocks = () => {
+    let runs = nEdges > 0 ? 1 : 0;
+    for (let i = 1; i < nEdges; i++) if (A.head[i] !== A.head[i - 1]) runs++;
+    return nEpochs * (1 + runs + Math.ceil((nEdges * room) / (cap - room))) < 2 ** 30;
+  };
   const wantThreads = enabled && (threadMode === "always" || (threadMode === "auto" && big)) &&
-    (wide || blocks < 2 ** 30) && twoCores() && compiled(true) !== null;
+    twoCores() && compiled(true) !== null && (wide || fewBlocks());
   const planAhead = wantThreads && !wide;
   const mod = enabled ? compiled(wantThreads) : null;
   if (!mod) return undefined;
@@ -360,7 +362,7 @@ export function sgdKernel(
         ctl: oCtl,
         plan: true,
         args: [
-          ...args(0, 0).slice(0, 1),
+          nEdges,
           0, // the first epoch, from `Go`
           nEpochs,
           S.dim,
