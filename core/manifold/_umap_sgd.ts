@@ -342,9 +342,12 @@ export function sgdKernel(
     return e;
   };
   const wake = () => {
+    // (each slot a helper may sleep on: `serve` on planned; the planner on
+    // go before it starts, then on the watermark while the ring is full)
     Atomics.store(ctl, Ctl.Stop, 1);
     Atomics.notify(ctl, Ctl.Planned);
     Atomics.notify(ctl, Ctl.Go);
+    Atomics.notify(ctl, Ctl.RunLow);
   };
   const awaitHelper = () => {
     // The tests' layouts end before a worker is up: wait for it (at most 5 s).
