@@ -644,10 +644,10 @@
   ;; below it has steps still to be read: written every 32 ids, and exactly
   ;; before that thread waits for a block, with both its lanes empty, so
   ;; that the helper is never left waiting for room a lane holds), and 132
-  ;; its next id (that thread's cache line); 204 the ring's next free byte (the helper's); 256 stop;
-  ;; 272 the helper is up, 276 it failed and 284 its `plan` returned (set
-  ;; by _umap_sgd_worker.ts); 280 the first epoch to plan, plus one (0 until
-  ;; the calling thread says go).
+  ;; its next id (that thread's cache line); 204 the ring's next free byte
+  ;; (the helper's); 256 stop; 272 the helper is up, 276 it failed and 284
+  ;; its `plan` returned (set by _umap_sgd_worker.ts); 280 the first epoch
+  ;; to plan, plus one (0 until the calling thread says go).
 
   ;; A short wait between two reads of a slot the other thread writes.
   (func $pause (param $k i32)
